@@ -1,0 +1,19 @@
+//! govscan-checks: pure, IO-free analysis of government web pages.
+//!
+//! The crawler fetches; this crate decides. [`page::analyse_page`] turns one
+//! page into facts, links and page-level findings; [`links::judge`] is the one
+//! place that decides whether a link is dead or wrong. Thresholds and patterns
+//! come from a [`profile::Profile`], never from code.
+
+pub mod decode;
+pub mod fetch;
+pub mod finding;
+pub mod links;
+pub mod page;
+pub mod profile;
+
+pub use fetch::{FailureKind, FetchOutcome, FetchResult, Hop};
+pub use finding::{CheckId, Finding, Severity};
+pub use links::{judge, Link, LinkKind, LinkTarget, LinkVerdict};
+pub use page::{analyse_page, PageAnalysis, PageFacts, PageInput};
+pub use profile::Profile;

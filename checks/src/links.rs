@@ -1,0 +1,453 @@
+//! Links: how an href is classified, and the one place that decides whether
+//! a fetched link is OK, dead (死链) or wrong (错链).
+
+use crate::fetch::{FailureKind, FetchOutcome, FetchResult};
+use crate::profile::LinkRules;
+use serde::{Deserialize, Serialize};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use url::{Host, Url};
+
+/// Which element and attribute a link came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// `<a href>` or `<area href>`: a link a person follows.
+    Anchor,
+    /// `<link href>` (stylesheets, icons, alternates).
+    LinkTag,
+    /// `<img src>` / `srcset`, `<video poster>`.
+    Image,
+    /// `<script src>`.
+    Script,
+    /// `<iframe src>` / `<frame src>`.
+    Frame,
+    /// `<embed src>`, `<object data>`, `<source>`, `<video>`, `<audio>`.
+    Media,
+    /// `<meta http-equiv=refresh>`.
+    Refresh,
+}
+
+impl LinkKind {
+    /// Whether following this link leads to another page to crawl.
+    pub fn is_navigation(self) -> bool {
+        matches!(self, LinkKind::Anchor | LinkKind::Frame | LinkKind::Refresh)
+    }
+
+    /// Chinese name of the element, for reports.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            LinkKind::Anchor => "链接",
+            LinkKind::LinkTag => "样式/图标",
+            LinkKind::Image => "图片",
+            LinkKind::Script => "脚本",
+            LinkKind::Frame => "框架页",
+            LinkKind::Media => "多媒体",
+            LinkKind::Refresh => "自动跳转",
+        }
+    }
+}
+
+/// Why an href is malformed or a placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Malformed {
+    /// The URL parser rejects it.
+    Unparseable,
+    /// `href=""` on a link.
+    Empty,
+    /// `href="#"` on a link that should go somewhere.
+    HashOnly,
+    /// `javascript:void(0)` and the like, with no script handler.
+    ScriptPlaceholder,
+    /// A `file:` URL pointing at someone's local disk.
+    LocalFile,
+    /// A misspelt scheme such as `htp:` or `http:/`.
+    BadScheme,
+}
+
+impl Malformed {
+    /// The `status` column value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Malformed::Unparseable => "unparseable",
+            Malformed::Empty => "empty",
+            Malformed::HashOnly => "placeholder",
+            Malformed::ScriptPlaceholder => "placeholder",
+            Malformed::LocalFile => "local_file",
+            Malformed::BadScheme => "bad_scheme",
+        }
+    }
+
+    /// Chinese explanation.
+    pub fn detail_zh(self) -> &'static str {
+        match self {
+            Malformed::Unparseable => "链接地址格式错误，无法解析",
+            Malformed::Empty => "链接地址为空",
+            Malformed::HashOnly => "链接地址为占位符“#”，点击后不跳转",
+            Malformed::ScriptPlaceholder => "链接地址为javascript空操作，点击后不跳转",
+            Malformed::LocalFile => "链接指向编辑者本机文件（file:），公众无法访问",
+            Malformed::BadScheme => "链接协议拼写错误",
+        }
+    }
+}
+
+/// What an href points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An http(s) URL, resolved against the page or `<base>`; fragment kept.
+    Web(Url),
+    /// Not fetched: `mailto:`, `tel:`, `data:`, script-driven links, other schemes.
+    NotWeb,
+    /// Malformed or a placeholder.
+    Malformed(Malformed),
+}
+
+/// One link found on a page.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Element and attribute.
+    pub kind: LinkKind,
+    /// The attribute value as the page gives it.
+    pub raw: String,
+    /// What it points at.
+    pub target: LinkTarget,
+    /// Link text (or `alt`/`title`), whitespace collapsed, at most 80 characters.
+    pub text: String,
+}
+
+/// Classifies an href. `navigational` is true for `<a>`/`<area>`, where a
+/// placeholder is a wrong link; `script_driven` when the element has a click
+/// handler; `top_link` when its text says "back to top".
+pub fn classify_href(
+    raw: &str,
+    base: &Url,
+    navigational: bool,
+    script_driven: bool,
+    top_link: bool,
+) -> LinkTarget {
+    let href = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if href.is_empty() {
+        return if navigational && !script_driven {
+            LinkTarget::Malformed(Malformed::Empty)
+        } else {
+            LinkTarget::NotWeb
+        };
+    }
+    if href == "#" {
+        return if navigational && !script_driven && !top_link {
+            LinkTarget::Malformed(Malformed::HashOnly)
+        } else {
+            LinkTarget::NotWeb
+        };
+    }
+    let lower: String = href.chars().take(16).collect::<String>().to_ascii_lowercase();
+    if lower.starts_with("javascript:") {
+        let body: String = href[11..]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let placeholder = matches!(
+            body.as_str(),
+            "" | ";" | "void(0)" | "void(0);" | "void0" | "void0;" | "void(null)" | "false" | "false;"
+        );
+        return if navigational && placeholder && !script_driven {
+            LinkTarget::Malformed(Malformed::ScriptPlaceholder)
+        } else {
+            LinkTarget::NotWeb
+        };
+    }
+    if let Some(colon) = href.find(':') {
+        let scheme = href[..colon].to_ascii_lowercase();
+        let scheme_like = !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if scheme_like {
+            match scheme.as_str() {
+                "http" | "https" => {
+                    let rest = &href[colon + 1..];
+                    if !rest.starts_with("//") && !rest.starts_with("\\\\") {
+                        return LinkTarget::Malformed(Malformed::BadScheme);
+                    }
+                }
+                "file" => return LinkTarget::Malformed(Malformed::LocalFile),
+                "htp" | "htps" | "ttp" | "ttps" | "hhtp" | "hhttp" | "htttp" | "httpp" | "http;"
+                | "https;" => return LinkTarget::Malformed(Malformed::BadScheme),
+                _ => return LinkTarget::NotWeb,
+            }
+        }
+    }
+    match base.join(href) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => {
+            if url.host_str().is_none_or(str::is_empty) {
+                LinkTarget::Malformed(Malformed::Unparseable)
+            } else {
+                LinkTarget::Web(url)
+            }
+        }
+        Ok(_) => LinkTarget::NotWeb,
+        Err(_) => LinkTarget::Malformed(Malformed::Unparseable),
+    }
+}
+
+/// True for hosts the public cannot reach: private, loopback, link-local and
+/// shared addresses, `localhost`, and single-label or intranet-only names.
+pub fn is_private_host(host: &Host<&str>) -> bool {
+    match host {
+        Host::Ipv4(ip) => is_private_v4(*ip),
+        Host::Ipv6(ip) => is_private_v6(ip),
+        Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            !name.contains('.')
+                || name.ends_with(".localhost")
+                || name.ends_with(".local")
+                || name.ends_with(".lan")
+                || name.ends_with(".internal")
+                || name.ends_with(".intranet")
+                || name.ends_with(".corp")
+                || name.ends_with(".home.arpa")
+        }
+    }
+}
+
+/// True for an IP address the public cannot reach.
+pub fn is_private_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_private_v4(v4),
+        IpAddr::V6(v6) => is_private_v6(&v6),
+    }
+}
+
+fn is_private_v4(ip: Ipv4Addr) -> bool {
+    let o = ip.octets();
+    ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || (o[0] == 100 && (64..128).contains(&o[1]))
+}
+
+fn is_private_v6(ip: &Ipv6Addr) -> bool {
+    let seg = ip.segments();
+    ip.is_loopback()
+        || ip.is_unspecified()
+        || (seg[0] & 0xfe00) == 0xfc00
+        || (seg[0] & 0xffc0) == 0xfe80
+        || ip.to_ipv4_mapped().is_some_and(is_private_v4)
+}
+
+/// The verdict on one link target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkVerdict {
+    /// Reachable and not a not-found page.
+    Ok,
+    /// 死链: `status` is the HTTP code or failure class.
+    Dead {
+        /// `404`, `timeout`, `dns`...
+        status: String,
+        /// Chinese explanation, with the redirect chain.
+        detail: String,
+    },
+    /// 错链: reachable but shows a not-found page or the home page.
+    Soft404 {
+        /// The final HTTP status.
+        status: String,
+        /// Chinese explanation.
+        detail: String,
+    },
+    /// Not checked in this run (offline mode); no verdict.
+    NotChecked,
+}
+
+impl LinkVerdict {
+    /// True for dead and wrong links.
+    pub fn is_bad(&self) -> bool {
+        matches!(self, LinkVerdict::Dead { .. } | LinkVerdict::Soft404 { .. })
+    }
+}
+
+/// Chinese meaning of an HTTP error status.
+pub fn http_status_zh(code: u16) -> &'static str {
+    match code {
+        400 => "请求无效(400)",
+        401 => "需要登录才能访问(401)",
+        403 => "禁止访问(403)",
+        404 => "页面不存在(404)",
+        405 => "请求方法不被允许(405)",
+        408 => "服务器等待请求超时(408)",
+        410 => "页面已永久删除(410)",
+        429 => "请求过于频繁，重试后仍被拒绝(429)",
+        500 => "服务器内部错误(500)",
+        501 => "服务器不支持该请求(501)",
+        502 => "网关错误(502)",
+        503 => "服务暂时不可用，重试后仍失败(503)",
+        504 => "网关超时(504)",
+        400..=499 => "客户端错误(4xx)",
+        _ => "服务器错误(5xx)",
+    }
+}
+
+fn is_root_path(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    path == "/"
+        || path.is_empty()
+        || (path.starts_with("/index.") && path.matches('/').count() == 1)
+        || (path.starts_with("/default.") && path.matches('/').count() == 1)
+}
+
+/// Decides what a fetch outcome means for a link. `not_found` is the reason
+/// the target page looks like a not-found page (see
+/// [`crate::page::PageAnalysis::not_found`]), if it was analysed.
+pub fn judge(outcome: &FetchOutcome, not_found: Option<&str>, rules: &LinkRules) -> LinkVerdict {
+    let chain = outcome.chain_text();
+    let with_chain = |detail: String| {
+        if chain.is_empty() {
+            detail
+        } else {
+            format!("{detail}；跳转链：{chain}")
+        }
+    };
+    match &outcome.result {
+        FetchResult::Failed(FailureKind::NotChecked, _) => LinkVerdict::NotChecked,
+        FetchResult::Failed(kind, _) => LinkVerdict::Dead {
+            status: kind.as_str().to_string(),
+            detail: with_chain(kind.detail_zh().to_string()),
+        },
+        FetchResult::Status(code) if *code >= 400 => LinkVerdict::Dead {
+            status: code.to_string(),
+            detail: with_chain(http_status_zh(*code).to_string()),
+        },
+        FetchResult::Status(code) => {
+            if let Some(reason) = not_found {
+                return LinkVerdict::Soft404 {
+                    status: code.to_string(),
+                    detail: with_chain(format!("页面返回{code}，但内容显示不存在：{reason}")),
+                };
+            }
+            if rules.home_redirect_is_soft404 && !outcome.hops.is_empty() {
+                if let (Ok(from), Ok(to)) = (Url::parse(&outcome.url), Url::parse(&outcome.final_url)) {
+                    if !is_root_path(&from) && is_root_path(&to) && from.host() == to.host() {
+                        return LinkVerdict::Soft404 {
+                            status: code.to_string(),
+                            detail: with_chain("深层链接被重定向到网站首页，原内容已不存在".to_string()),
+                        };
+                    }
+                }
+            }
+            LinkVerdict::Ok
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::Hop;
+
+    fn base() -> Url {
+        Url::parse("http://www.example.gov.cn/news/index.html").unwrap()
+    }
+
+    #[test]
+    fn classifies_hrefs() {
+        let b = base();
+        assert_eq!(
+            classify_href("a.html#x", &b, true, false, false),
+            LinkTarget::Web(Url::parse("http://www.example.gov.cn/news/a.html#x").unwrap())
+        );
+        assert_eq!(classify_href("", &b, true, false, false), LinkTarget::Malformed(Malformed::Empty));
+        assert_eq!(classify_href("#", &b, true, false, false), LinkTarget::Malformed(Malformed::HashOnly));
+        assert_eq!(classify_href("#", &b, true, false, true), LinkTarget::NotWeb);
+        assert_eq!(classify_href("#", &b, true, true, false), LinkTarget::NotWeb);
+        assert_eq!(
+            classify_href("javascript:void(0);", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::ScriptPlaceholder)
+        );
+        assert_eq!(classify_href("javascript:openWin('x')", &b, true, false, false), LinkTarget::NotWeb);
+        assert_eq!(classify_href("mailto:a@b.cn", &b, true, false, false), LinkTarget::NotWeb);
+        assert_eq!(classify_href("tel:12345", &b, true, false, false), LinkTarget::NotWeb);
+        assert_eq!(
+            classify_href("file:///C:/Users/a.doc", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::LocalFile)
+        );
+        assert_eq!(classify_href("http://", &b, true, false, false), LinkTarget::Malformed(Malformed::Unparseable));
+        assert_eq!(classify_href("http:/x", &b, true, false, false), LinkTarget::Malformed(Malformed::BadScheme));
+        assert_eq!(classify_href("htp://x.cn", &b, true, false, false), LinkTarget::Malformed(Malformed::BadScheme));
+        assert_eq!(
+            classify_href("http://exa mple.cn/", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::Unparseable)
+        );
+        assert_eq!(
+            classify_href("http://[::1/", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::Unparseable)
+        );
+        // An empty src on an image is not a navigation placeholder.
+        assert_eq!(classify_href("", &b, false, false, false), LinkTarget::NotWeb);
+    }
+
+    #[test]
+    fn private_hosts() {
+        let priv_ = |s: &str| is_private_host(&Url::parse(s).unwrap().host().unwrap());
+        assert!(priv_("http://10.1.2.3/"));
+        assert!(priv_("http://192.168.0.1/"));
+        assert!(priv_("http://172.20.0.1/"));
+        assert!(priv_("http://127.0.0.1:8080/"));
+        assert!(priv_("http://169.254.1.1/"));
+        assert!(priv_("http://localhost/"));
+        assert!(priv_("http://oa/"));
+        assert!(priv_("http://[::1]/"));
+        assert!(priv_("http://[fd00::1]/"));
+        assert!(!priv_("http://www.gov.cn/"));
+        assert!(!priv_("http://172.32.0.1/"));
+        assert!(!priv_("http://8.8.8.8/"));
+    }
+
+    fn outcome(url: &str, result: FetchResult, hops: Vec<Hop>, final_url: &str) -> FetchOutcome {
+        FetchOutcome {
+            url: url.into(),
+            final_url: final_url.into(),
+            result,
+            hops,
+            content_type: None,
+        }
+    }
+
+    #[test]
+    fn judges_outcomes() {
+        let rules = crate::profile::Profile::national().links;
+        let ok = outcome("http://a.cn/x", FetchResult::Status(200), vec![], "http://a.cn/x");
+        assert_eq!(judge(&ok, None, &rules), LinkVerdict::Ok);
+        assert!(matches!(judge(&ok, Some("页面不存在"), &rules), LinkVerdict::Soft404 { .. }));
+        let dead = outcome("http://a.cn/x", FetchResult::Status(404), vec![], "http://a.cn/x");
+        assert!(matches!(judge(&dead, None, &rules), LinkVerdict::Dead { status, .. } if status == "404"));
+        let to = outcome(
+            "http://a.cn/x",
+            FetchResult::Failed(FailureKind::Timeout, "t".into()),
+            vec![],
+            "http://a.cn/x",
+        );
+        assert!(matches!(judge(&to, None, &rules), LinkVerdict::Dead { status, .. } if status == "timeout"));
+        let home = outcome(
+            "http://a.cn/news/2020/1.html",
+            FetchResult::Status(200),
+            vec![Hop { url: "http://a.cn/news/2020/1.html".into(), status: 302 }],
+            "http://a.cn/index.html",
+        );
+        assert!(matches!(judge(&home, None, &rules), LinkVerdict::Soft404 { detail, .. } if detail.contains("首页")));
+        let root = outcome(
+            "http://a.cn/",
+            FetchResult::Status(200),
+            vec![Hop { url: "http://a.cn/".into(), status: 302 }],
+            "http://a.cn/index.html",
+        );
+        assert_eq!(judge(&root, None, &rules), LinkVerdict::Ok);
+        let off = outcome(
+            "http://a.cn/",
+            FetchResult::Failed(FailureKind::NotChecked, String::new()),
+            vec![],
+            "http://a.cn/",
+        );
+        assert_eq!(judge(&off, None, &rules), LinkVerdict::NotChecked);
+    }
+}

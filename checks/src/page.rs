@@ -1,0 +1,621 @@
+//! Page analysis: one parse of one page into facts, links and page-level findings.
+//!
+//! This is the only place HTML is parsed. The crawler calls [`analyse_page`]
+//! once per fetched HTML page and keeps the small [`PageFacts`]; the body is
+//! dropped afterwards, so memory never grows with page bodies.
+
+use crate::decode::decode_html;
+use crate::finding::{CheckId, Finding};
+use crate::links::{classify_href, is_private_host, Link, LinkKind, LinkTarget};
+use crate::profile::Profile;
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
+use url::Url;
+
+/// What the crawler hands to the analysis for one page.
+#[derive(Debug, Clone, Copy)]
+pub struct PageInput<'a> {
+    /// The site's name, copied into findings.
+    pub site: &'a str,
+    /// The page's final URL (after redirects).
+    pub url: &'a Url,
+    /// The body as received (possibly capped).
+    pub body: &'a [u8],
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// Whether this is the site's home page.
+    pub is_home: bool,
+    /// Whether the body was cut at the size cap.
+    pub truncated: bool,
+}
+
+/// The `<meta name=…>` tags of the 网页设计规范 (网页标签) that govscan reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageMeta {
+    /// `SiteName`.
+    pub site_name: Option<String>,
+    /// `SiteDomain`.
+    pub site_domain: Option<String>,
+    /// `SiteIDCode`.
+    pub site_id_code: Option<String>,
+    /// `ColumnName`.
+    pub column_name: Option<String>,
+    /// `ColumnType`.
+    pub column_type: Option<String>,
+    /// `ArticleTitle`.
+    pub article_title: Option<String>,
+    /// `PubDate`.
+    pub pub_date: Option<String>,
+}
+
+/// The facts read from one page, kept for site-wide checks and `pages.csv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageFacts {
+    /// `<title>`, whitespace collapsed.
+    pub title: String,
+    /// The charset used to decode it.
+    pub charset: String,
+    /// Page meta tags.
+    pub meta: PageMeta,
+}
+
+/// Everything [`analyse_page`] learns about a page.
+#[derive(Debug, Clone)]
+pub struct PageAnalysis {
+    /// Facts to keep.
+    pub facts: PageFacts,
+    /// Every link, in document order.
+    pub links: Vec<Link>,
+    /// Hashes of the page's `id`s and `<a name>`s (see [`anchor_hash`]), sorted.
+    pub anchors: Vec<u64>,
+    /// Findings that need only this page.
+    pub findings: Vec<Finding>,
+    /// Why the page looks like a not-found page, if it does.
+    pub not_found: Option<String>,
+}
+
+impl PageAnalysis {
+    /// Whether the page has an anchor for `fragment` (percent-encoded as in a URL).
+    pub fn has_anchor(anchors: &[u64], fragment: &str) -> bool {
+        let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+        if decoded.is_empty() || decoded.eq_ignore_ascii_case("top") {
+            return true;
+        }
+        anchors.binary_search(&anchor_hash(&decoded)).is_ok()
+    }
+}
+
+/// Stable hash of an anchor name (std's SipHash with fixed keys).
+pub fn anchor_hash(name: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
+}
+
+const LINK_TEXT_MAX: usize = 80;
+
+/// Appends `s` to `out`, folding every run of white space (including
+/// U+3000 and NBSP) into one space.
+pub(crate) fn push_collapsed(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' {
+            if !out.is_empty() && !out.ends_with([' ', '\n', '\t']) {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "li" | "ul" | "ol" | "tr" | "table" | "br" | "h1" | "h2" | "h3" | "h4"
+            | "h5" | "h6" | "section" | "article" | "footer" | "header" | "nav" | "dl" | "dt"
+            | "dd" | "form" | "hr" | "blockquote" | "pre" | "center" | "tbody" | "thead"
+            | "aside" | "main"
+    )
+}
+
+fn break_line(out: &mut String, sep: char) {
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push(sep);
+    }
+}
+
+struct OpenAnchor {
+    raw: String,
+    script_driven: bool,
+    text: String,
+    fallback: String,
+}
+
+/// Analyses one HTML page.
+pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
+    let tld = input
+        .url
+        .host_str()
+        .and_then(|h| h.rsplit('.').next())
+        .map(str::to_string);
+    let decoded = decode_html(input.body, input.content_type, tld.as_deref());
+    let doc = Html::parse_document(&decoded.text);
+
+    let mut base = input.url.clone();
+    let mut base_seen = false;
+    let mut facts = PageFacts {
+        charset: decoded.charset.to_string(),
+        ..PageFacts::default()
+    };
+    let mut links: Vec<Link> = Vec::new();
+    let mut anchors: Vec<u64> = Vec::new();
+    let mut text = String::new();
+    let mut title = String::new();
+    let mut in_title = 0usize;
+    let mut hidden = 0usize;
+    let mut open_anchors: Vec<OpenAnchor> = Vec::new();
+    let rules = &profile.links;
+
+    let mut add = |links: &mut Vec<Link>, base: &Url, kind: LinkKind, raw: &str, text: String| {
+        let target = classify_href(raw, base, false, false, false);
+        links.push(Link {
+            kind,
+            raw: raw.to_string(),
+            target,
+            text,
+        });
+    };
+
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if let Some(id) = el.attr("id") {
+                        anchors.push(anchor_hash(id));
+                    }
+                    match name {
+                        "script" | "style" | "noscript" | "template" | "textarea" => hidden += 1,
+                        "title" => in_title += 1,
+                        _ => {}
+                    }
+                    if is_block(name) {
+                        break_line(&mut text, '\n');
+                    } else if matches!(name, "td" | "th") {
+                        break_line(&mut text, '\t');
+                    }
+                    let alt = || el.attr("alt").or(el.attr("title")).unwrap_or("").trim().to_string();
+                    match name {
+                        "base" if !base_seen => {
+                            if let Some(href) = el.attr("href") {
+                                if let Ok(b) = input.url.join(href.trim()) {
+                                    base = b;
+                                }
+                                base_seen = true;
+                            }
+                        }
+                        "a" => {
+                            if let Some(n) = el.attr("name") {
+                                anchors.push(anchor_hash(n));
+                            }
+                            if let Some(href) = el.attr("href") {
+                                let script_driven = rules
+                                    .script_handler_attributes
+                                    .iter()
+                                    .any(|a| el.attr(a).is_some())
+                                    || matches!(el.attr("role"), Some("button" | "tab"));
+                                open_anchors.push(OpenAnchor {
+                                    raw: href.to_string(),
+                                    script_driven,
+                                    text: String::new(),
+                                    fallback: el.attr("title").unwrap_or("").trim().to_string(),
+                                });
+                            }
+                        }
+                        "area" => {
+                            if let Some(href) = el.attr("href") {
+                                let script_driven = rules
+                                    .script_handler_attributes
+                                    .iter()
+                                    .any(|a| el.attr(a).is_some());
+                                let target = classify_href(href, &base, true, script_driven, false);
+                                links.push(Link {
+                                    kind: LinkKind::Anchor,
+                                    raw: href.to_string(),
+                                    target,
+                                    text: truncate_chars(&alt(), LINK_TEXT_MAX),
+                                });
+                            }
+                        }
+                        "link" => {
+                            let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+                            if !rel.contains("dns-prefetch") && !rel.contains("preconnect") {
+                                if let Some(href) = el.attr("href") {
+                                    add(&mut links, &base, LinkKind::LinkTag, href, rel);
+                                }
+                            }
+                        }
+                        "img" => {
+                            let a = alt();
+                            if let Some(open) = open_anchors.last_mut() {
+                                if open.fallback.is_empty() {
+                                    open.fallback = a.clone();
+                                }
+                            }
+                            if let Some(src) = el.attr("src") {
+                                add(&mut links, &base, LinkKind::Image, src, a.clone());
+                            }
+                            if let Some(set) = el.attr("srcset") {
+                                for src in srcset_urls(set) {
+                                    add(&mut links, &base, LinkKind::Image, src, a.clone());
+                                }
+                            }
+                        }
+                        "script" => {
+                            if let Some(src) = el.attr("src") {
+                                add(&mut links, &base, LinkKind::Script, src, String::new());
+                            }
+                        }
+                        "iframe" | "frame" => {
+                            if let Some(src) = el.attr("src") {
+                                add(&mut links, &base, LinkKind::Frame, src, alt());
+                            }
+                        }
+                        "embed" | "source" | "video" | "audio" | "track" => {
+                            if let Some(src) = el.attr("src") {
+                                add(&mut links, &base, LinkKind::Media, src, String::new());
+                            }
+                            if let Some(set) = el.attr("srcset") {
+                                for src in srcset_urls(set) {
+                                    add(&mut links, &base, LinkKind::Media, src, String::new());
+                                }
+                            }
+                            if let Some(poster) = el.attr("poster") {
+                                add(&mut links, &base, LinkKind::Image, poster, String::new());
+                            }
+                        }
+                        "object" => {
+                            if let Some(data) = el.attr("data") {
+                                add(&mut links, &base, LinkKind::Media, data, String::new());
+                            }
+                        }
+                        "meta" => read_meta(el, &mut facts.meta, &mut |raw| {
+                            add(&mut links, &base, LinkKind::Refresh, raw, String::new())
+                        }),
+                        _ => {}
+                    }
+                }
+                Node::Text(t) => {
+                    if in_title > 0 {
+                        push_collapsed(&mut title, t);
+                    } else if hidden == 0 {
+                        push_collapsed(&mut text, t);
+                        for open in &mut open_anchors {
+                            if open.text.chars().count() < LINK_TEXT_MAX + 1 {
+                                push_collapsed(&mut open.text, t);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    let name = el.name();
+                    match name {
+                        "script" | "style" | "noscript" | "template" | "textarea" => {
+                            hidden = hidden.saturating_sub(1)
+                        }
+                        "title" => in_title = in_title.saturating_sub(1),
+                        "a" if el.attr("href").is_some() => {
+                            if let Some(open) = open_anchors.pop() {
+                                let mut label = open.text.trim().to_string();
+                                if label.is_empty() {
+                                    label = open.fallback;
+                                }
+                                let top = rules.top_link_texts.iter().any(|t| label == *t);
+                                let target = classify_href(&open.raw, &base, true, open.script_driven, top);
+                                links.push(Link {
+                                    kind: LinkKind::Anchor,
+                                    raw: open.raw,
+                                    target,
+                                    text: truncate_chars(&label, LINK_TEXT_MAX),
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                    if is_block(name) {
+                        break_line(&mut text, '\n');
+                    }
+                }
+            }
+        }
+    }
+    anchors.sort_unstable();
+    anchors.dedup();
+    facts.title = title.trim().to_string();
+
+    let not_found = detect_not_found(&facts.title, &text, profile);
+    let findings = page_findings(input, &links, profile);
+
+    PageAnalysis {
+        facts,
+        links,
+        anchors,
+        findings,
+        not_found,
+    }
+}
+
+fn read_meta(el: &scraper::node::Element, meta: &mut PageMeta, refresh: &mut dyn FnMut(&str)) {
+    if let Some(equiv) = el.attr("http-equiv") {
+        if equiv.eq_ignore_ascii_case("refresh") {
+            if let Some(content) = el.attr("content") {
+                if let Some(url) = refresh_url(content) {
+                    refresh(url);
+                }
+            }
+        }
+        return;
+    }
+    let (Some(name), Some(content)) = (el.attr("name"), el.attr("content")) else {
+        return;
+    };
+    let value = content.trim().to_string();
+    let slot = match name.trim().to_ascii_lowercase().as_str() {
+        "sitename" => &mut meta.site_name,
+        "sitedomain" => &mut meta.site_domain,
+        "siteidcode" => &mut meta.site_id_code,
+        "columnname" => &mut meta.column_name,
+        "columntype" => &mut meta.column_type,
+        "articletitle" => &mut meta.article_title,
+        "pubdate" => &mut meta.pub_date,
+        _ => return,
+    };
+    if slot.is_none() && !value.is_empty() {
+        *slot = Some(value);
+    }
+}
+
+/// The URL in a `<meta http-equiv=refresh content="5; url=…">`.
+fn refresh_url(content: &str) -> Option<&str> {
+    let lower = content.to_ascii_lowercase();
+    let pos = lower.find("url")?;
+    let rest = content[pos + 3..].trim_start();
+    let rest = rest.strip_prefix('=')?.trim();
+    let rest = rest.trim_matches(|c| c == '\'' || c == '"');
+    (!rest.is_empty()).then_some(rest)
+}
+
+fn srcset_urls(set: &str) -> impl Iterator<Item = &str> {
+    set.split(',')
+        .filter_map(|part| part.split_whitespace().next())
+        .filter(|s| !s.is_empty())
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Why a page's title or short text says the page does not exist.
+pub fn detect_not_found(title: &str, text: &str, profile: &Profile) -> Option<String> {
+    let rules = &profile.soft404;
+    if let Some(m) = rules.title_patterns.iter().find_map(|re| re.find(title)) {
+        return Some(format!("标题为“{}”（匹配“{}”）", truncate_chars(title, 40), m.as_str()));
+    }
+    if text.chars().count() <= rules.max_text_chars {
+        if let Some(m) = rules.body_patterns.iter().find_map(|re| re.find(text)) {
+            return Some(format!("页面文字含“{}”", m.as_str()));
+        }
+    }
+    None
+}
+
+fn page_findings(input: &PageInput<'_>, links: &[Link], profile: &Profile) -> Vec<Finding> {
+    let page = input.url.as_str();
+    let mut out: Vec<Finding> = Vec::new();
+    let mut push = |check: CheckId, target: &str, status: &str, detail: String, evidence: &str| {
+        if !profile.enabled(check) {
+            return;
+        }
+        if out.iter().any(|f| f.check == check && f.target == target) {
+            return;
+        }
+        out.push(Finding {
+            site: input.site.to_string(),
+            check,
+            severity: profile.severity(check),
+            page: page.to_string(),
+            target: target.to_string(),
+            status: status.to_string(),
+            detail,
+            evidence: evidence.to_string(),
+            home_page: input.is_home,
+        });
+    };
+    let page_is_private = input.url.host().is_some_and(|h| is_private_host(&h));
+    for link in links {
+        match &link.target {
+            LinkTarget::Malformed(why) => push(
+                CheckId::LinkMalformed,
+                &link.raw,
+                why.as_str(),
+                format!("{}：{}", link.kind.label_zh(), why.detail_zh()),
+                &link.text,
+            ),
+            LinkTarget::Web(url) if !page_is_private => {
+                if url.host().is_some_and(|h| is_private_host(&h)) {
+                    let mut target = url.clone();
+                    target.set_fragment(None);
+                    push(
+                        CheckId::LinkIntranet,
+                        target.as_str(),
+                        "intranet",
+                        format!("{}指向内网或本机地址，公众无法访问", link.kind.label_zh()),
+                        &link.text,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    if input.truncated {
+        push(
+            CheckId::PageOversize,
+            page,
+            "truncated",
+            format!("页面超过大小上限，仅分析了前{}字节", input.body.len()),
+            "",
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyse(html: &str, url: &str) -> PageAnalysis {
+        let url = Url::parse(url).unwrap();
+        let input = PageInput {
+            site: "测试站",
+            url: &url,
+            body: html.as_bytes(),
+            content_type: Some("text/html; charset=utf-8"),
+            is_home: false,
+            truncated: false,
+        };
+        analyse_page(&input, &Profile::national())
+    }
+
+    #[test]
+    fn extracts_every_link_kind() {
+        let html = r#"<html><head><title> 示例 县政府 </title>
+            <base href="http://www.x.gov.cn/sub/">
+            <link rel="stylesheet" href="/css/a.css"><link rel="dns-prefetch" href="//cdn.x.cn">
+            <meta http-equiv="refresh" content="30; URL='/refresh.html'">
+            <meta name="SiteIDCode" content="1304000009"><meta content="人事信息" name="ColumnName">
+            <script src="js/a.js"></script></head><body>
+            <a href="news/1.html">新闻 <b>一</b></a>
+            <a href="http://www.other.gov.cn/"><img src="/img/logo.png" alt="兄弟单位"></a>
+            <img srcset="/a-1x.png 1x, /a-2x.png 2x">
+            <iframe src="/frame.html"></iframe>
+            <embed src="/m.swf"><object data="/o.pdf"></object>
+            <video src="/v.mp4" poster="/p.jpg"><source src="/s.mp4"></video><audio src="/a.mp3"></audio>
+            <map><area href="/area.html" alt="区域"></map>
+            <a name="n1">x</a><div id="d1"></div>
+            </body></html>"#;
+        let a = analyse(html, "http://www.x.gov.cn/index.html");
+        assert_eq!(a.facts.title, "示例 县政府");
+        assert_eq!(a.facts.meta.site_id_code.as_deref(), Some("1304000009"));
+        assert_eq!(a.facts.meta.column_name.as_deref(), Some("人事信息"));
+        let urls: Vec<String> = a
+            .links
+            .iter()
+            .filter_map(|l| match &l.target {
+                LinkTarget::Web(u) => Some(u.to_string()),
+                _ => None,
+            })
+            .collect();
+        for want in [
+            "http://www.x.gov.cn/css/a.css",
+            "http://www.x.gov.cn/refresh.html",
+            "http://www.x.gov.cn/sub/js/a.js",
+            "http://www.x.gov.cn/sub/news/1.html",
+            "http://www.other.gov.cn/",
+            "http://www.x.gov.cn/img/logo.png",
+            "http://www.x.gov.cn/a-1x.png",
+            "http://www.x.gov.cn/a-2x.png",
+            "http://www.x.gov.cn/frame.html",
+            "http://www.x.gov.cn/m.swf",
+            "http://www.x.gov.cn/o.pdf",
+            "http://www.x.gov.cn/v.mp4",
+            "http://www.x.gov.cn/p.jpg",
+            "http://www.x.gov.cn/s.mp4",
+            "http://www.x.gov.cn/a.mp3",
+            "http://www.x.gov.cn/area.html",
+        ] {
+            assert!(urls.iter().any(|u| u == want), "missing {want} in {urls:?}");
+        }
+        assert!(!urls.iter().any(|u| u.contains("cdn.x.cn")));
+        let news = a.links.iter().find(|l| l.raw == "news/1.html").unwrap();
+        assert_eq!(news.text, "新闻 一");
+        let other = a.links.iter().find(|l| l.raw == "http://www.other.gov.cn/").unwrap();
+        assert_eq!(other.text, "兄弟单位");
+        assert!(PageAnalysis::has_anchor(&a.anchors, "n1"));
+        assert!(PageAnalysis::has_anchor(&a.anchors, "d1"));
+        assert!(PageAnalysis::has_anchor(&a.anchors, "top"));
+        assert!(!PageAnalysis::has_anchor(&a.anchors, "nope"));
+    }
+
+    #[test]
+    fn frameset_frames_are_links() {
+        let a = analyse(r#"<html><frameset><frame src="/top.html"><frame src="main.html"></frameset></html>"#, "http://a.gov.cn/");
+        let frames: Vec<&str> = a.links.iter().filter(|l| l.kind == LinkKind::Frame).map(|l| l.raw.as_str()).collect();
+        assert_eq!(frames, vec!["/top.html", "main.html"]);
+    }
+
+    #[test]
+    fn percent_encoded_fragment_matches_chinese_id() {
+        let a = analyse(r#"<h2 id="第一章">x</h2>"#, "http://a.gov.cn/");
+        assert!(PageAnalysis::has_anchor(&a.anchors, "%E7%AC%AC%E4%B8%80%E7%AB%A0"));
+    }
+
+    #[test]
+    fn placeholder_and_intranet_findings() {
+        let html = r##"<a href="">空</a><a href="#">更多</a><a href="#">返回顶部</a>
+            <a href="javascript:void(0)">查看</a><a href="javascript:void(0)" onclick="go()">菜单</a>
+            <a href="http://192.168.1.5/oa/">内网办公</a><a href="http://10.0.0.1/x#y">内网</a>
+            <a href="http://exa mple.cn/">坏</a>"##;
+        let a = analyse(html, "http://www.x.gov.cn/");
+        let got: Vec<(&str, &str, &str)> = a
+            .findings
+            .iter()
+            .map(|f| (f.check.as_str(), f.target.as_str(), f.status.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("link.malformed", "", "empty"),
+                ("link.malformed", "#", "placeholder"),
+                ("link.malformed", "javascript:void(0)", "placeholder"),
+                ("link.intranet", "http://192.168.1.5/oa/", "intranet"),
+                ("link.intranet", "http://10.0.0.1/x", "intranet"),
+                ("link.malformed", "http://exa mple.cn/", "unparseable"),
+            ]
+        );
+        // A site that itself lives on a private address is not flagged.
+        let a = analyse(html, "http://192.168.1.5/");
+        assert!(a.findings.iter().all(|f| f.check != CheckId::LinkIntranet));
+    }
+
+    #[test]
+    fn soft404_by_title_and_short_text() {
+        let a = analyse("<title>404 页面不存在</title><p>x</p>", "http://a.gov.cn/x");
+        assert!(a.not_found.is_some());
+        let a = analyse("<title>县政府</title><p>对不起，您访问的页面不存在！</p>", "http://a.gov.cn/x");
+        assert!(a.not_found.is_some());
+        let long = format!("<title>新闻</title><p>{}页面不存在</p>", "正文".repeat(2000));
+        assert!(analyse(&long, "http://a.gov.cn/x").not_found.is_none());
+        assert!(analyse("<title>县政府</title><p>电话 0404-1234</p>", "http://a.gov.cn/").not_found.is_none());
+    }
+
+    #[test]
+    fn broken_html_never_panics() {
+        for html in ["<a href='x", "<<<>>>", "\0\0<p>\u{0}</p>", "<table><tr><td><a href=/a>x</table></a>", ""] {
+            let _ = analyse(html, "http://a.gov.cn/");
+        }
+    }
+}
