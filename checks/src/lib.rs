@@ -10,10 +10,13 @@ pub mod fetch;
 pub mod finding;
 pub mod links;
 pub mod page;
+pub mod privacy;
 pub mod profile;
+pub mod record;
 
 pub use fetch::{FailureKind, FetchOutcome, FetchResult, Hop};
 pub use finding::{CheckId, Finding, Severity};
 pub use links::{judge, Link, LinkKind, LinkTarget, LinkVerdict};
 pub use page::{analyse_page, PageAnalysis, PageFacts, PageInput};
 pub use profile::Profile;
+pub use record::PageRecord;

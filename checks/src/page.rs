@@ -78,9 +78,15 @@ pub struct PageAnalysis {
 
 impl PageAnalysis {
     /// Whether the page has an anchor for `fragment` (percent-encoded as in a URL).
+    /// Client-side routes (`#/query?code=…`, `#!/page`) name no element and
+    /// always count as present.
     pub fn has_anchor(anchors: &[u64], fragment: &str) -> bool {
         let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-        if decoded.is_empty() || decoded.eq_ignore_ascii_case("top") {
+        if decoded.is_empty()
+            || decoded.eq_ignore_ascii_case("top")
+            || decoded.starts_with(['/', '!'])
+            || decoded.contains(['=', '?', '&'])
+        {
             return true;
         }
         anchors.binary_search(&anchor_hash(&decoded)).is_ok()
@@ -161,7 +167,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let mut open_anchors: Vec<OpenAnchor> = Vec::new();
     let rules = &profile.links;
 
-    let mut add = |links: &mut Vec<Link>, base: &Url, kind: LinkKind, raw: &str, text: String| {
+    let add = |links: &mut Vec<Link>, base: &Url, kind: LinkKind, raw: &str, text: String| {
         let target = classify_href(raw, base, false, false, false);
         links.push(Link {
             kind,
@@ -558,6 +564,8 @@ mod tests {
         assert!(PageAnalysis::has_anchor(&a.anchors, "d1"));
         assert!(PageAnalysis::has_anchor(&a.anchors, "top"));
         assert!(!PageAnalysis::has_anchor(&a.anchors, "nope"));
+        assert!(PageAnalysis::has_anchor(&a.anchors, "/query/webSearch?code=33999902000123"));
+        assert!(PageAnalysis::has_anchor(&a.anchors, "!/home"));
     }
 
     #[test]

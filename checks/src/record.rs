@@ -1,0 +1,32 @@
+//! What was fetched: the plain record the crawler keeps for each URL and the
+//! reports print as `pages.csv`.
+
+use crate::page::PageFacts;
+use serde::{Deserialize, Serialize};
+
+/// One fetched URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRecord {
+    /// The URL requested (normalised, no fragment).
+    pub url: String,
+    /// HTTP status or failure class.
+    pub status: String,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// Charset used to decode it (HTML only).
+    pub charset: String,
+    /// Body bytes received.
+    pub bytes: u64,
+    /// Link depth from the home page.
+    pub depth: u32,
+    /// Page title (HTML only).
+    pub title: String,
+    /// Response time in milliseconds.
+    pub response_ms: u64,
+    /// Whether this is the home page.
+    pub is_home: bool,
+    /// Whether it was crawled as a page of the site (not just checked as a link).
+    pub crawled: bool,
+    /// Facts read from it (crawled pages only).
+    pub facts: Option<PageFacts>,
+}

@@ -1,0 +1,47 @@
+//! The data of one run, as every writer sees it (and as `report.json` stores it).
+
+use govscan_checks::{Finding, PageRecord};
+use serde::{Deserialize, Serialize};
+
+/// One scanned site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteReport {
+    /// Name from the site list, or the host.
+    pub name: String,
+    /// The URL the scan started from.
+    pub url: String,
+    /// The home page after redirects.
+    pub home: String,
+    /// Extra columns of the site list, kept as given.
+    #[serde(default)]
+    pub extra: Vec<(String, String)>,
+    /// Every fetched URL.
+    pub pages: Vec<PageRecord>,
+    /// Every finding.
+    pub findings: Vec<Finding>,
+    /// Run-log notes (crawler traps, robots.txt), not findings.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Whether the crawl was stopped before it finished.
+    #[serde(default)]
+    pub interrupted: bool,
+}
+
+/// One run over one or more sites.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunReport {
+    /// govscan version.
+    pub version: String,
+    /// Rule profile name.
+    pub profile: String,
+    /// Start time, RFC 3339.
+    pub started: String,
+    /// End time, RFC 3339.
+    pub finished: String,
+    /// The date ages are computed against (`--now`).
+    pub now: String,
+    /// The options of the run.
+    pub options: serde_json::Value,
+    /// The sites, in input order.
+    pub sites: Vec<SiteReport>,
+}

@@ -1,0 +1,137 @@
+//! Command-line interface (clap). Flags are English; reports speak Chinese.
+
+use crate::crawl::resolver::ResolveRule;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// govscan: audits Chinese government websites against the national
+/// website-management rules (国办秘函〔2019〕19号, 国办发〔2017〕47号) and says
+/// what to fix.
+#[derive(Debug, Parser)]
+#[command(name = "govscan", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Crawl sites and write findings.csv and pages.csv into --out.
+    Scan(ScanCmd),
+    /// Serve the built-in demo county portal on 127.0.0.1 and scan it (no network needed).
+    Demo(DemoCmd),
+}
+
+/// `govscan scan`.
+#[derive(Debug, Args)]
+pub struct ScanCmd {
+    /// Home page URLs of the sites to scan (http:// is assumed when no scheme is given).
+    pub urls: Vec<String>,
+    /// A CSV site list with columns `name,url` (more columns are kept). Bad lines are reported and skipped.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Output folder for findings.csv and pages.csv.
+    #[arg(long, value_name = "DIR", default_value = "govscan-out")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub opts: ScanOptions,
+}
+
+/// `govscan demo`.
+#[derive(Debug, Args)]
+pub struct DemoCmd {
+    /// Output folder for the demo's results.
+    #[arg(long, value_name = "DIR", default_value = "govscan-demo")]
+    pub out: PathBuf,
+    /// Only serve the demo portal (until Ctrl-C) and print its address; do not scan.
+    #[arg(long)]
+    pub serve_only: bool,
+    /// Number of article pages in the generated portal.
+    #[arg(long, default_value_t = 240)]
+    pub articles: usize,
+    /// The date the demo pretends it is (YYYY-MM-DD); content is dated relative to it.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub now: Option<chrono::NaiveDate>,
+    /// No progress display or log lines.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Parses scan options from flags, for callers (the demo, tests) that
+/// configure a scan the way a user would.
+#[derive(Debug, Parser)]
+#[command(name = "govscan")]
+pub struct OptionsOnly {
+    #[command(flatten)]
+    pub opts: ScanOptions,
+}
+
+/// Options shared by every command that crawls.
+#[derive(Debug, Args, Clone)]
+pub struct ScanOptions {
+    /// Requests per second per host (shared by all requests to that host, link checks included); 0 = no limit.
+    #[arg(long, default_value_t = 5.0, value_name = "N")]
+    pub rate: f64,
+    /// Requests in flight across all sites.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub concurrency: usize,
+    /// Requests in flight per site.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub site_concurrency: usize,
+    /// Sites crawled at the same time.
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub parallel_sites: usize,
+    /// Pages crawled per site at most (links beyond are still checked).
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub max_pages: usize,
+    /// Link depth from the home page at most.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub max_depth: u32,
+    /// Time limit for one request in seconds, body included.
+    #[arg(long, default_value_t = 20.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Retries after a timeout, a reset connection, 429 or 503 (with backoff, honouring Retry-After).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub retries: u32,
+    /// User-Agent header (also the name looked up in robots.txt).
+    #[arg(long, default_value = concat!("govscan/", env!("CARGO_PKG_VERSION"), " (government website audit)"))]
+    pub user_agent: String,
+    /// URLs matching this regex are never fetched (still analysed as links). Repeatable.
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Vec<String>,
+    /// Extra host that counts as the same site (e.g. a static-file host). Repeatable.
+    #[arg(long, value_name = "HOST")]
+    pub include_host: Vec<String>,
+    /// Ignore robots.txt (for a site's own webmaster).
+    #[arg(long)]
+    pub ignore_robots: bool,
+    /// Do not read sitemap.xml for extra seeds.
+    #[arg(long)]
+    pub no_sitemap: bool,
+    /// Map HOST to ADDR like curl (the URL's port is used for the connection). Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<ResolveRule>,
+    /// Request only --resolve hosts and loopback addresses; every other link is reported as not checked.
+    #[arg(long)]
+    pub offline: bool,
+    /// Send every request through this HTTP proxy.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// The date the scan pretends it is (YYYY-MM-DD); default today in Asia/Shanghai.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub now: Option<chrono::NaiveDate>,
+    /// A rule profile (TOML) instead of the built-in national one.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// HTML bodies larger than this many bytes are cut (and reported as page.oversize).
+    #[arg(long, default_value_t = 5 * 1024 * 1024, value_name = "BYTES")]
+    pub max_page_bytes: usize,
+    /// URLs with the same path and query keys crawled per site at most (guards against endless calendars).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub trap_cap: u32,
+    /// No progress display or log lines.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

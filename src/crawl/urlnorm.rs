@@ -1,0 +1,261 @@
+//! URL normalisation, site scope and crawler-trap guards.
+//!
+//! Two hrefs that name the same resource must map to one key, or the same
+//! target is requested twice; two different resources must never share one.
+
+use std::collections::HashMap;
+use url::Url;
+
+/// Query parameters that carry a session id: the same page under another name.
+const SESSION_PARAMS: &[&str] = &[
+    "jsessionid",
+    "phpsessid",
+    "sid",
+    "sessionid",
+    "session_id",
+    "aspsessionid",
+    "cfid",
+    "cftoken",
+    "sessid",
+    "zfsid",
+];
+
+fn is_session_param(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    SESSION_PARAMS.contains(&k.as_str()) || k.starts_with("aspsessionid")
+}
+
+/// Normalises percent escapes: upper-case hex, and decodes unreserved characters.
+fn normalise_escapes(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                let v = (h * 16 + l) as u8;
+                if v.is_ascii_alphanumeric() || b"-._~".contains(&v) {
+                    out.push(v as char);
+                } else {
+                    out.push('%');
+                    out.push((b[i + 1] as char).to_ascii_uppercase());
+                    out.push((b[i + 2] as char).to_ascii_uppercase());
+                }
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i] as char);
+        i += 1;
+    }
+    out
+}
+
+/// The canonical form used as a fetch key: no fragment, no session ids,
+/// normalised escapes, `/` for an empty path. Default ports and dot segments
+/// are already handled by the `url` parser.
+pub fn normalise(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    // `;jsessionid=…` path parameters.
+    let path = u.path().to_string();
+    let lower = path.to_ascii_lowercase();
+    let path = match lower.find(";jsessionid=") {
+        Some(pos) => path[..pos].to_string(),
+        None => path,
+    };
+    u.set_path(&normalise_escapes(&path));
+    if let Some(q) = u.query() {
+        if q.is_empty() {
+            u.set_query(None);
+        } else {
+            let kept: Vec<&str> = q
+                .split('&')
+                .filter(|kv| {
+                    let key = kv.split('=').next().unwrap_or("");
+                    !kv.is_empty() && !is_session_param(key)
+                })
+                .collect();
+            if kept.is_empty() {
+                u.set_query(None);
+            } else {
+                let joined = kept.join("&");
+                u.set_query(Some(&normalise_escapes(&joined)));
+            }
+        }
+    }
+    u
+}
+
+/// The host without a leading `www.`, lower-cased: `www.x.gov.cn` and
+/// `x.gov.cn` are one site.
+pub fn site_host(host: &str) -> String {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h.strip_prefix("www.").map(str::to_string).unwrap_or(h)
+}
+
+/// Which hosts belong to a site.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    hosts: Vec<String>,
+}
+
+impl Scope {
+    /// The seed's host plus the `--include-host`s.
+    pub fn new(seed: &Url, include: &[String]) -> Scope {
+        let mut hosts = vec![site_host(seed.host_str().unwrap_or(""))];
+        for h in include {
+            let h = site_host(h);
+            if !hosts.contains(&h) {
+                hosts.push(h);
+            }
+        }
+        Scope { hosts }
+    }
+
+    /// Whether a URL is part of the site (crawled, not just checked).
+    pub fn contains(&self, url: &Url) -> bool {
+        url.host_str()
+            .is_some_and(|h| self.hosts.iter().any(|s| *s == site_host(h)))
+    }
+}
+
+/// Attachment extensions: checked with HEAD, never downloaded.
+pub fn is_attachment(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    let ext = match path.rsplit_once('.') {
+        Some((_, ext)) if !ext.contains('/') => ext,
+        _ => return false,
+    };
+    matches!(
+        ext,
+        "pdf" | "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" | "wps" | "et" | "dps" | "ofd"
+            | "ceb" | "txt" | "rtf" | "csv" | "zip" | "rar" | "7z" | "gz" | "tar" | "bz2"
+            | "jpg" | "jpeg" | "png" | "gif" | "bmp" | "webp" | "svg" | "ico" | "tif" | "tiff"
+            | "mp3" | "mp4" | "avi" | "flv" | "wmv" | "mov" | "swf" | "wav" | "m4a" | "mkv"
+            | "exe" | "apk" | "msi" | "dmg" | "iso" | "css" | "js" | "json" | "xml" | "woff"
+            | "woff2" | "ttf" | "eot"
+    )
+}
+
+/// Guards against crawler traps: endless calendars, ever-deeper paths.
+#[derive(Debug, Default)]
+pub struct TrapGuard {
+    per_pattern: HashMap<String, u32>,
+    cap: u32,
+    max_segments: usize,
+}
+
+/// Why a URL is not crawled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trap {
+    /// More than the cap of URLs share this pattern (query values or numbers vary).
+    PatternCap(String),
+    /// The path is too deep or repeats a segment over and over.
+    DeepPath,
+}
+
+impl TrapGuard {
+    /// `cap` URLs per pattern at most; paths of at most `max_segments` segments.
+    pub fn new(cap: u32, max_segments: usize) -> TrapGuard {
+        TrapGuard {
+            per_pattern: HashMap::new(),
+            cap,
+            max_segments,
+        }
+    }
+
+    /// The pattern of a URL: only URLs with a query string are grouped
+    /// (`/cal?date=#` for `/cal?date=2026-11-20`), since a static article
+    /// path is the normal shape of a large site, not a trap.
+    pub fn pattern(url: &Url) -> Option<String> {
+        let q = url.query()?;
+        let mut keys: Vec<&str> = q.split('&').map(|kv| kv.split('=').next().unwrap_or("")).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        Some(format!("{}{}?{}", url.host_str().unwrap_or(""), url.path(), keys.join("&")))
+    }
+
+    /// Records a URL about to be crawled; `Err` if it looks like a trap.
+    pub fn admit(&mut self, url: &Url) -> Result<(), Trap> {
+        let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
+        if segments.len() > self.max_segments {
+            return Err(Trap::DeepPath);
+        }
+        let mut counts: HashMap<&str, u32> = HashMap::new();
+        for s in &segments {
+            let c = counts.entry(s).or_default();
+            *c += 1;
+            if *c > 3 {
+                return Err(Trap::DeepPath);
+            }
+        }
+        if let Some(p) = Self::pattern(url) {
+            let n = self.per_pattern.entry(p.clone()).or_default();
+            if *n >= self.cap {
+                return Err(Trap::PatternCap(p));
+            }
+            *n += 1;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        normalise(&Url::parse(s).unwrap()).to_string()
+    }
+
+    #[test]
+    fn normalises() {
+        assert_eq!(n("HTTP://WWW.X.GOV.CN:80/a/../b/./c.html#frag"), "http://www.x.gov.cn/b/c.html");
+        assert_eq!(n("https://x.cn:443"), "https://x.cn/");
+        assert_eq!(n("http://x.cn/a;jsessionid=ABC123?x=1"), "http://x.cn/a?x=1");
+        assert_eq!(n("http://x.cn/a?PHPSESSID=1&page=2&sid=9"), "http://x.cn/a?page=2");
+        assert_eq!(n("http://x.cn/a?jsessionid=1"), "http://x.cn/a");
+        assert_eq!(n("http://x.cn/%7euser/%e4%b8%ad"), "http://x.cn/~user/%E4%B8%AD");
+        assert_eq!(n("http://x.cn/中文.html"), "http://x.cn/%E4%B8%AD%E6%96%87.html");
+        assert_eq!(n("http://x.cn/a?"), "http://x.cn/a");
+    }
+
+    #[test]
+    fn scope_treats_www_and_bare_as_one() {
+        let s = Scope::new(&Url::parse("http://www.x.gov.cn/").unwrap(), &["static.x.gov.cn".into()]);
+        assert!(s.contains(&Url::parse("http://x.gov.cn/a").unwrap()));
+        assert!(s.contains(&Url::parse("https://WWW.X.GOV.CN/a").unwrap()));
+        assert!(s.contains(&Url::parse("http://static.x.gov.cn/a.pdf").unwrap()));
+        assert!(!s.contains(&Url::parse("http://y.gov.cn/").unwrap()));
+    }
+
+    #[test]
+    fn attachments() {
+        assert!(is_attachment(&Url::parse("http://x.cn/a/b.PDF").unwrap()));
+        assert!(!is_attachment(&Url::parse("http://x.cn/a/b.html").unwrap()));
+        assert!(!is_attachment(&Url::parse("http://x.cn/a.b/c").unwrap()));
+    }
+
+    #[test]
+    fn traps() {
+        let mut g = TrapGuard::new(3, 10);
+        for d in 1..=3 {
+            assert!(g.admit(&Url::parse(&format!("http://x.cn/cal?date=2026-11-{d:02}")).unwrap()).is_ok());
+        }
+        assert!(matches!(
+            g.admit(&Url::parse("http://x.cn/cal?date=2026-11-04").unwrap()),
+            Err(Trap::PatternCap(_))
+        ));
+        assert!(g.admit(&Url::parse("http://x.cn/other?date=1").unwrap()).is_ok());
+        assert_eq!(g.admit(&Url::parse("http://x.cn/a/a/a/a/").unwrap()), Err(Trap::DeepPath));
+        assert_eq!(
+            g.admit(&Url::parse("http://x.cn/1/2/3/4/5/6/7/8/9/10/11").unwrap()),
+            Err(Trap::DeepPath)
+        );
+        for i in 0..100 {
+            assert!(g.admit(&Url::parse(&format!("http://x.cn/art/{i}.html")).unwrap()).is_ok());
+        }
+    }
+}

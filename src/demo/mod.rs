@@ -1,0 +1,72 @@
+//! `govscan demo`: generate the demo county portal, serve it on 127.0.0.1
+//! and scan it, with every outside-looking host mapped to loopback.
+
+pub mod portal;
+pub mod server;
+
+use crate::cli::{DemoCmd, OptionsOnly};
+use crate::crawl::site::SiteSpec;
+use crate::run::{run_scan, summary, today_in_china, ScanSetup};
+use clap::Parser;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The scan flags the demo uses: loopback only, no rate limit, short timeouts.
+pub fn demo_flags(port: u16, hosts: &[&str], now: chrono::NaiveDate) -> Vec<String> {
+    let mut flags: Vec<String> = vec![
+        "govscan".into(),
+        "--offline".into(),
+        "--rate".into(),
+        "0".into(),
+        "--timeout".into(),
+        "2".into(),
+        "--retries".into(),
+        "1".into(),
+        "--now".into(),
+        now.to_string(),
+    ];
+    for h in hosts {
+        flags.push("--resolve".into());
+        flags.push(format!("{h}:{port}:127.0.0.1"));
+    }
+    flags
+}
+
+/// Runs `govscan demo`.
+pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
+    let now = cmd.now.unwrap_or_else(today_in_china);
+    let (listener, addr) = server::bind().await?;
+    let closed = server::closed_port().await?;
+    let demo = portal::build(addr.port(), closed, now, cmd.articles.max(10));
+    let flags = demo_flags(addr.port(), &demo.hosts, now);
+    let sites: Vec<SiteSpec> = demo
+        .sites
+        .iter()
+        .map(|(name, url)| SiteSpec {
+            name: name.clone(),
+            seed: url::Url::parse(url).expect("demo URLs are valid"),
+            extra: Vec::new(),
+        })
+        .collect();
+    let portal = Arc::new(demo.portal);
+    let server = server::serve(listener, portal.clone());
+    if cmd.serve_only {
+        println!("示范门户已启动（127.0.0.1:{}），共 {} 个页面。按 Ctrl-C 停止。", addr.port(), portal.len());
+        for s in &sites {
+            println!("  {}  {}", s.name, s.seed);
+        }
+        println!("扫描命令：govscan scan {} {}", sites.iter().map(|s| s.seed.to_string()).collect::<Vec<_>>().join(" "), flags[1..].join(" "));
+        tokio::signal::ctrl_c().await?;
+        server.abort();
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut opts = OptionsOnly::try_parse_from(&flags)?.opts;
+    opts.quiet = cmd.quiet;
+    let setup = ScanSetup::new(sites, &opts, &cmd.out)?;
+    let outcome = run_scan(setup).await?;
+    server.abort();
+    if !cmd.quiet {
+        print!("{}", summary(&outcome, &cmd.out));
+    }
+    Ok(if outcome.interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+}

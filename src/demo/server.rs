@@ -1,0 +1,233 @@
+//! A small virtual-host HTTP server on 127.0.0.1 (hyper), serving a
+//! [`Portal`] from memory. The demo uses it, and so do the end-to-end tests,
+//! which also read its request log (what was fetched, when, how often).
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// One canned response.
+#[derive(Debug)]
+pub struct Route {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: Vec<(String, String)>,
+    /// Body (not sent for HEAD).
+    pub body: Bytes,
+    /// Wait this long before answering.
+    pub delay: Option<Duration>,
+    /// Answer `503` with `Retry-After: 1` this many times first.
+    pub fail_first: u32,
+    failures: AtomicU32,
+}
+
+impl Route {
+    /// A response with a status, a content type and a body.
+    pub fn new(status: u16, content_type: &str, body: impl Into<Bytes>) -> Route {
+        Route {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+            delay: None,
+            fail_first: 0,
+            failures: AtomicU32::new(0),
+        }
+    }
+
+    /// A UTF-8 HTML page with status 200.
+    pub fn html(body: impl Into<String>) -> Route {
+        Route::new(200, "text/html; charset=utf-8", body.into())
+    }
+
+    /// A redirect.
+    pub fn redirect(status: u16, location: &str) -> Route {
+        Route::new(status, "text/html", Bytes::new()).header("location", location)
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Route {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Waits before answering.
+    pub fn delayed(mut self, delay: Duration) -> Route {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// Answers 503 the first `n` times.
+    pub fn failing_first(mut self, n: u32) -> Route {
+        self.fail_first = n;
+        self
+    }
+}
+
+/// One request the server received.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// When it arrived.
+    pub at: Instant,
+    /// `GET`, `HEAD`...
+    pub method: String,
+    /// Host, without port.
+    pub host: String,
+    /// Path and query, as sent.
+    pub path: String,
+}
+
+/// A set of virtual hosts and their pages.
+#[derive(Debug, Default)]
+pub struct Portal {
+    routes: HashMap<String, Route>,
+    hits: Mutex<Vec<Hit>>,
+}
+
+fn route_key(host: &str, path: &str) -> String {
+    format!("{}{}", host.to_ascii_lowercase(), path)
+}
+
+/// Percent-encodes a path the way a browser (and the crawler) sends it.
+pub fn encode_path(path: &str) -> String {
+    match url::Url::parse(&format!("http://h{path}")) {
+        Ok(u) => match u.query() {
+            Some(q) => format!("{}?{}", u.path(), q),
+            None => u.path().to_string(),
+        },
+        Err(_) => path.to_string(),
+    }
+}
+
+impl Portal {
+    /// An empty portal.
+    pub fn new() -> Portal {
+        Portal::default()
+    }
+
+    /// Adds a route for `host` and `path` (path may contain Chinese; it is encoded).
+    pub fn add(&mut self, host: &str, path: &str, route: Route) {
+        self.routes.insert(route_key(host, &encode_path(path)), route);
+    }
+
+    /// Adds a UTF-8 HTML page.
+    pub fn page(&mut self, host: &str, path: &str, html: impl Into<String>) {
+        self.add(host, path, Route::html(html));
+    }
+
+    /// Whether a route exists.
+    pub fn has(&self, host: &str, path: &str) -> bool {
+        self.routes.contains_key(&route_key(host, &encode_path(path)))
+    }
+
+    /// Number of routes.
+    pub fn len(&self) -> usize {
+        self.routes.len()
+    }
+
+    /// Whether there are no routes.
+    pub fn is_empty(&self) -> bool {
+        self.routes.is_empty()
+    }
+
+    /// Every request received so far.
+    pub fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn answer(&self, method: &str, host: &str, path: &str) -> (Response<Full<Bytes>>, Option<Duration>) {
+        self.hits.lock().unwrap_or_else(|e| e.into_inner()).push(Hit {
+            at: Instant::now(),
+            method: method.to_string(),
+            host: host.to_string(),
+            path: path.to_string(),
+        });
+        let Some(route) = self.routes.get(&route_key(host, path)) else {
+            let body = "<html><head><title>404 Not Found</title></head><body><h1>404</h1><p>您访问的页面不存在</p></body></html>";
+            let resp = Response::builder()
+                .status(404)
+                .header("content-type", "text/html; charset=utf-8")
+                .body(Full::new(Bytes::from_static(body.as_bytes())))
+                .expect("static response");
+            return (resp, None);
+        };
+        if route.fail_first > 0 && route.failures.fetch_add(1, Ordering::SeqCst) < route.fail_first {
+            let resp = Response::builder()
+                .status(503)
+                .header("retry-after", "1")
+                .body(Full::new(Bytes::new()))
+                .expect("static response");
+            return (resp, None);
+        }
+        let mut builder = Response::builder().status(route.status);
+        for (k, v) in &route.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        let body = if method == "HEAD" { Bytes::new() } else { route.body.clone() };
+        let resp = builder
+            .body(Full::new(body))
+            .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())));
+        (resp, route.delay)
+    }
+}
+
+/// Binds a free port on 127.0.0.1 (bind first, so pages can name the port).
+pub async fn bind() -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    Ok((listener, addr))
+}
+
+/// A loopback port where nothing listens (bound, then released).
+pub async fn closed_port() -> std::io::Result<u16> {
+    let (listener, addr) = bind().await?;
+    drop(listener);
+    Ok(addr.port())
+}
+
+/// Serves `portal` on `listener` until the returned handle is aborted (or the runtime ends).
+pub fn serve(listener: TcpListener, portal: Arc<Portal>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let portal = portal.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |req: Request<Incoming>| {
+                    let portal = portal.clone();
+                    async move {
+                        let host = req
+                            .uri()
+                            .host()
+                            .map(str::to_string)
+                            .or_else(|| {
+                                req.headers()
+                                    .get("host")
+                                    .and_then(|h| h.to_str().ok())
+                                    .map(|h| h.rsplit_once(':').map_or(h, |(h, _)| h).to_string())
+                            })
+                            .unwrap_or_default();
+                        let path = req.uri().path_and_query().map_or("/".to_string(), |p| p.to_string());
+                        let (resp, delay) = portal.answer(req.method().as_str(), &host, &path);
+                        if let Some(d) = delay {
+                            tokio::time::sleep(d).await;
+                        }
+                        Ok::<_, std::convert::Infallible>(resp)
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
+}

@@ -1,0 +1,8 @@
+//! govscan: the crawler and command line around `govscan-checks` and
+//! `govscan-reports`. The binary (`main.rs`) is a thin shell over this.
+
+pub mod cli;
+pub mod crawl;
+pub mod demo;
+pub mod run;
+pub mod sitelist;

@@ -1,0 +1,244 @@
+//! One scan from start to finish: options → crawl → reports.
+
+use crate::cli::ScanOptions;
+use crate::crawl::client::{FetchConfig, Fetcher};
+use crate::crawl::progress::Progress;
+use crate::crawl::site::{CheckCache, CrawlOptions, RunContext, SiteResult, SiteSpec};
+use crate::crawl::crawl_all;
+use anyhow::Context;
+use govscan_checks::Profile;
+use govscan_reports::{csv_out, RunReport, SiteReport};
+use regex::Regex;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// A configuration error: exit code 2, with a message that says what to do.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Everything a scan needs, validated.
+pub struct ScanSetup {
+    /// Sites to crawl.
+    pub sites: Vec<SiteSpec>,
+    /// HTTP settings.
+    pub fetch: FetchConfig,
+    /// Crawl limits.
+    pub crawl: CrawlOptions,
+    /// Rule profile.
+    pub profile: Profile,
+    /// Output folder.
+    pub out: PathBuf,
+    /// The date ages are computed against.
+    pub now: chrono::NaiveDate,
+    /// Sites at a time.
+    pub parallel_sites: usize,
+    /// No progress output.
+    pub quiet: bool,
+    /// The options as given, for report.json.
+    pub options_json: serde_json::Value,
+}
+
+/// Today in Asia/Shanghai (UTC+8, no daylight saving).
+pub fn today_in_china() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+impl ScanSetup {
+    /// Validates the shared options.
+    pub fn new(sites: Vec<SiteSpec>, opts: &ScanOptions, out: &Path) -> Result<ScanSetup, UsageError> {
+        let profile = match &opts.rules {
+            Some(path) => Profile::from_path(path).map_err(|e| UsageError(e.to_string()))?,
+            None => Profile::national(),
+        };
+        let mut exclude = Vec::new();
+        for pattern in &opts.exclude {
+            exclude.push(Regex::new(pattern).map_err(|e| {
+                UsageError(format!("--exclude `{pattern}` is not a valid regular expression: {e}"))
+            })?);
+        }
+        if !(opts.rate >= 0.0 && opts.rate.is_finite()) {
+            return Err(UsageError("--rate must be a number ≥ 0 (0 = no limit)".into()));
+        }
+        if !(opts.timeout > 0.0 && opts.timeout.is_finite()) {
+            return Err(UsageError("--timeout must be a positive number of seconds".into()));
+        }
+        let timeout = Duration::from_secs_f64(opts.timeout);
+        let fetch = FetchConfig {
+            rate: opts.rate,
+            concurrency: opts.concurrency.max(1),
+            timeout,
+            retries: opts.retries,
+            user_agent: opts.user_agent.clone(),
+            max_redirects: 10,
+            max_retry_after: Duration::from_secs(60),
+            backoff: Duration::from_millis(500),
+            resolve: opts.resolve.clone(),
+            offline: opts.offline,
+            proxy: opts.proxy.clone(),
+        };
+        let crawl = CrawlOptions {
+            max_pages: opts.max_pages.max(1),
+            max_depth: opts.max_depth,
+            html_cap: opts.max_page_bytes.max(1024),
+            check_cap: opts.max_page_bytes.clamp(1024, 1024 * 1024),
+            site_concurrency: opts.site_concurrency.max(1),
+            exclude,
+            include_hosts: opts.include_host.clone(),
+            ignore_robots: opts.ignore_robots,
+            trap_cap: opts.trap_cap.max(1),
+            max_path_segments: 24,
+            use_sitemaps: !opts.no_sitemap,
+        };
+        let options_json = serde_json::json!({
+            "rate": opts.rate,
+            "concurrency": opts.concurrency,
+            "site_concurrency": opts.site_concurrency,
+            "max_pages": opts.max_pages,
+            "max_depth": opts.max_depth,
+            "timeout": opts.timeout,
+            "retries": opts.retries,
+            "user_agent": opts.user_agent,
+            "exclude": opts.exclude,
+            "include_host": opts.include_host,
+            "ignore_robots": opts.ignore_robots,
+            "offline": opts.offline,
+            "rules": opts.rules.as_ref().map(|p| p.display().to_string()),
+        });
+        Ok(ScanSetup {
+            sites,
+            fetch,
+            crawl,
+            profile,
+            out: out.to_path_buf(),
+            now: opts.now.unwrap_or_else(today_in_china),
+            parallel_sites: opts.parallel_sites,
+            quiet: opts.quiet,
+            options_json,
+        })
+    }
+}
+
+/// What a finished scan hands back.
+pub struct ScanOutcome {
+    /// The whole run.
+    pub report: RunReport,
+    /// Whether Ctrl-C stopped it.
+    pub interrupted: bool,
+    /// Requests sent.
+    pub requests: u64,
+    /// Body bytes received.
+    pub bytes: u64,
+}
+
+/// Runs a scan and writes its outputs. Ctrl-C stops politely and still writes
+/// what was found; a second Ctrl-C exits at once.
+pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
+    std::fs::create_dir_all(&setup.out)
+        .map_err(|e| UsageError(format!("cannot create output folder {}: {e}", setup.out.display())))?;
+    let started = chrono::Local::now();
+    let progress = Arc::new(Progress::new(setup.quiet));
+    let (cancel_tx, cancel_rx) = watch::channel(false);
+    let signal_progress = progress.clone();
+    let signals = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            signal_progress.log("收到中断信号：正在停止并写出已完成的结果（再按一次 Ctrl-C 立即退出）");
+            let _ = cancel_tx.send(true);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    let fetcher = Fetcher::new(setup.fetch.clone()).map_err(|e| UsageError(e.to_string()))?;
+    let ctx = Arc::new(RunContext {
+        fetcher: fetcher.clone(),
+        profile: Arc::new(setup.profile.clone()),
+        options: setup.crawl.clone(),
+        cache: CheckCache::default(),
+        cancel: cancel_rx.clone(),
+    });
+    let results = crawl_all(setup.sites, ctx, setup.parallel_sites, progress.clone()).await;
+    signals.abort();
+    let interrupted = *cancel_rx.borrow() || results.iter().any(|r| r.interrupted);
+    let report = RunReport {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        profile: setup.profile.name.clone(),
+        started: started.to_rfc3339(),
+        finished: chrono::Local::now().to_rfc3339(),
+        now: setup.now.to_string(),
+        options: setup.options_json,
+        sites: results.into_iter().map(site_report).collect(),
+    };
+    write_outputs(&setup.out, &report)?;
+    Ok(ScanOutcome {
+        report,
+        interrupted,
+        requests: fetcher.stats.requests.load(std::sync::atomic::Ordering::Relaxed),
+        bytes: fetcher.stats.bytes.load(std::sync::atomic::Ordering::Relaxed),
+    })
+}
+
+fn site_report(r: SiteResult) -> SiteReport {
+    SiteReport {
+        name: r.spec.name,
+        url: r.spec.seed.to_string(),
+        home: r.home,
+        extra: r.spec.extra,
+        pages: r.pages,
+        findings: r.findings,
+        notes: r.notes,
+        interrupted: r.interrupted,
+    }
+}
+
+/// Writes every output file of a run into `out`.
+pub fn write_outputs(out: &Path, report: &RunReport) -> anyhow::Result<()> {
+    let findings = out.join("findings.csv");
+    csv_out::write_findings(&findings, report).with_context(|| format!("writing {}", findings.display()))?;
+    let pages = out.join("pages.csv");
+    csv_out::write_pages(&pages, report).with_context(|| format!("writing {}", pages.display()))?;
+    let notes = out.join("run.log");
+    let mut text = String::new();
+    for site in &report.sites {
+        for note in &site.notes {
+            text.push_str(&format!("{}\t{}\n", site.name, note));
+        }
+    }
+    std::fs::write(&notes, text).with_context(|| format!("writing {}", notes.display()))?;
+    Ok(())
+}
+
+/// A short summary for the terminal.
+pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
+    use std::collections::BTreeMap;
+    let mut by_check: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut pages = 0;
+    for site in &outcome.report.sites {
+        pages += site.pages.iter().filter(|p| p.crawled).count();
+        for f in &site.findings {
+            *by_check.entry(f.check.as_str()).or_default() += 1;
+        }
+    }
+    let mut s = format!(
+        "扫描{}：{} 个站点，{} 个页面，{} 次请求，接收 {:.1} MB。\n",
+        if outcome.interrupted { "已中断" } else { "完成" },
+        outcome.report.sites.len(),
+        pages,
+        outcome.requests,
+        outcome.bytes as f64 / 1_048_576.0
+    );
+    for (check, n) in &by_check {
+        s.push_str(&format!("  {check:<28} {n}\n"));
+    }
+    s.push_str(&format!("结果：{}\n", out.join("findings.csv").display()));
+    s
+}

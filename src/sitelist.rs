@@ -1,0 +1,137 @@
+//! Site lists: a CSV of `name,url` (with a header row or without), more
+//! columns kept. A bad line is reported with its number and skipped.
+
+use crate::crawl::site::SiteSpec;
+use std::collections::HashSet;
+use url::Url;
+
+/// A problem with one line of a site list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// 1-based line number.
+    pub line: u64,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for BadLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第{}行：{}", self.line, self.message)
+    }
+}
+
+/// Parses a home-page URL as people write it (`www.x.gov.cn` means `http://www.x.gov.cn/`).
+pub fn parse_site_url(raw: &str) -> Result<Url, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("网址为空".into());
+    }
+    let with_scheme = if raw.contains("://") { raw.to_string() } else { format!("http://{raw}") };
+    let url = Url::parse(&with_scheme).map_err(|e| format!("网址“{raw}”无法解析（{e}）"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("网址“{raw}”不是 http/https 地址"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("网址“{raw}”缺少主机名"));
+    }
+    Ok(url)
+}
+
+/// Parses a site list. Returns the sites and the bad lines (duplicates included).
+pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut sites = Vec::new();
+    let mut bad = Vec::new();
+    let mut seen = HashSet::new();
+    let mut header: Option<Vec<String>> = None;
+    let (mut name_col, mut url_col) = (0usize, 1usize);
+    let mut first = true;
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                bad.push(BadLine { line, message: format!("无法读取：{e}") });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let cells: Vec<&str> = record.iter().collect();
+        if cells.iter().all(|c| c.is_empty()) || cells[0].starts_with('#') {
+            continue;
+        }
+        if first {
+            first = false;
+            let lower: Vec<String> = cells.iter().map(|c| c.to_ascii_lowercase()).collect();
+            if let Some(u) = lower.iter().position(|c| c == "url" || c == "网址") {
+                url_col = u;
+                name_col = lower.iter().position(|c| c == "name" || c == "名称").unwrap_or(usize::MAX);
+                header = Some(cells.iter().map(|c| c.to_string()).collect());
+                continue;
+            }
+        }
+        let (name, raw_url) = if cells.len() == 1 {
+            ("", cells[0])
+        } else {
+            (cells.get(name_col).copied().unwrap_or(""), cells.get(url_col).copied().unwrap_or(""))
+        };
+        let url = match parse_site_url(raw_url) {
+            Ok(u) => u,
+            Err(message) => {
+                bad.push(BadLine { line, message });
+                continue;
+            }
+        };
+        let key = crate::crawl::urlnorm::normalise(&url).to_string();
+        if !seen.insert(key) {
+            bad.push(BadLine { line, message: format!("网址“{raw_url}”重复，已跳过") });
+            continue;
+        }
+        let extra = cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != name_col && *i != url_col)
+            .map(|(i, v)| {
+                let key = header
+                    .as_ref()
+                    .and_then(|h| h.get(i).cloned())
+                    .unwrap_or_else(|| format!("col{}", i + 1));
+                (key, v.to_string())
+            })
+            .collect();
+        let name = if name.is_empty() { url.host_str().unwrap_or("").to_string() } else { name.to_string() };
+        sites.push(SiteSpec { name, seed: url, extra });
+    }
+    (sites, bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_extra_columns_and_bad_lines() {
+        let text = "\u{feff}name,url,区县\n示例县,http://www.a.gov.cn/,甲\n坏行,ht!tp://,乙\n\n# 注释\n空网址,,丙\n重复,www.a.gov.cn,丁\n乙局,b.gov.cn\n\"未闭合,http://c.gov.cn\n";
+        let (sites, bad) = parse_site_list(text);
+        let names: Vec<&str> = sites.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["示例县", "乙局"]);
+        assert_eq!(sites[0].extra, vec![("区县".to_string(), "甲".to_string())]);
+        assert_eq!(sites[1].seed.as_str(), "http://b.gov.cn/");
+        let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
+        assert_eq!(&lines[..3], &[3, 6, 7], "{bad:?}");
+        assert!(bad.iter().any(|b| b.message.contains("重复")));
+    }
+
+    #[test]
+    fn no_header_and_url_only() {
+        let (sites, bad) = parse_site_list("http://www.x.gov.cn\n县局,http://y.gov.cn/\n");
+        assert_eq!(sites.len(), 2);
+        assert_eq!(sites[0].name, "www.x.gov.cn");
+        assert!(bad.is_empty());
+    }
+}
