@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Crawl sites and write findings.csv and pages.csv into --out.
-    Scan(ScanCmd),
+    Scan(Box<ScanCmd>),
     /// Serve the built-in demo county portal on 127.0.0.1 and scan it (no network needed).
     Demo(DemoCmd),
 }

@@ -12,7 +12,10 @@ fn main() -> ExitCode {
         eprintln!("govscan: internal error (a bug, please report it): {info}");
     }));
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("govscan: cannot start the async runtime: {e}");
@@ -21,7 +24,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Scan(cmd) => scan(cmd).await,
+            Command::Scan(cmd) => scan(*cmd).await,
             Command::Demo(cmd) => govscan::demo::run_demo(cmd).await,
         }
     });
@@ -41,7 +44,7 @@ fn main() -> ExitCode {
 async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
     let mut sites = Vec::new();
     for raw in &cmd.urls {
-        let seed = parse_site_url(raw).map_err(|m| UsageError(format!("{m}")))?;
+        let seed = parse_site_url(raw).map_err(UsageError)?;
         sites.push(govscan::crawl::site::SiteSpec {
             name: seed.host_str().unwrap_or("").to_string(),
             seed,
@@ -59,7 +62,11 @@ async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
         sites.extend(listed);
     }
     if sites.is_empty() {
-        return Err(UsageError("nothing to scan: give one or more URLs or --sites FILE (see govscan scan --help)".into()).into());
+        return Err(UsageError(
+            "nothing to scan: give one or more URLs or --sites FILE (see govscan scan --help)"
+                .into(),
+        )
+        .into());
     }
     let setup = ScanSetup::new(sites, &cmd.opts, &cmd.out)?;
     let quiet = setup.quiet;
@@ -67,5 +74,9 @@ async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
     if !quiet {
         print!("{}", summary(&outcome, &cmd.out));
     }
-    Ok(if outcome.interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+    Ok(if outcome.interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -2,9 +2,9 @@
 
 use crate::cli::ScanOptions;
 use crate::crawl::client::{FetchConfig, Fetcher};
+use crate::crawl::crawl_all;
 use crate::crawl::progress::Progress;
 use crate::crawl::site::{CheckCache, CrawlOptions, RunContext, SiteResult, SiteSpec};
-use crate::crawl::crawl_all;
 use anyhow::Context;
 use govscan_checks::Profile;
 use govscan_reports::{csv_out, RunReport, SiteReport};
@@ -55,7 +55,11 @@ pub fn today_in_china() -> chrono::NaiveDate {
 
 impl ScanSetup {
     /// Validates the shared options.
-    pub fn new(sites: Vec<SiteSpec>, opts: &ScanOptions, out: &Path) -> Result<ScanSetup, UsageError> {
+    pub fn new(
+        sites: Vec<SiteSpec>,
+        opts: &ScanOptions,
+        out: &Path,
+    ) -> Result<ScanSetup, UsageError> {
         let profile = match &opts.rules {
             Some(path) => Profile::from_path(path).map_err(|e| UsageError(e.to_string()))?,
             None => Profile::national(),
@@ -63,14 +67,20 @@ impl ScanSetup {
         let mut exclude = Vec::new();
         for pattern in &opts.exclude {
             exclude.push(Regex::new(pattern).map_err(|e| {
-                UsageError(format!("--exclude `{pattern}` is not a valid regular expression: {e}"))
+                UsageError(format!(
+                    "--exclude `{pattern}` is not a valid regular expression: {e}"
+                ))
             })?);
         }
         if !(opts.rate >= 0.0 && opts.rate.is_finite()) {
-            return Err(UsageError("--rate must be a number ≥ 0 (0 = no limit)".into()));
+            return Err(UsageError(
+                "--rate must be a number ≥ 0 (0 = no limit)".into(),
+            ));
         }
         if !(opts.timeout > 0.0 && opts.timeout.is_finite()) {
-            return Err(UsageError("--timeout must be a positive number of seconds".into()));
+            return Err(UsageError(
+                "--timeout must be a positive number of seconds".into(),
+            ));
         }
         let timeout = Duration::from_secs_f64(opts.timeout);
         let fetch = FetchConfig {
@@ -143,15 +153,20 @@ pub struct ScanOutcome {
 /// Runs a scan and writes its outputs. Ctrl-C stops politely and still writes
 /// what was found; a second Ctrl-C exits at once.
 pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
-    std::fs::create_dir_all(&setup.out)
-        .map_err(|e| UsageError(format!("cannot create output folder {}: {e}", setup.out.display())))?;
+    std::fs::create_dir_all(&setup.out).map_err(|e| {
+        UsageError(format!(
+            "cannot create output folder {}: {e}",
+            setup.out.display()
+        ))
+    })?;
     let started = chrono::Local::now();
     let progress = Arc::new(Progress::new(setup.quiet));
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let signal_progress = progress.clone();
     let signals = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            signal_progress.log("收到中断信号：正在停止并写出已完成的结果（再按一次 Ctrl-C 立即退出）");
+            signal_progress
+                .log("收到中断信号：正在停止并写出已完成的结果（再按一次 Ctrl-C 立即退出）");
             let _ = cancel_tx.send(true);
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
@@ -182,8 +197,14 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     Ok(ScanOutcome {
         report,
         interrupted,
-        requests: fetcher.stats.requests.load(std::sync::atomic::Ordering::Relaxed),
-        bytes: fetcher.stats.bytes.load(std::sync::atomic::Ordering::Relaxed),
+        requests: fetcher
+            .stats
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed),
+        bytes: fetcher
+            .stats
+            .bytes
+            .load(std::sync::atomic::Ordering::Relaxed),
     })
 }
 
@@ -203,7 +224,8 @@ fn site_report(r: SiteResult) -> SiteReport {
 /// Writes every output file of a run into `out`.
 pub fn write_outputs(out: &Path, report: &RunReport) -> anyhow::Result<()> {
     let findings = out.join("findings.csv");
-    csv_out::write_findings(&findings, report).with_context(|| format!("writing {}", findings.display()))?;
+    csv_out::write_findings(&findings, report)
+        .with_context(|| format!("writing {}", findings.display()))?;
     let pages = out.join("pages.csv");
     csv_out::write_pages(&pages, report).with_context(|| format!("writing {}", pages.display()))?;
     let notes = out.join("run.log");
@@ -230,7 +252,11 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
     }
     let mut s = format!(
         "扫描{}：{} 个站点，{} 个页面，{} 次请求，接收 {:.1} MB。\n",
-        if outcome.interrupted { "已中断" } else { "完成" },
+        if outcome.interrupted {
+            "已中断"
+        } else {
+            "完成"
+        },
         outcome.report.sites.len(),
         pages,
         outcome.requests,

@@ -26,7 +26,11 @@ pub fn parse_site_url(raw: &str) -> Result<Url, String> {
     if raw.is_empty() {
         return Err("网址为空".into());
     }
-    let with_scheme = if raw.contains("://") { raw.to_string() } else { format!("http://{raw}") };
+    let with_scheme = if raw.contains("://") {
+        raw.to_string()
+    } else {
+        format!("http://{raw}")
+    };
     let url = Url::parse(&with_scheme).map_err(|e| format!("网址“{raw}”无法解析（{e}）"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("网址“{raw}”不是 http/https 地址"));
@@ -56,7 +60,10 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                bad.push(BadLine { line, message: format!("无法读取：{e}") });
+                bad.push(BadLine {
+                    line,
+                    message: format!("无法读取：{e}"),
+                });
                 continue;
             }
         };
@@ -70,7 +77,10 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
             let lower: Vec<String> = cells.iter().map(|c| c.to_ascii_lowercase()).collect();
             if let Some(u) = lower.iter().position(|c| c == "url" || c == "网址") {
                 url_col = u;
-                name_col = lower.iter().position(|c| c == "name" || c == "名称").unwrap_or(usize::MAX);
+                name_col = lower
+                    .iter()
+                    .position(|c| c == "name" || c == "名称")
+                    .unwrap_or(usize::MAX);
                 header = Some(cells.iter().map(|c| c.to_string()).collect());
                 continue;
             }
@@ -78,7 +88,10 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
         let (name, raw_url) = if cells.len() == 1 {
             ("", cells[0])
         } else {
-            (cells.get(name_col).copied().unwrap_or(""), cells.get(url_col).copied().unwrap_or(""))
+            (
+                cells.get(name_col).copied().unwrap_or(""),
+                cells.get(url_col).copied().unwrap_or(""),
+            )
         };
         let url = match parse_site_url(raw_url) {
             Ok(u) => u,
@@ -89,7 +102,10 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
         };
         let key = crate::crawl::urlnorm::normalise(&url).to_string();
         if !seen.insert(key) {
-            bad.push(BadLine { line, message: format!("网址“{raw_url}”重复，已跳过") });
+            bad.push(BadLine {
+                line,
+                message: format!("网址“{raw_url}”重复，已跳过"),
+            });
             continue;
         }
         let extra = cells
@@ -104,8 +120,16 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
                 (key, v.to_string())
             })
             .collect();
-        let name = if name.is_empty() { url.host_str().unwrap_or("").to_string() } else { name.to_string() };
-        sites.push(SiteSpec { name, seed: url, extra });
+        let name = if name.is_empty() {
+            url.host_str().unwrap_or("").to_string()
+        } else {
+            name.to_string()
+        };
+        sites.push(SiteSpec {
+            name,
+            seed: url,
+            extra,
+        });
     }
     (sites, bad)
 }

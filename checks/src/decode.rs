@@ -128,7 +128,8 @@ fn utf8(bytes: &[u8], source: CharsetSource) -> Decoded {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "<html><head><title>县人民政府门户网站</title></head><body>政务公开 通知公告</body></html>";
+    const TEXT: &str =
+        "<html><head><title>县人民政府门户网站</title></head><body>政务公开 通知公告</body></html>";
 
     fn encode(label: &str, s: &str) -> Vec<u8> {
         let enc = Encoding::for_label(label.as_bytes()).unwrap();
@@ -144,7 +145,10 @@ mod tests {
 
     #[test]
     fn gb2312_from_meta() {
-        let page = TEXT.replace("<head>", "<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">");
+        let page = TEXT.replace(
+            "<head>",
+            "<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">",
+        );
         let d = decode_html(&encode("gb2312", &page), Some("text/html"), None);
         assert_eq!(d.text, page);
         assert_eq!(d.source, CharsetSource::Meta);
@@ -174,7 +178,11 @@ mod tests {
     #[test]
     fn declared_utf8_but_gbk_bytes() {
         let long = TEXT.repeat(20);
-        let d = decode_html(&encode("gbk", &long), Some("text/html; charset=utf-8"), Some("cn"));
+        let d = decode_html(
+            &encode("gbk", &long),
+            Some("text/html; charset=utf-8"),
+            Some("cn"),
+        );
         assert_eq!(d.text, long);
     }
 

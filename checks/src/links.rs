@@ -140,7 +140,11 @@ pub fn classify_href(
             LinkTarget::NotWeb
         };
     }
-    let lower: String = href.chars().take(16).collect::<String>().to_ascii_lowercase();
+    let lower: String = href
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if lower.starts_with("javascript:") {
         let body: String = href[11..]
             .chars()
@@ -149,7 +153,14 @@ pub fn classify_href(
             .to_ascii_lowercase();
         let placeholder = matches!(
             body.as_str(),
-            "" | ";" | "void(0)" | "void(0);" | "void0" | "void0;" | "void(null)" | "false" | "false;"
+            "" | ";"
+                | "void(0)"
+                | "void(0);"
+                | "void0"
+                | "void0;"
+                | "void(null)"
+                | "false"
+                | "false;"
         );
         return if navigational && placeholder && !script_driven {
             LinkTarget::Malformed(Malformed::ScriptPlaceholder)
@@ -172,8 +183,8 @@ pub fn classify_href(
                     }
                 }
                 "file" => return LinkTarget::Malformed(Malformed::LocalFile),
-                "htp" | "htps" | "ttp" | "ttps" | "hhtp" | "hhttp" | "htttp" | "httpp" | "http;"
-                | "https;" => return LinkTarget::Malformed(Malformed::BadScheme),
+                "htp" | "htps" | "ttp" | "ttps" | "hhtp" | "hhttp" | "htttp" | "httpp"
+                | "http;" | "https;" => return LinkTarget::Malformed(Malformed::BadScheme),
                 _ => return LinkTarget::NotWeb,
             }
         }
@@ -283,7 +294,7 @@ pub fn http_status_zh(code: u16) -> &'static str {
         502 => "网关错误(502)",
         503 => "服务暂时不可用，重试后仍失败(503)",
         504 => "网关超时(504)",
-        400..=499 => "客户端错误(4xx)",
+        402..=499 => "客户端错误(4xx)",
         _ => "服务器错误(5xx)",
     }
 }
@@ -326,11 +337,15 @@ pub fn judge(outcome: &FetchOutcome, not_found: Option<&str>, rules: &LinkRules)
                 };
             }
             if rules.home_redirect_is_soft404 && !outcome.hops.is_empty() {
-                if let (Ok(from), Ok(to)) = (Url::parse(&outcome.url), Url::parse(&outcome.final_url)) {
+                if let (Ok(from), Ok(to)) =
+                    (Url::parse(&outcome.url), Url::parse(&outcome.final_url))
+                {
                     if !is_root_path(&from) && is_root_path(&to) && from.host() == to.host() {
                         return LinkVerdict::Soft404 {
                             status: code.to_string(),
-                            detail: with_chain("深层链接被重定向到网站首页，原内容已不存在".to_string()),
+                            detail: with_chain(
+                                "深层链接被重定向到网站首页，原内容已不存在".to_string(),
+                            ),
                         };
                     }
                 }
@@ -356,24 +371,54 @@ mod tests {
             classify_href("a.html#x", &b, true, false, false),
             LinkTarget::Web(Url::parse("http://www.example.gov.cn/news/a.html#x").unwrap())
         );
-        assert_eq!(classify_href("", &b, true, false, false), LinkTarget::Malformed(Malformed::Empty));
-        assert_eq!(classify_href("#", &b, true, false, false), LinkTarget::Malformed(Malformed::HashOnly));
-        assert_eq!(classify_href("#", &b, true, false, true), LinkTarget::NotWeb);
-        assert_eq!(classify_href("#", &b, true, true, false), LinkTarget::NotWeb);
+        assert_eq!(
+            classify_href("", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::Empty)
+        );
+        assert_eq!(
+            classify_href("#", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::HashOnly)
+        );
+        assert_eq!(
+            classify_href("#", &b, true, false, true),
+            LinkTarget::NotWeb
+        );
+        assert_eq!(
+            classify_href("#", &b, true, true, false),
+            LinkTarget::NotWeb
+        );
         assert_eq!(
             classify_href("javascript:void(0);", &b, true, false, false),
             LinkTarget::Malformed(Malformed::ScriptPlaceholder)
         );
-        assert_eq!(classify_href("javascript:openWin('x')", &b, true, false, false), LinkTarget::NotWeb);
-        assert_eq!(classify_href("mailto:a@b.cn", &b, true, false, false), LinkTarget::NotWeb);
-        assert_eq!(classify_href("tel:12345", &b, true, false, false), LinkTarget::NotWeb);
+        assert_eq!(
+            classify_href("javascript:openWin('x')", &b, true, false, false),
+            LinkTarget::NotWeb
+        );
+        assert_eq!(
+            classify_href("mailto:a@b.cn", &b, true, false, false),
+            LinkTarget::NotWeb
+        );
+        assert_eq!(
+            classify_href("tel:12345", &b, true, false, false),
+            LinkTarget::NotWeb
+        );
         assert_eq!(
             classify_href("file:///C:/Users/a.doc", &b, true, false, false),
             LinkTarget::Malformed(Malformed::LocalFile)
         );
-        assert_eq!(classify_href("http://", &b, true, false, false), LinkTarget::Malformed(Malformed::Unparseable));
-        assert_eq!(classify_href("http:/x", &b, true, false, false), LinkTarget::Malformed(Malformed::BadScheme));
-        assert_eq!(classify_href("htp://x.cn", &b, true, false, false), LinkTarget::Malformed(Malformed::BadScheme));
+        assert_eq!(
+            classify_href("http://", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::Unparseable)
+        );
+        assert_eq!(
+            classify_href("http:/x", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::BadScheme)
+        );
+        assert_eq!(
+            classify_href("htp://x.cn", &b, true, false, false),
+            LinkTarget::Malformed(Malformed::BadScheme)
+        );
         assert_eq!(
             classify_href("http://exa mple.cn/", &b, true, false, false),
             LinkTarget::Malformed(Malformed::Unparseable)
@@ -383,7 +428,10 @@ mod tests {
             LinkTarget::Malformed(Malformed::Unparseable)
         );
         // An empty src on an image is not a navigation placeholder.
-        assert_eq!(classify_href("", &b, false, false, false), LinkTarget::NotWeb);
+        assert_eq!(
+            classify_href("", &b, false, false, false),
+            LinkTarget::NotWeb
+        );
     }
 
     #[test]
@@ -416,29 +464,54 @@ mod tests {
     #[test]
     fn judges_outcomes() {
         let rules = crate::profile::Profile::national().links;
-        let ok = outcome("http://a.cn/x", FetchResult::Status(200), vec![], "http://a.cn/x");
+        let ok = outcome(
+            "http://a.cn/x",
+            FetchResult::Status(200),
+            vec![],
+            "http://a.cn/x",
+        );
         assert_eq!(judge(&ok, None, &rules), LinkVerdict::Ok);
-        assert!(matches!(judge(&ok, Some("页面不存在"), &rules), LinkVerdict::Soft404 { .. }));
-        let dead = outcome("http://a.cn/x", FetchResult::Status(404), vec![], "http://a.cn/x");
-        assert!(matches!(judge(&dead, None, &rules), LinkVerdict::Dead { status, .. } if status == "404"));
+        assert!(matches!(
+            judge(&ok, Some("页面不存在"), &rules),
+            LinkVerdict::Soft404 { .. }
+        ));
+        let dead = outcome(
+            "http://a.cn/x",
+            FetchResult::Status(404),
+            vec![],
+            "http://a.cn/x",
+        );
+        assert!(
+            matches!(judge(&dead, None, &rules), LinkVerdict::Dead { status, .. } if status == "404")
+        );
         let to = outcome(
             "http://a.cn/x",
             FetchResult::Failed(FailureKind::Timeout, "t".into()),
             vec![],
             "http://a.cn/x",
         );
-        assert!(matches!(judge(&to, None, &rules), LinkVerdict::Dead { status, .. } if status == "timeout"));
+        assert!(
+            matches!(judge(&to, None, &rules), LinkVerdict::Dead { status, .. } if status == "timeout")
+        );
         let home = outcome(
             "http://a.cn/news/2020/1.html",
             FetchResult::Status(200),
-            vec![Hop { url: "http://a.cn/news/2020/1.html".into(), status: 302 }],
+            vec![Hop {
+                url: "http://a.cn/news/2020/1.html".into(),
+                status: 302,
+            }],
             "http://a.cn/index.html",
         );
-        assert!(matches!(judge(&home, None, &rules), LinkVerdict::Soft404 { detail, .. } if detail.contains("首页")));
+        assert!(
+            matches!(judge(&home, None, &rules), LinkVerdict::Soft404 { detail, .. } if detail.contains("首页"))
+        );
         let root = outcome(
             "http://a.cn/",
             FetchResult::Status(200),
-            vec![Hop { url: "http://a.cn/".into(), status: 302 }],
+            vec![Hop {
+                url: "http://a.cn/".into(),
+                status: 302,
+            }],
             "http://a.cn/index.html",
         );
         assert_eq!(judge(&root, None, &rules), LinkVerdict::Ok);

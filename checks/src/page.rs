@@ -119,10 +119,36 @@ pub(crate) fn push_collapsed(out: &mut String, s: &str) {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "li" | "ul" | "ol" | "tr" | "table" | "br" | "h1" | "h2" | "h3" | "h4"
-            | "h5" | "h6" | "section" | "article" | "footer" | "header" | "nav" | "dl" | "dt"
-            | "dd" | "form" | "hr" | "blockquote" | "pre" | "center" | "tbody" | "thead"
-            | "aside" | "main"
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "tr"
+            | "table"
+            | "br"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+            | "article"
+            | "footer"
+            | "header"
+            | "nav"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "form"
+            | "hr"
+            | "blockquote"
+            | "pre"
+            | "center"
+            | "tbody"
+            | "thead"
+            | "aside"
+            | "main"
     )
 }
 
@@ -195,7 +221,13 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     } else if matches!(name, "td" | "th") {
                         break_line(&mut text, '\t');
                     }
-                    let alt = || el.attr("alt").or(el.attr("title")).unwrap_or("").trim().to_string();
+                    let alt = || {
+                        el.attr("alt")
+                            .or(el.attr("title"))
+                            .unwrap_or("")
+                            .trim()
+                            .to_string()
+                    };
                     match name {
                         "base" if !base_seen => {
                             if let Some(href) = el.attr("href") {
@@ -324,8 +356,9 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                 if label.is_empty() {
                                     label = open.fallback;
                                 }
-                                let top = rules.top_link_texts.iter().any(|t| label == *t);
-                                let target = classify_href(&open.raw, &base, true, open.script_driven, top);
+                                let top = rules.top_link_texts.contains(&label);
+                                let target =
+                                    classify_href(&open.raw, &base, true, open.script_driven, top);
                                 links.push(Link {
                                     kind: LinkKind::Anchor,
                                     raw: open.raw,
@@ -419,7 +452,11 @@ fn truncate_chars(s: &str, max: usize) -> String {
 pub fn detect_not_found(title: &str, text: &str, profile: &Profile) -> Option<String> {
     let rules = &profile.soft404;
     if let Some(m) = rules.title_patterns.iter().find_map(|re| re.find(title)) {
-        return Some(format!("标题为“{}”（匹配“{}”）", truncate_chars(title, 40), m.as_str()));
+        return Some(format!(
+            "标题为“{}”（匹配“{}”）",
+            truncate_chars(title, 40),
+            m.as_str()
+        ));
     }
     if text.chars().count() <= rules.max_text_chars {
         if let Some(m) = rules.body_patterns.iter().find_map(|re| re.find(text)) {
@@ -461,18 +498,18 @@ fn page_findings(input: &PageInput<'_>, links: &[Link], profile: &Profile) -> Ve
                 format!("{}：{}", link.kind.label_zh(), why.detail_zh()),
                 &link.text,
             ),
-            LinkTarget::Web(url) if !page_is_private => {
-                if url.host().is_some_and(|h| is_private_host(&h)) {
-                    let mut target = url.clone();
-                    target.set_fragment(None);
-                    push(
-                        CheckId::LinkIntranet,
-                        target.as_str(),
-                        "intranet",
-                        format!("{}指向内网或本机地址，公众无法访问", link.kind.label_zh()),
-                        &link.text,
-                    );
-                }
+            LinkTarget::Web(url)
+                if !page_is_private && url.host().is_some_and(|h| is_private_host(&h)) =>
+            {
+                let mut target = url.clone();
+                target.set_fragment(None);
+                push(
+                    CheckId::LinkIntranet,
+                    target.as_str(),
+                    "intranet",
+                    format!("{}指向内网或本机地址，公众无法访问", link.kind.label_zh()),
+                    &link.text,
+                );
             }
             _ => {}
         }
@@ -558,27 +595,45 @@ mod tests {
         assert!(!urls.iter().any(|u| u.contains("cdn.x.cn")));
         let news = a.links.iter().find(|l| l.raw == "news/1.html").unwrap();
         assert_eq!(news.text, "新闻 一");
-        let other = a.links.iter().find(|l| l.raw == "http://www.other.gov.cn/").unwrap();
+        let other = a
+            .links
+            .iter()
+            .find(|l| l.raw == "http://www.other.gov.cn/")
+            .unwrap();
         assert_eq!(other.text, "兄弟单位");
         assert!(PageAnalysis::has_anchor(&a.anchors, "n1"));
         assert!(PageAnalysis::has_anchor(&a.anchors, "d1"));
         assert!(PageAnalysis::has_anchor(&a.anchors, "top"));
         assert!(!PageAnalysis::has_anchor(&a.anchors, "nope"));
-        assert!(PageAnalysis::has_anchor(&a.anchors, "/query/webSearch?code=33999902000123"));
+        assert!(PageAnalysis::has_anchor(
+            &a.anchors,
+            "/query/webSearch?code=33999902000123"
+        ));
         assert!(PageAnalysis::has_anchor(&a.anchors, "!/home"));
     }
 
     #[test]
     fn frameset_frames_are_links() {
-        let a = analyse(r#"<html><frameset><frame src="/top.html"><frame src="main.html"></frameset></html>"#, "http://a.gov.cn/");
-        let frames: Vec<&str> = a.links.iter().filter(|l| l.kind == LinkKind::Frame).map(|l| l.raw.as_str()).collect();
+        let a = analyse(
+            r#"<html><frameset><frame src="/top.html"><frame src="main.html"></frameset></html>"#,
+            "http://a.gov.cn/",
+        );
+        let frames: Vec<&str> = a
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Frame)
+            .map(|l| l.raw.as_str())
+            .collect();
         assert_eq!(frames, vec!["/top.html", "main.html"]);
     }
 
     #[test]
     fn percent_encoded_fragment_matches_chinese_id() {
         let a = analyse(r#"<h2 id="第一章">x</h2>"#, "http://a.gov.cn/");
-        assert!(PageAnalysis::has_anchor(&a.anchors, "%E7%AC%AC%E4%B8%80%E7%AB%A0"));
+        assert!(PageAnalysis::has_anchor(
+            &a.anchors,
+            "%E7%AC%AC%E4%B8%80%E7%AB%A0"
+        ));
     }
 
     #[test]
@@ -613,16 +668,33 @@ mod tests {
     fn soft404_by_title_and_short_text() {
         let a = analyse("<title>404 页面不存在</title><p>x</p>", "http://a.gov.cn/x");
         assert!(a.not_found.is_some());
-        let a = analyse("<title>县政府</title><p>对不起，您访问的页面不存在！</p>", "http://a.gov.cn/x");
+        let a = analyse(
+            "<title>县政府</title><p>对不起，您访问的页面不存在！</p>",
+            "http://a.gov.cn/x",
+        );
         assert!(a.not_found.is_some());
-        let long = format!("<title>新闻</title><p>{}页面不存在</p>", "正文".repeat(2000));
+        let long = format!(
+            "<title>新闻</title><p>{}页面不存在</p>",
+            "正文".repeat(2000)
+        );
         assert!(analyse(&long, "http://a.gov.cn/x").not_found.is_none());
-        assert!(analyse("<title>县政府</title><p>电话 0404-1234</p>", "http://a.gov.cn/").not_found.is_none());
+        assert!(analyse(
+            "<title>县政府</title><p>电话 0404-1234</p>",
+            "http://a.gov.cn/"
+        )
+        .not_found
+        .is_none());
     }
 
     #[test]
     fn broken_html_never_panics() {
-        for html in ["<a href='x", "<<<>>>", "\0\0<p>\u{0}</p>", "<table><tr><td><a href=/a>x</table></a>", ""] {
+        for html in [
+            "<a href='x",
+            "<<<>>>",
+            "\0\0<p>\u{0}</p>",
+            "<table><tr><td><a href=/a>x</table></a>",
+            "",
+        ] {
             let _ = analyse(html, "http://a.gov.cn/");
         }
     }

@@ -147,7 +147,10 @@ impl Profile {
         };
         let mut disabled = Vec::new();
         for id in &file.checks.disabled {
-            disabled.push(id.parse::<CheckId>().map_err(|m| value_err("checks.disabled", m))?);
+            disabled.push(
+                id.parse::<CheckId>()
+                    .map_err(|m| value_err("checks.disabled", m))?,
+            );
         }
         let mut severity = BTreeMap::new();
         for (id, sev) in &file.checks.severity {
@@ -159,9 +162,7 @@ impl Profile {
         let compile = |key: &str, patterns: &[String]| -> Result<Vec<Regex>, ProfileError> {
             patterns
                 .iter()
-                .map(|p| {
-                    Regex::new(p).map_err(|e| value_err(key, format!("bad regex `{p}`: {e}")))
-                })
+                .map(|p| Regex::new(p).map_err(|e| value_err(key, format!("bad regex `{p}`: {e}"))))
                 .collect()
         };
         Ok(Profile {

@@ -8,7 +8,9 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// The columns of `findings.csv`, stable: new checks add rows, never columns.
-pub const FINDINGS_COLUMNS: [&str; 8] = ["site", "check", "severity", "page", "target", "status", "detail", "evidence"];
+pub const FINDINGS_COLUMNS: [&str; 8] = [
+    "site", "check", "severity", "page", "target", "status", "detail", "evidence",
+];
 
 /// The columns of `pages.csv`.
 pub const PAGES_COLUMNS: [&str; 10] = [

@@ -91,6 +91,8 @@ pub struct Fetched {
     pub etag: Option<String>,
     /// `Last-Modified` of the final response.
     pub last_modified: Option<String>,
+    /// With `follow = false`: the resolved `Location` of a redirect.
+    pub location: Option<url::Url>,
 }
 
 /// Counters across the run.
@@ -139,9 +141,8 @@ impl Fetcher {
             .tcp_nodelay(true)
             .no_proxy();
         if let Some(p) = &cfg.proxy {
-            builder = builder.proxy(
-                reqwest::Proxy::all(p).map_err(|e| anyhow::anyhow!("--proxy {p}: {e}"))?,
-            );
+            builder = builder
+                .proxy(reqwest::Proxy::all(p).map_err(|e| anyhow::anyhow!("--proxy {p}: {e}"))?);
         }
         let client = builder.build()?;
         let limiter = (cfg.rate > 0.0).then(|| {
@@ -170,11 +171,28 @@ impl Fetcher {
     /// true when the site itself lives on a private address, so redirects
     /// there are allowed.
     pub async fn fetch(&self, url: &Url, want: Want, site_private: bool) -> Fetched {
+        self.fetch_with(url, want, site_private, true).await
+    }
+
+    /// Like [`Fetcher::fetch`]; with `follow = false` a redirect is returned
+    /// as it is (status 3xx and [`Fetched::location`]), so that the crawler can
+    /// treat the target as a URL of its own and request it only once.
+    pub async fn fetch_with(
+        &self,
+        url: &Url,
+        want: Want,
+        site_private: bool,
+        follow: bool,
+    ) -> Fetched {
         let started = Instant::now();
         let mut hops: Vec<Hop> = Vec::new();
         let mut current = url.clone();
         let mut method = want.method();
-        let done = |current: &Url, hops: Vec<Hop>, result: FetchResult, answer: Option<Answer>| {
+        let done = |current: &Url,
+                    hops: Vec<Hop>,
+                    result: FetchResult,
+                    answer: Option<Answer>,
+                    location: Option<Url>| {
             let (content_type, etag, last_modified, body, truncated) = match answer {
                 Some(a) => (
                     header(&a.headers, CONTENT_TYPE),
@@ -200,23 +218,37 @@ impl Fetcher {
                 elapsed_ms: started.elapsed().as_millis() as u64,
                 etag,
                 last_modified,
+                location,
             }
         };
         loop {
             if let Some(f) = self.refuse(&current) {
-                return done(&current, hops, FetchResult::Failed(f.0, f.1), None);
+                return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None);
             }
             let mut answer = match self.with_retries(&current, &method, want, false).await {
                 Ok(a) => a,
-                Err(f) => return done(&current, hops, FetchResult::Failed(f.0, f.1), None),
+                Err(f) => return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None),
             };
             // Servers that refuse HEAD: try a GET for the first byte and drop the rest.
             if method == Method::HEAD && answer.status.as_u16() >= 400 {
-                if let Ok(a) = self.with_retries(&current, &Method::GET, Want::Head, true).await {
+                if let Ok(a) = self
+                    .with_retries(&current, &Method::GET, Want::Head, true)
+                    .await
+                {
                     answer = a;
                 }
             }
             let status = answer.status;
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED && !follow {
+                let location = header(&answer.headers, LOCATION)
+                    .and_then(|loc| current.join(loc.trim()).ok())
+                    .filter(|u| matches!(u.scheme(), "http" | "https"));
+                let result = match location {
+                    Some(_) => FetchResult::Status(status.as_u16()),
+                    None => failed(FailureKind::BadRedirect, "no usable Location"),
+                };
+                return done(&current, hops, result, Some(answer), location);
+            }
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 hops.push(Hop {
                     url: current.to_string(),
@@ -226,18 +258,42 @@ impl Fetcher {
                     .and_then(|loc| current.join(loc.trim()).ok())
                     .filter(|u| matches!(u.scheme(), "http" | "https"))
                 else {
-                    return done(&current, hops, failed(FailureKind::BadRedirect, "no usable Location"), None);
+                    return done(
+                        &current,
+                        hops,
+                        failed(FailureKind::BadRedirect, "no usable Location"),
+                        None,
+                        None,
+                    );
                 };
                 let mut next = next;
                 next.set_fragment(None);
                 if hops.iter().any(|h| h.url == next.as_str()) {
-                    return done(&next, hops, failed(FailureKind::RedirectLoop, "loop"), None);
+                    return done(
+                        &next,
+                        hops,
+                        failed(FailureKind::RedirectLoop, "loop"),
+                        None,
+                        None,
+                    );
                 }
                 if hops.len() >= self.cfg.max_redirects {
-                    return done(&next, hops, failed(FailureKind::TooManyRedirects, "limit"), None);
+                    return done(
+                        &next,
+                        hops,
+                        failed(FailureKind::TooManyRedirects, "limit"),
+                        None,
+                        None,
+                    );
                 }
                 if !site_private && next.host().is_some_and(|h| is_private_host(&h)) {
-                    return done(&next, hops, failed(FailureKind::RedirectToPrivate, "private"), None);
+                    return done(
+                        &next,
+                        hops,
+                        failed(FailureKind::RedirectToPrivate, "private"),
+                        None,
+                        None,
+                    );
                 }
                 if status == StatusCode::SEE_OTHER && method == Method::POST {
                     method = Method::GET;
@@ -250,7 +306,13 @@ impl Fetcher {
             } else {
                 status.as_u16()
             };
-            return done(&current, hops, FetchResult::Status(code), Some(answer));
+            return done(
+                &current,
+                hops,
+                FetchResult::Status(code),
+                Some(answer),
+                None,
+            );
         }
     }
 
@@ -301,12 +363,26 @@ impl Fetcher {
         (self.cfg.backoff * 2u32.saturating_pow(attempt)).min(Duration::from_secs(30))
     }
 
-    async fn attempt(&self, url: &Url, method: &Method, want: Want, ranged: bool) -> Result<Answer, Failure> {
+    async fn attempt(
+        &self,
+        url: &Url,
+        method: &Method,
+        want: Want,
+        ranged: bool,
+    ) -> Result<Answer, Failure> {
         if let Some(limiter) = &self.limiter {
-            let key = format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0));
+            let key = format!(
+                "{}:{}",
+                url.host_str().unwrap_or(""),
+                url.port_or_known_default().unwrap_or(0)
+            );
             limiter.until_key_ready(&key).await;
         }
-        let _permit = self.permits.acquire().await.map_err(|_| failed_pair(FailureKind::Other, "shutting down"))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| failed_pair(FailureKind::Other, "shutting down"))?;
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let mut request = self.client.request(method.clone(), url.clone());
         if ranged {
@@ -336,12 +412,19 @@ impl Fetcher {
                     }
                     body.extend_from_slice(&chunk);
                 }
-                self.stats.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+                self.stats
+                    .bytes
+                    .fetch_add(body.len() as u64, Ordering::Relaxed);
                 (Some(body), truncated)
             } else {
                 (None, false)
             };
-            Ok(Answer { status, headers, body, truncated })
+            Ok(Answer {
+                status,
+                headers,
+                body,
+                truncated,
+            })
         };
         match tokio::time::timeout(self.cfg.timeout, work).await {
             Ok(r) => r,
@@ -359,16 +442,17 @@ fn failed_pair(kind: FailureKind, msg: &str) -> Failure {
 }
 
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// HTML, XHTML, or no content type at all (then the analysis decides).
 fn is_html(headers: &HeaderMap) -> bool {
     match headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
         None => true,
-        Some(ct) => {
-            ct.to_ascii_lowercase().contains("html")
-        }
+        Some(ct) => ct.to_ascii_lowercase().contains("html"),
     }
 }
 
@@ -400,9 +484,10 @@ fn classify(err: &reqwest::Error) -> Failure {
                 use std::io::ErrorKind as K;
                 kind = match io.kind() {
                     K::ConnectionRefused => Some(FailureKind::Refused),
-                    K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
-                        Some(FailureKind::Reset)
-                    }
+                    K::ConnectionReset
+                    | K::ConnectionAborted
+                    | K::BrokenPipe
+                    | K::UnexpectedEof => Some(FailureKind::Reset),
                     K::TimedOut => Some(FailureKind::Timeout),
                     _ => None,
                 };
@@ -414,7 +499,10 @@ fn classify(err: &reqwest::Error) -> Failure {
     let kind = kind.unwrap_or_else(|| {
         if lower.contains("offline:") {
             FailureKind::NotChecked
-        } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        } else if lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("handshake")
+        {
             FailureKind::Tls
         } else if lower.contains("dns error") || lower.contains("failed to lookup") {
             FailureKind::Dns

@@ -19,7 +19,12 @@ use tokio::task::JoinSet;
 /// Crawls every site concurrently and returns their results in input order.
 /// Sites run at most `max_sites` at a time; each site's own requests are
 /// limited per host, so a slow site only slows itself.
-pub async fn crawl_all(specs: Vec<SiteSpec>, ctx: Arc<RunContext>, max_sites: usize, progress: Arc<Progress>) -> Vec<SiteResult> {
+pub async fn crawl_all(
+    specs: Vec<SiteSpec>,
+    ctx: Arc<RunContext>,
+    max_sites: usize,
+    progress: Arc<Progress>,
+) -> Vec<SiteResult> {
     let slots = Arc::new(tokio::sync::Semaphore::new(max_sites.max(1)));
     let mut set = JoinSet::new();
     for (i, spec) in specs.into_iter().enumerate() {

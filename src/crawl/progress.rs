@@ -74,7 +74,11 @@ impl Progress {
         if self.multi.is_none() {
             self.log(&format!("开始扫描 {name} {url}"));
         }
-        SiteHandle { counters, bar, ticker }
+        SiteHandle {
+            counters,
+            bar,
+            ticker,
+        }
     }
 
     /// Marks a site as finished.
@@ -89,7 +93,11 @@ impl Progress {
             pages,
             result.pages.len(),
             result.findings.len(),
-            if result.interrupted { "（已中断）" } else { "" }
+            if result.interrupted {
+                "（已中断）"
+            } else {
+                ""
+            }
         );
         match &handle.bar {
             Some(bar) => bar.finish_with_message(line),

@@ -102,7 +102,10 @@ impl Resolve for GovscanResolver {
             }
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
-                .map_err(|_| Box::new(ResolveFailure::NotFound(host.clone())) as Box<dyn std::error::Error + Send + Sync>)?
+                .map_err(|_| {
+                    Box::new(ResolveFailure::NotFound(host.clone()))
+                        as Box<dyn std::error::Error + Send + Sync>
+                })?
                 .collect();
             if found.is_empty() {
                 return Err(Box::new(ResolveFailure::NotFound(host)) as _);

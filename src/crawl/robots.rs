@@ -61,7 +61,10 @@ impl Robots {
 
 fn loc_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?is)<loc>\s*(?:<!\[CDATA\[)?\s*(.*?)\s*(?:\]\]>)?\s*</loc>").expect("valid regex"))
+    RE.get_or_init(|| {
+        Regex::new(r"(?is)<loc>\s*(?:<!\[CDATA\[)?\s*(.*?)\s*(?:\]\]>)?\s*</loc>")
+            .expect("valid regex")
+    })
 }
 
 /// The `<loc>` URLs of a sitemap or sitemap index.
@@ -82,7 +85,12 @@ pub async fn sitemap_seeds(
     site_private: bool,
     max_files: usize,
 ) -> Vec<Url> {
-    let mut queue: Vec<Url> = robots.sitemaps.iter().filter_map(|s| Url::parse(s).ok()).collect();
+    // robots.txt should name sitemaps by absolute URL; some sites write a path.
+    let mut queue: Vec<Url> = robots
+        .sitemaps
+        .iter()
+        .filter_map(|s| seed.join(s.trim()).ok())
+        .collect();
     if let Ok(default) = seed.join("/sitemap.xml") {
         if !queue.contains(&default) {
             queue.push(default);
@@ -96,7 +104,10 @@ pub async fn sitemap_seeds(
             continue;
         }
         files += 1;
-        let Some(body) = fetcher.fetch_text(&url, 20 * 1024 * 1024, site_private).await else {
+        let Some(body) = fetcher
+            .fetch_text(&url, 20 * 1024 * 1024, site_private)
+            .await
+        else {
             continue;
         };
         let text = String::from_utf8_lossy(&body);
@@ -144,6 +155,9 @@ mod tests {
     #[test]
     fn sitemap_parsing() {
         let xml = "<urlset><url><loc> http://x.cn/a?x=1&amp;y=2 </loc></url><url><loc><![CDATA[http://x.cn/b]]></loc></url></urlset>";
-        assert_eq!(sitemap_locs(xml), vec!["http://x.cn/a?x=1&y=2", "http://x.cn/b"]);
+        assert_eq!(
+            sitemap_locs(xml),
+            vec!["http://x.cn/a?x=1&y=2", "http://x.cn/b"]
+        );
     }
 }

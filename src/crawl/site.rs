@@ -14,7 +14,9 @@ use super::urlnorm::{is_attachment, normalise, Scope, Trap, TrapGuard};
 use govscan_checks::links::{is_private_host, judge, LinkVerdict};
 use govscan_checks::page::{analyse_page, PageAnalysis, PageInput};
 use govscan_checks::record::PageRecord;
-use govscan_checks::{CheckId, FetchOutcome, FetchResult, Finding, LinkKind, LinkTarget, Profile};
+use govscan_checks::{
+    CheckId, FailureKind, FetchOutcome, FetchResult, Finding, Hop, LinkKind, LinkTarget, Profile,
+};
 use regex::Regex;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -81,9 +83,7 @@ pub struct SiteResult {
 /// A checked outside target, shared by all sites of the run.
 #[derive(Debug)]
 pub struct Checked {
-    outcome: FetchOutcome,
-    not_found: Option<String>,
-    anchors: Option<Box<[u64]>>,
+    landing: Arc<Landing>,
     bytes: u64,
     elapsed_ms: u64,
 }
@@ -140,16 +140,27 @@ struct Job {
     url: Url,
     depth: u32,
     kind: JobKind,
+    is_home: bool,
+}
+
+/// What a request ended in, shared by every URL whose redirects lead there.
+#[derive(Debug)]
+struct Landing {
+    outcome: FetchOutcome,
+    not_found: Option<String>,
+    anchors: Option<Box<[u64]>>,
 }
 
 struct JobDone {
     key: String,
     depth: u32,
-    outcome: FetchOutcome,
-    not_found: Option<String>,
-    anchors: Option<Box<[u64]>>,
+    kind: JobKind,
+    is_home: bool,
+    landing: Arc<Landing>,
     bytes: u64,
     elapsed_ms: u64,
+    /// A redirect not followed by the fetcher (site pages only).
+    location: Option<Url>,
     /// For crawled site pages: the analysis and the final URL.
     page: Option<(Url, PageAnalysis)>,
 }
@@ -165,18 +176,28 @@ struct Referrer {
 
 struct Resolved {
     verdict: LinkVerdict,
-    anchors: Option<Box<[u64]>>,
+    landing: Option<Arc<Landing>>,
 }
 
 enum Target {
+    /// Queued or in flight; referrers wait for the verdict.
     Pending(Vec<Referrer>),
+    /// Answered with a redirect to another key, whose verdict it will share.
+    Redirect {
+        to: String,
+        status: u16,
+        waiting: Vec<Referrer>,
+    },
+    /// Verdict known.
     Done(Resolved),
 }
 
-/// Per-target state: waiting referrers or the verdict.
+/// Per-target state: waiting referrers, a redirect edge, or the verdict.
 #[derive(Default)]
 struct Ledger {
     targets: HashMap<String, Target>,
+    /// Reverse redirect edges: target key → keys redirecting to it.
+    redirected_from: HashMap<String, Vec<String>>,
     emitted: HashSet<(Arc<str>, String, CheckId)>,
 }
 
@@ -185,6 +206,7 @@ struct Emit<'a> {
     profile: &'a Profile,
     findings: &'a mut Vec<Finding>,
     bad_links: &'a AtomicU64,
+    max_redirects: usize,
 }
 
 impl Ledger {
@@ -193,34 +215,137 @@ impl Ledger {
     }
 
     fn insert_pending(&mut self, key: String) {
-        self.targets.entry(key).or_insert_with(|| Target::Pending(Vec::new()));
+        self.targets
+            .entry(key)
+            .or_insert_with(|| Target::Pending(Vec::new()));
     }
 
     fn add_referrer(&mut self, key: &str, r: Referrer, emit: &mut Emit<'_>) {
         match self.targets.get_mut(key) {
-            Some(Target::Pending(list)) => list.push(r),
+            Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => {
+                list.push(r)
+            }
             Some(Target::Done(resolved)) => {
-                judge_referrer(&mut self.emitted, key, resolved, &r, emit);
+                judge_referrer(&mut self.emitted, key, resolved, &r, emit)
             }
             None => {
-                self.targets.insert(key.to_string(), Target::Pending(vec![r]));
+                self.targets
+                    .insert(key.to_string(), Target::Pending(vec![r]));
             }
         }
     }
 
-    fn resolve(&mut self, key: &str, resolved: Resolved, emit: &mut Emit<'_>) {
-        let previous = self.targets.insert(key.to_string(), Target::Done(resolved));
-        if let Some(Target::Pending(list)) = previous {
-            if let Some(Target::Done(resolved)) = self.targets.get(key) {
-                for r in &list {
-                    judge_referrer(&mut self.emitted, key, resolved, r, emit);
+    /// Where a key's redirects lead, if it redirects; `None` at a non-redirect.
+    fn redirect_of(&self, key: &str) -> Option<&str> {
+        match self.targets.get(key) {
+            Some(Target::Redirect { to, .. }) => Some(to),
+            _ => None,
+        }
+    }
+
+    /// Records that `from` answered with a redirect to `to`. Returns true
+    /// when this closes a loop (`to` leads back to `from`).
+    fn add_redirect(&mut self, from: &str, to: &str, status: u16) -> bool {
+        let waiting = match self.targets.remove(from) {
+            Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => list,
+            _ => Vec::new(),
+        };
+        self.targets.insert(
+            from.to_string(),
+            Target::Redirect {
+                to: to.to_string(),
+                status,
+                waiting,
+            },
+        );
+        self.redirected_from
+            .entry(to.to_string())
+            .or_default()
+            .push(from.to_string());
+        let mut cur = to.to_string();
+        for _ in 0..64 {
+            if cur == from {
+                return true;
+            }
+            match self.redirect_of(&cur) {
+                Some(next) => cur = next.to_string(),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// Records where `key` landed and propagates the verdict to every URL
+    /// that redirects to it, each judged with its own chain.
+    fn resolve(
+        &mut self,
+        key: &str,
+        landing: Arc<Landing>,
+        rules: &govscan_checks::profile::LinkRules,
+        emit: &mut Emit<'_>,
+    ) {
+        let mut work: Vec<(String, Arc<Landing>)> = vec![(key.to_string(), landing)];
+        while let Some((key, landing)) = work.pop() {
+            let verdict = judge(&landing.outcome, landing.not_found.as_deref(), rules);
+            let previous = self.targets.insert(
+                key.clone(),
+                Target::Done(Resolved {
+                    verdict,
+                    landing: Some(landing.clone()),
+                }),
+            );
+            let waiting = match previous {
+                Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => list,
+                _ => Vec::new(),
+            };
+            if let Some(Target::Done(resolved)) = self.targets.get(&key) {
+                for r in &waiting {
+                    judge_referrer(&mut self.emitted, &key, resolved, r, emit);
                 }
             }
+            for from in self.redirected_from.remove(&key).unwrap_or_default() {
+                let status = match self.targets.get(&from) {
+                    Some(Target::Redirect { status, .. }) => *status,
+                    _ => continue, // already resolved (a loop member)
+                };
+                let mut hops = vec![Hop {
+                    url: from.clone(),
+                    status,
+                }];
+                hops.extend(landing.outcome.hops.iter().cloned());
+                let result = if hops.len() > emit.max_redirects {
+                    FetchResult::Failed(FailureKind::TooManyRedirects, "limit".into())
+                } else {
+                    landing.outcome.result.clone()
+                };
+                let outcome = FetchOutcome {
+                    url: from.clone(),
+                    final_url: landing.outcome.final_url.clone(),
+                    result,
+                    hops,
+                    content_type: landing.outcome.content_type.clone(),
+                };
+                work.push((
+                    from,
+                    Arc::new(Landing {
+                        outcome,
+                        not_found: landing.not_found.clone(),
+                        anchors: landing.anchors.clone(),
+                    }),
+                ));
+            }
         }
     }
 
-    fn is_done(&self, key: &str) -> bool {
-        matches!(self.targets.get(key), Some(Target::Done(_)))
+    /// Marks a key as not fetched (excluded, robots.txt, trap): no verdict.
+    fn skip(&mut self, key: &str) {
+        self.targets.insert(
+            key.to_string(),
+            Target::Done(Resolved {
+                verdict: LinkVerdict::NotChecked,
+                landing: None,
+            }),
+        );
     }
 }
 
@@ -233,9 +358,12 @@ fn judge_referrer(
 ) {
     let (check, status, detail) = match &resolved.verdict {
         LinkVerdict::Dead { status, detail } => (CheckId::LinkDead, status.clone(), detail.clone()),
-        LinkVerdict::Soft404 { status, detail } => (CheckId::LinkSoft404, status.clone(), detail.clone()),
+        LinkVerdict::Soft404 { status, detail } => {
+            (CheckId::LinkSoft404, status.clone(), detail.clone())
+        }
         LinkVerdict::Ok => {
-            let (Some(fragment), Some(anchors)) = (&r.fragment, &resolved.anchors) else {
+            let anchors = resolved.landing.as_ref().and_then(|l| l.anchors.as_ref());
+            let (Some(fragment), Some(anchors)) = (&r.fragment, anchors) else {
                 return;
             };
             if r.kind != LinkKind::Anchor || PageAnalysis::has_anchor(anchors, fragment) {
@@ -260,7 +388,11 @@ fn judge_referrer(
     } else {
         format!("{}：{detail}", r.kind.label_zh())
     };
-    let detail = if r.home { format!("首页链接 · {detail}") } else { detail };
+    let detail = if r.home {
+        format!("首页链接 · {detail}")
+    } else {
+        detail
+    };
     emit.findings.push(Finding {
         site: emit.site.to_string(),
         check,
@@ -278,12 +410,99 @@ struct SiteShared {
     ctx: Arc<RunContext>,
     scope: Scope,
     site_private: bool,
-    seed_key: String,
     name: Arc<str>,
 }
 
+/// The per-site state the loop owns.
+struct SiteCrawl<'a> {
+    opts: &'a CrawlOptions,
+    shared: Arc<SiteShared>,
+    robots: Robots,
+    ledger: Ledger,
+    frontier: VecDeque<Job>,
+    traps: TrapGuard,
+    trap_notes: HashSet<String>,
+    notes: Vec<String>,
+    crawl_scheduled: usize,
+    crawled_keys: HashSet<String>,
+    robots_skipped: u64,
+    home_key: String,
+}
+
+impl SiteCrawl<'_> {
+    /// Decides how to fetch a new target, or skips it. Returns false if skipped.
+    fn schedule(
+        &mut self,
+        target: Url,
+        depth: u32,
+        navigation: bool,
+        parent_depth: u32,
+        emit: &mut Emit<'_>,
+    ) {
+        let key = target.to_string();
+        let opts = self.opts;
+        if opts.exclude.iter().any(|re| re.is_match(target.as_str())) {
+            self.ledger.skip(&key);
+            return;
+        }
+        let in_scope = self.shared.scope.contains(&target);
+        let kind = if in_scope && navigation && !is_attachment(&target) {
+            if !self.robots.allowed(&target) {
+                self.robots_skipped += 1;
+                self.ledger.skip(&key);
+                return;
+            }
+            let within = parent_depth < opts.max_depth && self.crawl_scheduled < opts.max_pages;
+            if !within {
+                JobKind::Check { head: false }
+            } else {
+                match self.traps.admit(&target) {
+                    Ok(()) => {
+                        self.crawl_scheduled += 1;
+                        JobKind::Crawl
+                    }
+                    Err(trap) => {
+                        let note = match trap {
+                            Trap::PatternCap(p) => {
+                                format!(
+                                    "疑似爬虫陷阱：同一模式的地址超过{}个，其余未抓取：{p}",
+                                    opts.trap_cap
+                                )
+                            }
+                            Trap::DeepPath => {
+                                format!("疑似爬虫陷阱：路径过深或重复，未抓取：{key}")
+                            }
+                        };
+                        if self.trap_notes.len() < 100 && self.trap_notes.insert(note.clone()) {
+                            self.notes.push(note);
+                        }
+                        self.ledger.skip(&key);
+                        return;
+                    }
+                }
+            }
+        } else {
+            JobKind::Check {
+                head: is_attachment(&target) || !navigation,
+            }
+        };
+        let _ = emit;
+        self.ledger.insert_pending(key.clone());
+        self.frontier.push_back(Job {
+            url: target,
+            depth,
+            kind,
+            is_home: key == self.home_key,
+        });
+    }
+}
+
 /// Crawls one site to the end (or until cancelled).
-pub async fn crawl_site(spec: SiteSpec, ctx: Arc<RunContext>, progress: Arc<SiteProgress>) -> SiteResult {
+pub async fn crawl_site(
+    spec: SiteSpec,
+    ctx: Arc<RunContext>,
+    progress: Arc<SiteProgress>,
+) -> SiteResult {
     let opts = ctx.options.clone();
     let seed = normalise(&spec.seed);
     let site_private = seed.host().is_some_and(|h| is_private_host(&h));
@@ -291,48 +510,59 @@ pub async fn crawl_site(spec: SiteSpec, ctx: Arc<RunContext>, progress: Arc<Site
         ctx: ctx.clone(),
         scope: Scope::new(&seed, &opts.include_hosts),
         site_private,
-        seed_key: seed.to_string(),
         name: Arc::from(spec.name.as_str()),
     });
     let mut cancel = ctx.cancel.clone();
-    let mut notes = Vec::new();
     let robots = if opts.ignore_robots {
         Robots::allow_all()
     } else {
         Robots::fetch(&ctx.fetcher, &seed, site_private).await
     };
-    if !robots.allowed(&seed) {
-        notes.push(format!("robots.txt 禁止抓取首页 {seed}；如为本单位网站，可使用 --ignore-robots"));
+    let mut site = SiteCrawl {
+        opts: &opts,
+        shared: shared.clone(),
+        robots,
+        ledger: Ledger::default(),
+        frontier: VecDeque::new(),
+        traps: TrapGuard::new(opts.trap_cap, opts.max_path_segments),
+        trap_notes: HashSet::new(),
+        notes: Vec::new(),
+        crawl_scheduled: 1,
+        crawled_keys: HashSet::new(),
+        robots_skipped: 0,
+        home_key: seed.to_string(),
+    };
+    if !site.robots.allowed(&seed) {
+        site.notes.push(format!(
+            "robots.txt 禁止抓取首页 {seed}；如为本单位网站，可使用 --ignore-robots"
+        ));
     }
-
-    let mut ledger = Ledger::default();
-    let mut frontier: VecDeque<Job> = VecDeque::new();
-    let mut traps = TrapGuard::new(opts.trap_cap, opts.max_path_segments);
-    let mut trap_notes: HashSet<String> = HashSet::new();
-    let mut crawl_scheduled = 0usize;
-    let mut crawled_keys: HashSet<String> = HashSet::new();
     let mut pages: Vec<PageRecord> = Vec::new();
     let mut findings: Vec<Finding> = Vec::new();
     let mut home = seed.to_string();
-    let mut robots_skipped = 0u64;
 
-    ledger.insert_pending(seed.to_string());
-    frontier.push_back(Job { url: seed.clone(), depth: 0, kind: JobKind::Crawl });
-    crawl_scheduled += 1;
+    site.ledger.insert_pending(seed.to_string());
+    site.frontier.push_back(Job {
+        url: seed.clone(),
+        depth: 0,
+        kind: JobKind::Crawl,
+        is_home: true,
+    });
     if opts.use_sitemaps {
-        for url in sitemap_seeds(&ctx.fetcher, &seed, &robots, site_private, 20).await {
+        for url in sitemap_seeds(&ctx.fetcher, &seed, &site.robots, site_private, 20).await {
             let url = normalise(&url);
-            let key = url.to_string();
             if shared.scope.contains(&url)
-                && !ledger.contains(&key)
-                && crawl_scheduled < opts.max_pages
-                && robots.allowed(&url)
-                && !opts.exclude.iter().any(|re| re.is_match(url.as_str()))
+                && !site.ledger.contains(url.as_str())
                 && !is_attachment(&url)
             {
-                ledger.insert_pending(key);
-                frontier.push_back(Job { url, depth: 1, kind: JobKind::Crawl });
-                crawl_scheduled += 1;
+                let mut emit = Emit {
+                    site: &spec.name,
+                    profile: &ctx.profile,
+                    findings: &mut findings,
+                    bad_links: &progress.bad_links,
+                    max_redirects: ctx.fetcher.config().max_redirects,
+                };
+                site.schedule(url, 1, true, 0, &mut emit);
             }
         }
     }
@@ -341,10 +571,15 @@ pub async fn crawl_site(spec: SiteSpec, ctx: Arc<RunContext>, progress: Arc<Site
     let mut interrupted = *cancel.borrow();
     while !interrupted {
         while inflight.len() < opts.site_concurrency.max(1) {
-            let Some(job) = frontier.pop_front() else { break };
+            let Some(job) = site.frontier.pop_front() else {
+                break;
+            };
             inflight.spawn(run_job(job, shared.clone()));
         }
-        progress.queued.store(frontier.len() as u64 + inflight.len() as u64, Ordering::Relaxed);
+        progress.queued.store(
+            site.frontier.len() as u64 + inflight.len() as u64,
+            Ordering::Relaxed,
+        );
         if inflight.is_empty() {
             break;
         }
@@ -356,124 +591,192 @@ pub async fn crawl_site(spec: SiteSpec, ctx: Arc<RunContext>, progress: Arc<Site
         let done = match done {
             Some(Ok(done)) => done,
             Some(Err(e)) => {
-                notes.push(format!("内部错误：抓取任务异常结束：{e}"));
+                site.notes.push(format!("内部错误：抓取任务异常结束：{e}"));
                 continue;
             }
             None => break,
         };
         progress.fetched.fetch_add(1, Ordering::Relaxed);
-
-        let verdict = judge(&done.outcome, done.not_found.as_deref(), &ctx.profile.links);
         let mut emit = Emit {
             site: &spec.name,
             profile: &ctx.profile,
             findings: &mut findings,
             bad_links: &progress.bad_links,
+            max_redirects: ctx.fetcher.config().max_redirects,
         };
-        let final_key = Url::parse(&done.outcome.final_url).map(|u| normalise(&u).to_string()).ok();
-        let resolved = || Resolved { verdict: verdict.clone(), anchors: done.anchors.clone() };
-        ledger.resolve(&done.key, resolved(), &mut emit);
-        if let Some(fk) = &final_key {
-            if *fk != done.key && !ledger.is_done(fk) {
-                ledger.resolve(fk, resolved(), &mut emit);
-            }
-        }
-
-        let is_home = done.key == shared.seed_key;
-        let mut record = PageRecord {
+        let outcome = &done.landing.outcome;
+        pages.push(PageRecord {
             url: done.key.clone(),
-            status: done.outcome.status_label(),
-            content_type: done.outcome.content_type.clone().unwrap_or_default(),
-            charset: String::new(),
+            status: outcome.status_label(),
+            content_type: outcome.content_type.clone().unwrap_or_default(),
+            charset: done
+                .page
+                .as_ref()
+                .map(|(_, a)| a.facts.charset.clone())
+                .unwrap_or_default(),
             bytes: done.bytes,
             depth: done.depth,
-            title: String::new(),
+            title: done
+                .page
+                .as_ref()
+                .map(|(_, a)| a.facts.title.clone())
+                .unwrap_or_default(),
             response_ms: done.elapsed_ms,
-            is_home,
+            is_home: done.is_home,
             crawled: false,
             facts: None,
-        };
-        if is_home {
-            home = done.outcome.final_url.clone();
-        }
-        // A redirect may land on a page already crawled under another URL.
-        let page = done.page.filter(|(final_url, _)| crawled_keys.insert(normalise(final_url).to_string()));
-        if let Some((final_url, analysis)) = page {
-            progress.pages.fetch_add(1, Ordering::Relaxed);
-            record.crawled = true;
-            record.charset = analysis.facts.charset.clone();
-            record.title = analysis.facts.title.clone();
-            emit.findings.extend(analysis.findings.iter().cloned());
-            let page_url: Arc<str> = Arc::from(final_url.as_str());
-            for link in &analysis.links {
-                let LinkTarget::Web(url) = &link.target else { continue };
-                if !site_private && url.host().is_some_and(|h| is_private_host(&h)) {
-                    continue; // reported by the page analysis, never requested
-                }
-                let target = normalise(url);
-                let key = target.to_string();
-                let referrer = Referrer {
-                    page: page_url.clone(),
-                    home: is_home,
-                    kind: link.kind,
-                    target: url.as_str().into(),
-                    text: link.text.as_str().into(),
-                    fragment: url.fragment().filter(|f| !f.is_empty()).map(Into::into),
-                };
-                if ledger.contains(&key) {
-                    ledger.add_referrer(&key, referrer, &mut emit);
-                    continue;
-                }
-                if opts.exclude.iter().any(|re| re.is_match(target.as_str())) {
-                    ledger.resolve(&key, Resolved { verdict: LinkVerdict::NotChecked, anchors: None }, &mut emit);
-                    continue;
-                }
-                let in_scope = shared.scope.contains(&target);
-                let kind = if in_scope && link.kind.is_navigation() && !is_attachment(&target) {
-                    if !robots.allowed(&target) {
-                        robots_skipped += 1;
-                        ledger.resolve(&key, Resolved { verdict: LinkVerdict::NotChecked, anchors: None }, &mut emit);
-                        continue;
-                    }
-                    let within = done.depth < opts.max_depth && crawl_scheduled < opts.max_pages;
-                    match (within, traps.admit(&target)) {
-                        (true, Ok(())) => {
-                            crawl_scheduled += 1;
-                            JobKind::Crawl
-                        }
-                        (true, Err(trap)) => {
-                            let note = match trap {
-                                Trap::PatternCap(p) => format!(
-                                    "疑似爬虫陷阱：同一模式的地址超过{}个，其余未抓取：{p}",
-                                    opts.trap_cap
-                                ),
-                                Trap::DeepPath => format!("疑似爬虫陷阱：路径过深或重复，未抓取：{key}"),
-                            };
-                            if trap_notes.len() < 100 && trap_notes.insert(note.clone()) {
-                                notes.push(note);
-                            }
-                            ledger.resolve(&key, Resolved { verdict: LinkVerdict::NotChecked, anchors: None }, &mut emit);
-                            continue;
-                        }
-                        (false, _) => JobKind::Check { head: false },
-                    }
-                } else {
-                    JobKind::Check { head: is_attachment(&target) || !link.kind.is_navigation() }
-                };
-                ledger.add_referrer(&key, referrer, &mut emit);
-                frontier.push_back(Job { url: target, depth: done.depth + 1, kind });
+        });
+
+        // A site page answered with a redirect: the target is a URL of its
+        // own (requested once), and this key shares its verdict.
+        if let (Some(next), FetchResult::Status(status)) = (&done.location, &outcome.result) {
+            let next = normalise(next);
+            let next_key = next.to_string();
+            if !site_private && next.host().is_some_and(|h| is_private_host(&h)) {
+                let mut o = outcome.clone();
+                o.hops = vec![Hop {
+                    url: done.key.clone(),
+                    status: *status,
+                }];
+                o.final_url = next_key.clone();
+                o.result = FetchResult::Failed(FailureKind::RedirectToPrivate, "private".into());
+                let landing = Arc::new(Landing {
+                    outcome: o,
+                    not_found: None,
+                    anchors: None,
+                });
+                site.ledger
+                    .resolve(&done.key, landing, &ctx.profile.links, &mut emit);
+                continue;
             }
+            if done.is_home {
+                site.home_key = next_key.clone();
+                home = next_key.clone();
+            }
+            let known = site.ledger.contains(&next_key);
+            if site.ledger.add_redirect(&done.key, &next_key, *status) {
+                let loop_outcome = FetchOutcome {
+                    url: done.key.clone(),
+                    final_url: next_key.clone(),
+                    result: FetchResult::Failed(FailureKind::RedirectLoop, "loop".into()),
+                    hops: vec![Hop {
+                        url: done.key.clone(),
+                        status: *status,
+                    }],
+                    content_type: None,
+                };
+                let landing = Arc::new(Landing {
+                    outcome: loop_outcome,
+                    not_found: None,
+                    anchors: None,
+                });
+                site.ledger
+                    .resolve(&done.key, landing, &ctx.profile.links, &mut emit);
+            } else if let Some(Target::Done(resolved)) = site.ledger.targets.get(&next_key) {
+                if let Some(landing) = resolved.landing.clone() {
+                    // Re-resolving the target propagates to this key.
+                    site.ledger
+                        .resolve(&next_key, landing, &ctx.profile.links, &mut emit);
+                } else {
+                    site.ledger.skip(&done.key);
+                }
+            } else if !known {
+                let navigation = done.kind == JobKind::Crawl;
+                site.schedule(
+                    next.clone(),
+                    done.depth,
+                    navigation,
+                    done.depth.saturating_sub(1),
+                    &mut emit,
+                );
+                if let Some(Target::Done(_)) = site.ledger.targets.get(&next_key) {
+                    site.ledger.skip(&done.key); // excluded, robots.txt or trap
+                }
+            }
+            continue;
+        }
+
+        site.ledger.resolve(
+            &done.key,
+            done.landing.clone(),
+            &ctx.profile.links,
+            &mut emit,
+        );
+        // An outside check that was redirected also settles where it landed
+        // (site pages are never settled this way: they must be crawled).
+        let final_key = normalise_str(&outcome.final_url);
+        let final_outside = Url::parse(&final_key).is_ok_and(|u| !shared.scope.contains(&u));
+        if final_key != done.key
+            && final_outside
+            && !site
+                .ledger
+                .targets
+                .get(&final_key)
+                .is_some_and(|t| matches!(t, Target::Done(_)))
+        {
+            site.ledger.resolve(
+                &final_key,
+                done.landing.clone(),
+                &ctx.profile.links,
+                &mut emit,
+            );
+        }
+        if done.is_home {
+            home = outcome.final_url.clone();
+        }
+
+        // A redirect may land on a page already crawled under another URL.
+        let page = done
+            .page
+            .filter(|(final_url, _)| site.crawled_keys.insert(normalise(final_url).to_string()));
+        let Some((final_url, analysis)) = page else {
+            continue;
+        };
+        progress.pages.fetch_add(1, Ordering::Relaxed);
+        emit.findings.extend(analysis.findings.iter().cloned());
+        let page_url: Arc<str> = Arc::from(final_url.as_str());
+        for link in &analysis.links {
+            let LinkTarget::Web(url) = &link.target else {
+                continue;
+            };
+            if !site_private && url.host().is_some_and(|h| is_private_host(&h)) {
+                continue; // reported by the page analysis, never requested
+            }
+            let target = normalise(url);
+            let key = target.to_string();
+            let referrer = Referrer {
+                page: page_url.clone(),
+                home: done.is_home,
+                kind: link.kind,
+                target: url.as_str().into(),
+                text: link.text.as_str().into(),
+                fragment: url.fragment().filter(|f| !f.is_empty()).map(Into::into),
+            };
+            if !site.ledger.contains(&key) {
+                site.schedule(
+                    target,
+                    done.depth + 1,
+                    link.kind.is_navigation(),
+                    done.depth,
+                    &mut emit,
+                );
+            }
+            site.ledger.add_referrer(&key, referrer, &mut emit);
+        }
+        if let Some(record) = pages.last_mut() {
+            record.crawled = true;
             record.facts = Some(analysis.facts);
         }
-        pages.push(record);
     }
     if interrupted {
         inflight.abort_all();
-        notes.push("扫描被中断：以下结果为中断前已完成的部分".to_string());
+        site.notes
+            .push("扫描被中断：以下结果为中断前已完成的部分".to_string());
     }
-    if robots_skipped > 0 {
-        notes.push(format!(
-            "robots.txt 禁止抓取的站内地址 {robots_skipped} 个未检查；如为本单位网站，可使用 --ignore-robots"
+    if site.robots_skipped > 0 {
+        site.notes.push(format!(
+            "robots.txt 禁止抓取的站内地址 {} 个未检查；如为本单位网站，可使用 --ignore-robots",
+            site.robots_skipped
         ));
     }
     progress.done.store(1, Ordering::Relaxed);
@@ -482,9 +785,15 @@ pub async fn crawl_site(spec: SiteSpec, ctx: Arc<RunContext>, progress: Arc<Site
         home,
         pages,
         findings,
-        notes,
+        notes: site.notes,
         interrupted,
     }
+}
+
+fn normalise_str(url: &str) -> String {
+    Url::parse(url)
+        .map(|u| normalise(&u).to_string())
+        .unwrap_or_else(|_| url.to_string())
 }
 
 async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
@@ -492,44 +801,66 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
     let ctx = &shared.ctx;
     match job.kind {
         JobKind::Crawl => {
+            let want = Want::Page {
+                cap: ctx.options.html_cap,
+            };
             let fetched = ctx
                 .fetcher
-                .fetch(&job.url, Want::Page { cap: ctx.options.html_cap }, shared.site_private)
+                .fetch_with(&job.url, want, shared.site_private, false)
                 .await;
-            let is_home = key == shared.seed_key;
-            let final_url = Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
+            let final_url =
+                Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
             let in_scope = shared.scope.contains(&final_url);
-            let analysis = analyse(&fetched, &final_url, &shared.name, is_home, &ctx.profile);
-            let (not_found, anchors) = match &analysis {
-                Some(a) => (a.not_found.clone(), Some(a.anchors.clone().into_boxed_slice())),
-                None => (None, None),
-            };
+            let analysis = analyse(
+                &fetched,
+                &final_url,
+                &shared.name,
+                job.is_home,
+                &ctx.profile,
+            );
             let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
+            let landing = Arc::new(Landing {
+                not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
+                anchors: analysis
+                    .as_ref()
+                    .map(|a| a.anchors.clone().into_boxed_slice()),
+                outcome: fetched.outcome,
+            });
             JobDone {
                 key,
                 depth: job.depth,
-                not_found,
-                anchors,
+                kind: job.kind,
+                is_home: job.is_home,
+                landing,
                 bytes: fetched.bytes,
                 elapsed_ms: fetched.elapsed_ms,
+                location: fetched.location,
                 page: analysis.filter(|_| in_scope && ok).map(|a| (final_url, a)),
-                outcome: fetched.outcome,
             }
         }
         JobKind::Check { head } => {
             let cell = ctx.cache.cell(&key);
             let checked = cell
                 .get_or_init(|| async {
-                    let want = if head { Want::Head } else { Want::Page { cap: ctx.options.check_cap } };
+                    let want = if head {
+                        Want::Head
+                    } else {
+                        Want::Page {
+                            cap: ctx.options.check_cap,
+                        }
+                    };
                     let fetched = ctx.fetcher.fetch(&job.url, want, shared.site_private).await;
-                    let final_url = Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
+                    let final_url =
+                        Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
                     let analysis = analyse(&fetched, &final_url, &shared.name, false, &ctx.profile);
                     Arc::new(Checked {
-                        not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
-                        anchors: analysis.map(|a| a.anchors.into_boxed_slice()),
+                        landing: Arc::new(Landing {
+                            not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
+                            anchors: analysis.map(|a| a.anchors.into_boxed_slice()),
+                            outcome: fetched.outcome,
+                        }),
                         bytes: fetched.bytes,
                         elapsed_ms: fetched.elapsed_ms,
-                        outcome: fetched.outcome,
                     })
                 })
                 .await
@@ -537,18 +868,25 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
             JobDone {
                 key,
                 depth: job.depth,
-                outcome: checked.outcome.clone(),
-                not_found: checked.not_found.clone(),
-                anchors: checked.anchors.clone(),
+                kind: job.kind,
+                is_home: job.is_home,
+                landing: checked.landing.clone(),
                 bytes: checked.bytes,
                 elapsed_ms: checked.elapsed_ms,
+                location: None,
                 page: None,
             }
         }
     }
 }
 
-fn analyse(fetched: &Fetched, url: &Url, site: &str, is_home: bool, profile: &Profile) -> Option<PageAnalysis> {
+fn analyse(
+    fetched: &Fetched,
+    url: &Url,
+    site: &str,
+    is_home: bool,
+    profile: &Profile,
+) -> Option<PageAnalysis> {
     let body = fetched.body.as_ref()?;
     let input = PageInput {
         site,

@@ -130,12 +130,60 @@ pub fn is_attachment(url: &Url) -> bool {
     };
     matches!(
         ext,
-        "pdf" | "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" | "wps" | "et" | "dps" | "ofd"
-            | "ceb" | "txt" | "rtf" | "csv" | "zip" | "rar" | "7z" | "gz" | "tar" | "bz2"
-            | "jpg" | "jpeg" | "png" | "gif" | "bmp" | "webp" | "svg" | "ico" | "tif" | "tiff"
-            | "mp3" | "mp4" | "avi" | "flv" | "wmv" | "mov" | "swf" | "wav" | "m4a" | "mkv"
-            | "exe" | "apk" | "msi" | "dmg" | "iso" | "css" | "js" | "json" | "xml" | "woff"
-            | "woff2" | "ttf" | "eot"
+        "pdf"
+            | "doc"
+            | "docx"
+            | "xls"
+            | "xlsx"
+            | "ppt"
+            | "pptx"
+            | "wps"
+            | "et"
+            | "dps"
+            | "ofd"
+            | "ceb"
+            | "txt"
+            | "rtf"
+            | "csv"
+            | "zip"
+            | "rar"
+            | "7z"
+            | "gz"
+            | "tar"
+            | "bz2"
+            | "jpg"
+            | "jpeg"
+            | "png"
+            | "gif"
+            | "bmp"
+            | "webp"
+            | "svg"
+            | "ico"
+            | "tif"
+            | "tiff"
+            | "mp3"
+            | "mp4"
+            | "avi"
+            | "flv"
+            | "wmv"
+            | "mov"
+            | "swf"
+            | "wav"
+            | "m4a"
+            | "mkv"
+            | "exe"
+            | "apk"
+            | "msi"
+            | "dmg"
+            | "iso"
+            | "css"
+            | "js"
+            | "json"
+            | "xml"
+            | "woff"
+            | "woff2"
+            | "ttf"
+            | "eot"
     )
 }
 
@@ -171,10 +219,18 @@ impl TrapGuard {
     /// path is the normal shape of a large site, not a trap.
     pub fn pattern(url: &Url) -> Option<String> {
         let q = url.query()?;
-        let mut keys: Vec<&str> = q.split('&').map(|kv| kv.split('=').next().unwrap_or("")).collect();
+        let mut keys: Vec<&str> = q
+            .split('&')
+            .map(|kv| kv.split('=').next().unwrap_or(""))
+            .collect();
         keys.sort_unstable();
         keys.dedup();
-        Some(format!("{}{}?{}", url.host_str().unwrap_or(""), url.path(), keys.join("&")))
+        Some(format!(
+            "{}{}?{}",
+            url.host_str().unwrap_or(""),
+            url.path(),
+            keys.join("&")
+        ))
     }
 
     /// Records a URL about to be crawled; `Err` if it looks like a trap.
@@ -212,19 +268,37 @@ mod tests {
 
     #[test]
     fn normalises() {
-        assert_eq!(n("HTTP://WWW.X.GOV.CN:80/a/../b/./c.html#frag"), "http://www.x.gov.cn/b/c.html");
+        assert_eq!(
+            n("HTTP://WWW.X.GOV.CN:80/a/../b/./c.html#frag"),
+            "http://www.x.gov.cn/b/c.html"
+        );
         assert_eq!(n("https://x.cn:443"), "https://x.cn/");
-        assert_eq!(n("http://x.cn/a;jsessionid=ABC123?x=1"), "http://x.cn/a?x=1");
-        assert_eq!(n("http://x.cn/a?PHPSESSID=1&page=2&sid=9"), "http://x.cn/a?page=2");
+        assert_eq!(
+            n("http://x.cn/a;jsessionid=ABC123?x=1"),
+            "http://x.cn/a?x=1"
+        );
+        assert_eq!(
+            n("http://x.cn/a?PHPSESSID=1&page=2&sid=9"),
+            "http://x.cn/a?page=2"
+        );
         assert_eq!(n("http://x.cn/a?jsessionid=1"), "http://x.cn/a");
-        assert_eq!(n("http://x.cn/%7euser/%e4%b8%ad"), "http://x.cn/~user/%E4%B8%AD");
-        assert_eq!(n("http://x.cn/中文.html"), "http://x.cn/%E4%B8%AD%E6%96%87.html");
+        assert_eq!(
+            n("http://x.cn/%7euser/%e4%b8%ad"),
+            "http://x.cn/~user/%E4%B8%AD"
+        );
+        assert_eq!(
+            n("http://x.cn/中文.html"),
+            "http://x.cn/%E4%B8%AD%E6%96%87.html"
+        );
         assert_eq!(n("http://x.cn/a?"), "http://x.cn/a");
     }
 
     #[test]
     fn scope_treats_www_and_bare_as_one() {
-        let s = Scope::new(&Url::parse("http://www.x.gov.cn/").unwrap(), &["static.x.gov.cn".into()]);
+        let s = Scope::new(
+            &Url::parse("http://www.x.gov.cn/").unwrap(),
+            &["static.x.gov.cn".into()],
+        );
         assert!(s.contains(&Url::parse("http://x.gov.cn/a").unwrap()));
         assert!(s.contains(&Url::parse("https://WWW.X.GOV.CN/a").unwrap()));
         assert!(s.contains(&Url::parse("http://static.x.gov.cn/a.pdf").unwrap()));
@@ -242,20 +316,29 @@ mod tests {
     fn traps() {
         let mut g = TrapGuard::new(3, 10);
         for d in 1..=3 {
-            assert!(g.admit(&Url::parse(&format!("http://x.cn/cal?date=2026-11-{d:02}")).unwrap()).is_ok());
+            assert!(g
+                .admit(&Url::parse(&format!("http://x.cn/cal?date=2026-11-{d:02}")).unwrap())
+                .is_ok());
         }
         assert!(matches!(
             g.admit(&Url::parse("http://x.cn/cal?date=2026-11-04").unwrap()),
             Err(Trap::PatternCap(_))
         ));
-        assert!(g.admit(&Url::parse("http://x.cn/other?date=1").unwrap()).is_ok());
-        assert_eq!(g.admit(&Url::parse("http://x.cn/a/a/a/a/").unwrap()), Err(Trap::DeepPath));
+        assert!(g
+            .admit(&Url::parse("http://x.cn/other?date=1").unwrap())
+            .is_ok());
+        assert_eq!(
+            g.admit(&Url::parse("http://x.cn/a/a/a/a/").unwrap()),
+            Err(Trap::DeepPath)
+        );
         assert_eq!(
             g.admit(&Url::parse("http://x.cn/1/2/3/4/5/6/7/8/9/10/11").unwrap()),
             Err(Trap::DeepPath)
         );
         for i in 0..100 {
-            assert!(g.admit(&Url::parse(&format!("http://x.cn/art/{i}.html")).unwrap()).is_ok());
+            assert!(g
+                .admit(&Url::parse(&format!("http://x.cn/art/{i}.html")).unwrap())
+                .is_ok());
         }
     }
 }

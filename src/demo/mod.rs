@@ -51,11 +51,23 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
     let portal = Arc::new(demo.portal);
     let server = server::serve(listener, portal.clone());
     if cmd.serve_only {
-        println!("示范门户已启动（127.0.0.1:{}），共 {} 个页面。按 Ctrl-C 停止。", addr.port(), portal.len());
+        println!(
+            "示范门户已启动（127.0.0.1:{}），共 {} 个页面。按 Ctrl-C 停止。",
+            addr.port(),
+            portal.len()
+        );
         for s in &sites {
             println!("  {}  {}", s.name, s.seed);
         }
-        println!("扫描命令：govscan scan {} {}", sites.iter().map(|s| s.seed.to_string()).collect::<Vec<_>>().join(" "), flags[1..].join(" "));
+        println!(
+            "扫描命令：govscan scan {} {}",
+            sites
+                .iter()
+                .map(|s| s.seed.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            flags[1..].join(" ")
+        );
         tokio::signal::ctrl_c().await?;
         server.abort();
         return Ok(ExitCode::SUCCESS);
@@ -68,5 +80,9 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
     if !cmd.quiet {
         print!("{}", summary(&outcome, &cmd.out));
     }
-    Ok(if outcome.interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+    Ok(if outcome.interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -82,7 +82,10 @@ struct Gen {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn ymd(d: NaiveDate) -> String {
@@ -94,11 +97,30 @@ fn cn_date(d: NaiveDate) -> String {
 }
 
 const TOPICS: &[&str] = &[
-    "安全生产", "乡村振兴", "营商环境", "防汛防台", "垃圾分类", "文明城市创建", "疫苗接种", "秋冬季森林防火",
-    "民生实事", "河长制", "消防安全", "粮食安全", "数字政府", "政务服务", "招商引资", "城乡风貌整治",
+    "安全生产",
+    "乡村振兴",
+    "营商环境",
+    "防汛防台",
+    "垃圾分类",
+    "文明城市创建",
+    "疫苗接种",
+    "秋冬季森林防火",
+    "民生实事",
+    "河长制",
+    "消防安全",
+    "粮食安全",
+    "数字政府",
+    "政务服务",
+    "招商引资",
+    "城乡风貌整治",
 ];
 const ACTIONS: &[&str] = &[
-    "召开{}工作推进会", "部署{}专项行动", "开展{}督查", "调研{}工作", "举行{}培训班", "通报{}工作进展",
+    "召开{}工作推进会",
+    "部署{}专项行动",
+    "开展{}督查",
+    "调研{}工作",
+    "举行{}培训班",
+    "通报{}工作进展",
 ];
 
 impl Gen {
@@ -123,7 +145,11 @@ impl Gen {
         let conac = self.base("bszs.conac.cn");
         let conac_img = self.base("dcs.conac.cn");
         let jiucuo = self.base("zfwzgl.www.gov.cn");
-        let code = if flaws.wrong_code { "3399990009" } else { site.site_code };
+        let code = if flaws.wrong_code {
+            "3399990009"
+        } else {
+            site.site_code
+        };
         let mut f = String::new();
         let _ = write!(
             f,
@@ -142,7 +168,7 @@ impl Gen {
                 r#"　<a href="{mps}/#/query/webSearch?code={police}" target="_blank"><img src="/images/gongan.png" alt="">浙公网安备 {police}号</a>"#
             );
         }
-        let _ = write!(f, "　政府网站标识码：{code}</p></div>\n");
+        let _ = writeln!(f, "　政府网站标识码：{code}</p></div>");
         let _ = write!(
             f,
             r#"<div class="footer-badges"><a href="{conac}/sitename?method=show&amp;id=0A1B2C3D4E5F60718293A4B5C6D7E8F9" target="_blank"><img id="imgConac" src="{conac_img}/image/red.png" alt="党政机关"></a>"#
@@ -159,7 +185,14 @@ impl Gen {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn layout(&self, site: &SiteInfo, title: &str, meta: &str, body: &str, flaws: FooterFlaws) -> String {
+    fn layout(
+        &self,
+        site: &SiteInfo,
+        title: &str,
+        meta: &str,
+        body: &str,
+        flaws: FooterFlaws,
+    ) -> String {
         let mut nav = String::new();
         for (label, path) in &site.nav {
             let _ = write!(nav, r#"<li><a href="{path}">{label}</a></li>"#);
@@ -202,12 +235,25 @@ impl Gen {
     }
 
     /// A column's list pages (15 items each, TRS-style `index_1.html` pagination).
-    fn column_lists(&mut self, site: &SiteInfo, name: &str, dir: &str, items: &[Item], empty_text: &str) {
+    fn column_lists(
+        &mut self,
+        site: &SiteInfo,
+        name: &str,
+        dir: &str,
+        items: &[Item],
+        empty_text: &str,
+    ) {
         let per = 15;
         let pages = items.len().div_ceil(per).max(1);
         for p in 0..pages {
-            let chunk = if items.is_empty() { &[][..] } else { &items[p * per..((p + 1) * per).min(items.len())] };
-            let mut body = format!(r#"<div class="position">当前位置：<a href="/">首页</a> &gt; {name}</div><h2>{name}</h2>"#);
+            let chunk = if items.is_empty() {
+                &[][..]
+            } else {
+                &items[p * per..((p + 1) * per).min(items.len())]
+            };
+            let mut body = format!(
+                r#"<div class="position">当前位置：<a href="/">首页</a> &gt; {name}</div><h2>{name}</h2>"#
+            );
             if chunk.is_empty() {
                 let _ = write!(body, r#"<div class="empty">{empty_text}</div>"#);
             } else {
@@ -218,13 +264,29 @@ impl Gen {
                 let _ = write!(body, r#"<a href="index_{}.html">下一页</a> "#, p + 1);
             }
             if p > 0 {
-                let prev = if p == 1 { "index.html".to_string() } else { format!("index_{}.html", p - 1) };
+                let prev = if p == 1 {
+                    "index.html".to_string()
+                } else {
+                    format!("index_{}.html", p - 1)
+                };
                 let _ = write!(body, r#"<a href="{prev}">上一页</a>"#);
             }
             body.push_str("</div>");
-            let meta = format!(r#"<meta name="ColumnName" content="{name}"><meta name="ColumnType" content="{name}">"#);
-            let html = self.layout(site, &format!("{name}_{}", site.name), &meta, &body, FooterFlaws::default());
-            let path = if p == 0 { format!("{dir}index.html") } else { format!("{dir}index_{p}.html") };
+            let meta = format!(
+                r#"<meta name="ColumnName" content="{name}"><meta name="ColumnType" content="{name}">"#
+            );
+            let html = self.layout(
+                site,
+                &format!("{name}_{}", site.name),
+                &meta,
+                &body,
+                FooterFlaws::default(),
+            );
+            let path = if p == 0 {
+                format!("{dir}index.html")
+            } else {
+                format!("{dir}index_{p}.html")
+            };
             self.portal.page(site.host, &path, html.clone());
             if p == 0 {
                 self.portal.page(site.host, dir, html);
@@ -232,21 +294,39 @@ impl Gen {
         }
     }
 
-    fn items(&mut self, dir: &str, column: &str, n: usize, newest_age: i64, step: i64) -> Vec<Item> {
+    fn items(
+        &mut self,
+        dir: &str,
+        column: &str,
+        n: usize,
+        newest_age: i64,
+        step: i64,
+    ) -> Vec<Item> {
         (0..n)
             .map(|i| {
                 let date = self.now - Duration::days(newest_age + i as i64 * step);
                 let id = self.next();
                 Item {
                     title: self.title_for(column, i + id as usize),
-                    path: format!("{dir}{}/t{}_{id}.html", date.format("%Y%m"), date.format("%Y%m%d")),
+                    path: format!(
+                        "{dir}{}/t{}_{id}.html",
+                        date.format("%Y%m"),
+                        date.format("%Y%m%d")
+                    ),
                     date,
                 }
             })
             .collect()
     }
 
-    fn article(&mut self, site: &SiteInfo, column: &str, item: &Item, extra: &str, flaws: FooterFlaws) {
+    fn article(
+        &mut self,
+        site: &SiteInfo,
+        column: &str,
+        item: &Item,
+        extra: &str,
+        flaws: FooterFlaws,
+    ) {
         let meta = format!(
             r#"<meta name="ColumnName" content="{column}"><meta name="ArticleTitle" content="{}"><meta name="PubDate" content="{} 09:30">"#,
             esc(&item.title),
@@ -275,7 +355,13 @@ pub fn demo_id_number() -> String {
 /// Builds the demo for a server on `port`; `closed_port` is a loopback port
 /// where nothing listens.
 pub fn build(port: u16, closed_port: u16, now: NaiveDate, articles: usize) -> Demo {
-    let mut g = Gen { port, closed_port, now, portal: Portal::new(), seq: 1000 };
+    let mut g = Gen {
+        port,
+        closed_port,
+        now,
+        portal: Portal::new(),
+        seq: 1000,
+    };
     let main = SiteInfo {
         host: MAIN_HOST,
         name: "示范县人民政府",
@@ -300,7 +386,10 @@ pub fn build(port: u16, closed_port: u16, now: NaiveDate, articles: usize) -> De
         portal: g.portal,
         sites: vec![
             (main.name.to_string(), format!("http://{MAIN_HOST}:{port}/")),
-            ("示范县教育局".to_string(), format!("http://{EDU_HOST}:{port}/")),
+            (
+                "示范县教育局".to_string(),
+                format!("http://{EDU_HOST}:{port}/"),
+            ),
         ],
         hosts: [MAIN_HOST, EDU_HOST, CITY_HOST, APP_HOST]
             .into_iter()
@@ -352,7 +441,16 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
     }
     // Township news template lacks the 找错 widget.
     for it in &xzdt {
-        g.article(site, "乡镇动态", it, "", FooterFlaws { no_jiucuo: true, ..FooterFlaws::default() });
+        g.article(
+            site,
+            "乡镇动态",
+            it,
+            "",
+            FooterFlaws {
+                no_jiucuo: true,
+                ..FooterFlaws::default()
+            },
+        );
     }
     for it in &tzgg {
         g.article(site, "通知公告", it, "", FooterFlaws::default());
@@ -362,7 +460,16 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
     }
     // One planning page shows a wrong site code in its footer.
     for (i, it) in ghjh.iter().enumerate() {
-        g.article(site, "规划计划", it, "", FooterFlaws { wrong_code: i == 0, ..FooterFlaws::default() });
+        g.article(
+            site,
+            "规划计划",
+            it,
+            "",
+            FooterFlaws {
+                wrong_code: i == 0,
+                ..FooterFlaws::default()
+            },
+        );
     }
     for (i, it) in gsmd.iter().enumerate() {
         let extra = if i == 0 {
@@ -399,25 +506,58 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         "/zwgk/tzgg/notfound.html",
         "<html><head><title>示范县人民政府</title></head><body><div class=\"error\">对不起，您访问的页面不存在或已被删除！</div><a href=\"/\">返回首页</a></body></html>",
     );
-    g.portal.add(site.host, "/xwzx/old-topic/index.html", Route::redirect(302, "/"));
-    g.portal.add(site.host, "/loop/a.html", Route::redirect(302, "/loop/b.html"));
-    g.portal.add(site.host, "/loop/b.html", Route::redirect(302, "/loop/a.html"));
-    g.portal.add(site.host, "/api/error.html", Route::new(500, "text/html; charset=utf-8", "<h1>Internal Server Error</h1>"));
+    g.portal.add(
+        site.host,
+        "/xwzx/old-topic/index.html",
+        Route::redirect(302, "/"),
+    );
+    g.portal.add(
+        site.host,
+        "/loop/a.html",
+        Route::redirect(302, "/loop/b.html"),
+    );
+    g.portal.add(
+        site.host,
+        "/loop/b.html",
+        Route::redirect(302, "/loop/a.html"),
+    );
+    g.portal.add(
+        site.host,
+        "/api/error.html",
+        Route::new(
+            500,
+            "text/html; charset=utf-8",
+            "<h1>Internal Server Error</h1>",
+        ),
+    );
     g.portal.add(
         site.host,
         "/slow/report.html",
         Route::html("<title>数据报告</title>").delayed(std::time::Duration::from_secs(30)),
     );
-    g.portal.add(site.host, "/flaky/stat.html", Route::html("<title>统计快报</title><p>本月统计快报</p>").failing_first(1));
+    g.portal.add(
+        site.host,
+        "/flaky/stat.html",
+        Route::html("<title>统计快报</title><p>本月统计快报</p>").failing_first(1),
+    );
     g.portal.add(
         site.host,
         "/files/2025/plan.pdf",
         Route::new(200, "application/pdf", vec![b'%'; 64 * 1024]),
     );
-    g.portal.add(site.host, "/css/main.css", Route::new(200, "text/css", "body{font-family:sans-serif}"));
-    g.portal.add(site.host, "/js/common.js", Route::new(200, "application/javascript", "var x=1;"));
+    g.portal.add(
+        site.host,
+        "/css/main.css",
+        Route::new(200, "text/css", "body{font-family:sans-serif}"),
+    );
+    g.portal.add(
+        site.host,
+        "/js/common.js",
+        Route::new(200, "application/javascript", "var x=1;"),
+    );
     for img in ["/images/logo.png", "/images/gongan.png"] {
-        g.portal.add(site.host, img, Route::new(200, "image/png", vec![0u8; 128]));
+        g.portal
+            .add(site.host, img, Route::new(200, "image/png", vec![0u8; 128]));
     }
     let guide = g.layout(
         site,
@@ -428,13 +568,27 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
     );
     g.portal.page(site.host, "/bsfw/guide.html", guide);
     for (path, title, text) in [
-        ("/lxwm/", "联系我们", "办公室电话：0571-87654321，地址：示范县人民路1号。"),
+        (
+            "/lxwm/",
+            "联系我们",
+            "办公室电话：0571-87654321，地址：示范县人民路1号。",
+        ),
         ("/sybz/", "使用帮助", "本网站支持主流浏览器访问。"),
         ("/wza/", "无障碍服务", "无障碍浏览说明。"),
         ("/sousuo/", "站内搜索", "请输入关键词。"),
-        ("/zwgk/sitemap-only.html", "政务公开指南", "本页仅在网站地图文件中列出。"),
+        (
+            "/zwgk/sitemap-only.html",
+            "政务公开指南",
+            "本页仅在网站地图文件中列出。",
+        ),
     ] {
-        let html = g.layout(site, title, "", &format!("<h1>{title}</h1><p>{text}</p>"), FooterFlaws::default());
+        let html = g.layout(
+            site,
+            title,
+            "",
+            &format!("<h1>{title}</h1><p>{text}</p>"),
+            FooterFlaws::default(),
+        );
         g.portal.page(site.host, path, html);
     }
     let columns: Vec<(&str, &str)> = vec![
@@ -456,15 +610,39 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         let _ = write!(map, r#"<li><a href="{dir}">{name}</a></li>"#);
     }
     map.push_str("</ul>");
-    let sitemap_page = g.layout(site, "网站地图_示范县人民政府", "", &map, FooterFlaws::default());
+    let sitemap_page = g.layout(
+        site,
+        "网站地图_示范县人民政府",
+        "",
+        &map,
+        FooterFlaws::default(),
+    );
     g.portal.page(site.host, "/wzdt/", sitemap_page);
 
     // Home page.
-    let mut body = String::from(r#"<div class="banner"><img src="/images/banner-2019.jpg" alt="旧横幅"></div>"#);
-    let _ = write!(body, r#"<div class="box"><h3>要闻动态 <a href="/xwzx/ywdt/">更多</a></h3>{}</div>"#, Gen::list_html(&ywdt[..7.min(ywdt.len())]));
-    let _ = write!(body, r##"<div class="box"><h3>通知公告 <a href="#">更多</a></h3>{}</div>"##, Gen::list_html(&tzgg[..5.min(tzgg.len())]));
-    let _ = write!(body, r#"<div class="box"><h3>政策文件</h3>{}</div>"#, Gen::list_html(&zcwj[..4.min(zcwj.len())]));
-    let _ = write!(body, r#"<div class="box"><h3>政策解读</h3>{}</div>"#, Gen::list_html(&zcjd[..3.min(zcjd.len())]));
+    let mut body = String::from(
+        r#"<div class="banner"><img src="/images/banner-2019.jpg" alt="旧横幅"></div>"#,
+    );
+    let _ = write!(
+        body,
+        r#"<div class="box"><h3>要闻动态 <a href="/xwzx/ywdt/">更多</a></h3>{}</div>"#,
+        Gen::list_html(&ywdt[..7.min(ywdt.len())])
+    );
+    let _ = write!(
+        body,
+        r##"<div class="box"><h3>通知公告 <a href="#">更多</a></h3>{}</div>"##,
+        Gen::list_html(&tzgg[..5.min(tzgg.len())])
+    );
+    let _ = write!(
+        body,
+        r#"<div class="box"><h3>政策文件</h3>{}</div>"#,
+        Gen::list_html(&zcwj[..4.min(zcwj.len())])
+    );
+    let _ = write!(
+        body,
+        r#"<div class="box"><h3>政策解读</h3>{}</div>"#,
+        Gen::list_html(&zcjd[..3.min(zcjd.len())])
+    );
     let _ = write!(
         body,
         r#"<div class="links"><h3>友情链接</h3>
@@ -483,13 +661,21 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
     g.portal.add(
         site.host,
         "/robots.txt",
-        Route::new(200, "text/plain", "User-agent: *\nDisallow: /admin/\nSitemap: /sitemap.xml\n"),
+        Route::new(
+            200,
+            "text/plain",
+            "User-agent: *\nDisallow: /admin/\nSitemap: /sitemap.xml\n",
+        ),
     );
     let base = g.base(site.host);
     let sitemap = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>{base}/</loc></url><url><loc>{base}/zwgk/sitemap-only.html</loc></url></urlset>"
     );
-    g.portal.add(site.host, "/sitemap.xml", Route::new(200, "application/xml", sitemap));
+    g.portal.add(
+        site.host,
+        "/sitemap.xml",
+        Route::new(200, "application/xml", sitemap),
+    );
 }
 
 /// 统计信息 is served in GBK, as older CMS columns still are; one article
@@ -498,7 +684,13 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
     let gbk = |s: &str| encoding_rs::GBK.encode(s).0.into_owned();
     let mut list = String::new();
     for it in items {
-        let _ = write!(list, r#"<li><a href="{}">{}</a><span>{}</span></li>"#, it.path, esc(&it.title), ymd(it.date));
+        let _ = write!(
+            list,
+            r#"<li><a href="{}">{}</a><span>{}</span></li>"#,
+            it.path,
+            esc(&it.title),
+            ymd(it.date)
+        );
     }
     let footer = g.footer(site, FooterFlaws::default());
     let page = |title: &str, charset_meta: &str, meta: &str, body: &str| {
@@ -515,7 +707,11 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
         &format!("<h2>统计信息</h2><ul class=\"list\">{list}<li><a href=\"/zwgk/tjxx/统计公报.html\">2025年示范县国民经济和社会发展统计公报</a><span>{}</span></li></ul>", ymd(g.now - Duration::days(200))),
     );
     for path in ["/zwgk/tjxx/", "/zwgk/tjxx/index.html"] {
-        g.portal.add(site.host, path, Route::new(200, "text/html; charset=GBK", gbk(&list_html)));
+        g.portal.add(
+            site.host,
+            path,
+            Route::new(200, "text/html; charset=GBK", gbk(&list_html)),
+        );
     }
     for (i, it) in items.iter().enumerate() {
         let meta = format!(
@@ -524,9 +720,14 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
             ymd(it.date)
         );
         let body = format!("<h1>{}</h1><p>发布日期：{}</p><p>全县地区生产总值同比增长5.8%，规模以上工业增加值增长7.1%。</p>", esc(&it.title), ymd(it.date));
-        let (ct, charset_meta) = if i == 0 { ("text/html", "") } else { ("text/html; charset=gbk", meta_gbk) };
+        let (ct, charset_meta) = if i == 0 {
+            ("text/html", "")
+        } else {
+            ("text/html; charset=gbk", meta_gbk)
+        };
         let html = page(&it.title, charset_meta, &meta, &body);
-        g.portal.add(site.host, &it.path, Route::new(200, ct, gbk(&html)));
+        g.portal
+            .add(site.host, &it.path, Route::new(200, ct, gbk(&html)));
     }
     let report = page(
         "2025年示范县国民经济和社会发展统计公报",
@@ -534,7 +735,11 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
         "",
         "<h1>2025年示范县国民经济和社会发展统计公报</h1><p>全年全县实现地区生产总值312.5亿元。</p>",
     );
-    g.portal.add(site.host, "/zwgk/tjxx/统计公报.html", Route::new(200, "text/html; charset=gbk", gbk(&report)));
+    g.portal.add(
+        site.host,
+        "/zwgk/tjxx/统计公报.html",
+        Route::new(200, "text/html; charset=gbk", gbk(&report)),
+    );
 }
 
 struct PolicyDoc {
@@ -558,31 +763,102 @@ struct Interp {
 fn build_policy(g: &mut Gen, site: &SiteInfo) -> (Vec<Item>, Vec<Item>) {
     let docs = [
         // Good pair with interpretation 0.
-        PolicyDoc { title: "示范县人民政府办公室关于进一步优化营商环境的实施意见", wenhao: "示政办发〔2026〕12号", written_age: 33, published_age: 30, validity: "有效", links_interp: Some(0) },
+        PolicyDoc {
+            title: "示范县人民政府办公室关于进一步优化营商环境的实施意见",
+            wenhao: "示政办发〔2026〕12号",
+            written_age: 33,
+            published_age: 30,
+            validity: "有效",
+            links_interp: Some(0),
+        },
         // No interpretation at all.
-        PolicyDoc { title: "示范县人民政府关于印发示范县农村集体资产管理办法的通知", wenhao: "示政发〔2026〕8号", written_age: 50, published_age: 47, validity: "有效", links_interp: None },
+        PolicyDoc {
+            title: "示范县人民政府关于印发示范县农村集体资产管理办法的通知",
+            wenhao: "示政发〔2026〕8号",
+            written_age: 50,
+            published_age: 47,
+            validity: "有效",
+            links_interp: None,
+        },
         // Interpretation 1 links here, but this page does not link back.
-        PolicyDoc { title: "示范县人民政府办公室关于加快发展养老服务业的若干意见", wenhao: "示政办发〔2026〕9号", written_age: 70, published_age: 66, validity: "有效", links_interp: None },
+        PolicyDoc {
+            title: "示范县人民政府办公室关于加快发展养老服务业的若干意见",
+            wenhao: "示政办发〔2026〕9号",
+            written_age: 70,
+            published_age: 66,
+            validity: "有效",
+            links_interp: None,
+        },
         // Links to interpretation 2, which does not link back; non-standard brackets.
-        PolicyDoc { title: "示范县人民政府办公室关于印发示范县城乡居民医疗保险实施细则的通知", wenhao: "示政办发[2026]5号", written_age: 90, published_age: 88, validity: "有效", links_interp: Some(2) },
+        PolicyDoc {
+            title: "示范县人民政府办公室关于印发示范县城乡居民医疗保险实施细则的通知",
+            wenhao: "示政办发[2026]5号",
+            written_age: 90,
+            published_age: 88,
+            validity: "有效",
+            links_interp: Some(2),
+        },
         // Late interpretation 3; validity missing.
-        PolicyDoc { title: "示范县人民政府关于调整城乡最低生活保障标准的通知", wenhao: "示政发〔2026〕3号", written_age: 120, published_age: 118, validity: "", links_interp: Some(3) },
+        PolicyDoc {
+            title: "示范县人民政府关于调整城乡最低生活保障标准的通知",
+            wenhao: "示政发〔2026〕3号",
+            written_age: 120,
+            published_age: 118,
+            validity: "",
+            links_interp: Some(3),
+        },
         // Published before written; leading zero in the sequence.
-        PolicyDoc { title: "示范县人民政府办公室关于做好2026年春季农业生产工作的通知", wenhao: "示政办发〔2026〕01号", written_age: 150, published_age: 160, validity: "有效", links_interp: None },
+        PolicyDoc {
+            title: "示范县人民政府办公室关于做好2026年春季农业生产工作的通知",
+            wenhao: "示政办发〔2026〕01号",
+            written_age: 150,
+            published_age: 160,
+            validity: "有效",
+            links_interp: None,
+        },
     ];
     let interps = [
-        Interp { title: "《示范县人民政府办公室关于进一步优化营商环境的实施意见》政策解读", age: 30, links_doc: Some(0) },
-        Interp { title: "一图读懂《关于加快发展养老服务业的若干意见》", age: 65, links_doc: Some(2) },
-        Interp { title: "《示范县城乡居民医疗保险实施细则》解读", age: 87, links_doc: None },
-        Interp { title: "《关于调整城乡最低生活保障标准的通知》政策问答", age: 100, links_doc: Some(4) },
-        Interp { title: "《示范县2025年惠企政策》解读", age: 200, links_doc: Some(usize::MAX) },
+        Interp {
+            title: "《示范县人民政府办公室关于进一步优化营商环境的实施意见》政策解读",
+            age: 30,
+            links_doc: Some(0),
+        },
+        Interp {
+            title: "一图读懂《关于加快发展养老服务业的若干意见》",
+            age: 65,
+            links_doc: Some(2),
+        },
+        Interp {
+            title: "《示范县城乡居民医疗保险实施细则》解读",
+            age: 87,
+            links_doc: None,
+        },
+        Interp {
+            title: "《关于调整城乡最低生活保障标准的通知》政策问答",
+            age: 100,
+            links_doc: Some(4),
+        },
+        Interp {
+            title: "《示范县2025年惠企政策》解读",
+            age: 200,
+            links_doc: Some(usize::MAX),
+        },
     ];
     let doc_items: Vec<Item> = docs
         .iter()
         .enumerate()
         .map(|(i, d)| {
             let date = g.now - Duration::days(d.published_age);
-            Item { title: d.title.to_string(), path: format!("/zwgk/zcwj/{}/t{}_{}.html", date.format("%Y%m"), date.format("%Y%m%d"), 500 + i), date }
+            Item {
+                title: d.title.to_string(),
+                path: format!(
+                    "/zwgk/zcwj/{}/t{}_{}.html",
+                    date.format("%Y%m"),
+                    date.format("%Y%m%d"),
+                    500 + i
+                ),
+                date,
+            }
         })
         .collect();
     let interp_items: Vec<Item> = interps
@@ -590,14 +866,27 @@ fn build_policy(g: &mut Gen, site: &SiteInfo) -> (Vec<Item>, Vec<Item>) {
         .enumerate()
         .map(|(i, d)| {
             let date = g.now - Duration::days(d.age);
-            Item { title: d.title.to_string(), path: format!("/zwgk/zcjd/{}/t{}_{}.html", date.format("%Y%m"), date.format("%Y%m%d"), 600 + i), date }
+            Item {
+                title: d.title.to_string(),
+                path: format!(
+                    "/zwgk/zcjd/{}/t{}_{}.html",
+                    date.format("%Y%m"),
+                    date.format("%Y%m%d"),
+                    600 + i
+                ),
+                date,
+            }
         })
         .collect();
     for (i, d) in docs.iter().enumerate() {
         let written = g.now - Duration::days(d.written_age);
         let published = doc_items[i].date;
         let related = match d.links_interp {
-            Some(j) => format!(r#"<div class="related">相关解读：<a href="{}">{}</a></div>"#, interp_items[j].path, esc(interps[j].title)),
+            Some(j) => format!(
+                r#"<div class="related">相关解读：<a href="{}">{}</a></div>"#,
+                interp_items[j].path,
+                esc(interps[j].title)
+            ),
             None => String::new(),
         };
         let body = format!(
@@ -658,7 +947,11 @@ fn build_edu(g: &mut Gen) {
         icp: "浙ICP备12345678号-2",
         police: None,
         host_org: "示范县教育局",
-        nav: vec![("教育动态", "/jydt/"), ("通知公告", "/tzgg/"), ("招生考试", "/zsks/")],
+        nav: vec![
+            ("教育动态", "/jydt/"),
+            ("通知公告", "/tzgg/"),
+            ("招生考试", "/zsks/"),
+        ],
     };
     let jydt = g.items("/jydt/", "教育动态", 12, 30, 10);
     let tzgg = g.items("/tzgg/", "通知公告", 8, 35, 20);
@@ -672,13 +965,29 @@ fn build_edu(g: &mut Gen) {
     let mut body = String::new();
     let _ = write!(body, "<h3>教育动态</h3>{}", Gen::list_html(&jydt[..5]));
     let _ = write!(body, "<h3>通知公告</h3>{}", Gen::list_html(&tzgg[..5]));
-    let _ = write!(body, r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a> <a href="/wzdt/">网站地图</a>"#);
+    let _ = write!(
+        body,
+        r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a> <a href="/wzdt/">网站地图</a>"#
+    );
     let home = g.layout(&site, "示范县教育局", "", &body, FooterFlaws::default());
     g.portal.page(EDU_HOST, "/", home);
     let map = g.layout(&site, "网站地图", "", r#"<a href="/jydt/">教育动态</a><a href="/tzgg/">通知公告</a><a href="/zsks/">招生考试</a>"#, FooterFlaws::default());
     g.portal.page(EDU_HOST, "/wzdt/", map);
-    for path in ["/css/main.css", "/js/common.js", "/images/logo.png", "/images/gongan.png", "/lxwm/", "/sybz/", "/wza/", "/sousuo/"] {
-        g.portal.add(EDU_HOST, path, Route::html("<title>示范县教育局</title><p>页面内容</p>"));
+    for path in [
+        "/css/main.css",
+        "/js/common.js",
+        "/images/logo.png",
+        "/images/gongan.png",
+        "/lxwm/",
+        "/sybz/",
+        "/wza/",
+        "/sousuo/",
+    ] {
+        g.portal.add(
+            EDU_HOST,
+            path,
+            Route::html("<title>示范县教育局</title><p>页面内容</p>"),
+        );
     }
 }
 
@@ -688,8 +997,24 @@ fn build_outside(g: &mut Gen) {
     for host in WIDGET_HOSTS {
         g.portal.page(host, "/", "<title>stub</title>");
     }
-    g.portal.add("zfwzgl.www.gov.cn", "/exposure/jiucuo.js", Route::new(200, "application/javascript", "/* jiucuo */"));
-    g.portal.add("dcs.conac.cn", "/image/red.png", Route::new(200, "image/png", vec![0u8; 64]));
-    g.portal.page("bszs.conac.cn", "/sitename?method=show&id=0A1B2C3D4E5F60718293A4B5C6D7E8F9", "<title>党政机关网站标识</title>");
-    g.portal.page("beian.mps.gov.cn", "/", "<title>全国互联网安全管理服务平台</title>");
+    g.portal.add(
+        "zfwzgl.www.gov.cn",
+        "/exposure/jiucuo.js",
+        Route::new(200, "application/javascript", "/* jiucuo */"),
+    );
+    g.portal.add(
+        "dcs.conac.cn",
+        "/image/red.png",
+        Route::new(200, "image/png", vec![0u8; 64]),
+    );
+    g.portal.page(
+        "bszs.conac.cn",
+        "/sitename?method=show&id=0A1B2C3D4E5F60718293A4B5C6D7E8F9",
+        "<title>党政机关网站标识</title>",
+    );
+    g.portal.page(
+        "beian.mps.gov.cn",
+        "/",
+        "<title>全国互联网安全管理服务平台</title>",
+    );
 }

@@ -11,8 +11,8 @@ use hyper_util::rt::TokioIo;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
@@ -117,7 +117,8 @@ impl Portal {
 
     /// Adds a route for `host` and `path` (path may contain Chinese; it is encoded).
     pub fn add(&mut self, host: &str, path: &str, route: Route) {
-        self.routes.insert(route_key(host, &encode_path(path)), route);
+        self.routes
+            .insert(route_key(host, &encode_path(path)), route);
     }
 
     /// Adds a UTF-8 HTML page.
@@ -127,7 +128,8 @@ impl Portal {
 
     /// Whether a route exists.
     pub fn has(&self, host: &str, path: &str) -> bool {
-        self.routes.contains_key(&route_key(host, &encode_path(path)))
+        self.routes
+            .contains_key(&route_key(host, &encode_path(path)))
     }
 
     /// Number of routes.
@@ -145,13 +147,21 @@ impl Portal {
         self.hits.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn answer(&self, method: &str, host: &str, path: &str) -> (Response<Full<Bytes>>, Option<Duration>) {
-        self.hits.lock().unwrap_or_else(|e| e.into_inner()).push(Hit {
-            at: Instant::now(),
-            method: method.to_string(),
-            host: host.to_string(),
-            path: path.to_string(),
-        });
+    fn answer(
+        &self,
+        method: &str,
+        host: &str,
+        path: &str,
+    ) -> (Response<Full<Bytes>>, Option<Duration>) {
+        self.hits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Hit {
+                at: Instant::now(),
+                method: method.to_string(),
+                host: host.to_string(),
+                path: path.to_string(),
+            });
         let Some(route) = self.routes.get(&route_key(host, path)) else {
             let body = "<html><head><title>404 Not Found</title></head><body><h1>404</h1><p>您访问的页面不存在</p></body></html>";
             let resp = Response::builder()
@@ -161,7 +171,8 @@ impl Portal {
                 .expect("static response");
             return (resp, None);
         };
-        if route.fail_first > 0 && route.failures.fetch_add(1, Ordering::SeqCst) < route.fail_first {
+        if route.fail_first > 0 && route.failures.fetch_add(1, Ordering::SeqCst) < route.fail_first
+        {
             let resp = Response::builder()
                 .status(503)
                 .header("retry-after", "1")
@@ -173,7 +184,11 @@ impl Portal {
         for (k, v) in &route.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
-        let body = if method == "HEAD" { Bytes::new() } else { route.body.clone() };
+        let body = if method == "HEAD" {
+            Bytes::new()
+        } else {
+            route.body.clone()
+        };
         let resp = builder
             .body(Full::new(body))
             .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())));
@@ -199,24 +214,28 @@ pub async fn closed_port() -> std::io::Result<u16> {
 pub fn serve(listener: TcpListener, portal: Arc<Portal>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             let portal = portal.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req: Request<Incoming>| {
                     let portal = portal.clone();
                     async move {
-                        let host = req
+                        let host =
+                            req.uri()
+                                .host()
+                                .map(str::to_string)
+                                .or_else(|| {
+                                    req.headers().get("host").and_then(|h| h.to_str().ok()).map(
+                                        |h| h.rsplit_once(':').map_or(h, |(h, _)| h).to_string(),
+                                    )
+                                })
+                                .unwrap_or_default();
+                        let path = req
                             .uri()
-                            .host()
-                            .map(str::to_string)
-                            .or_else(|| {
-                                req.headers()
-                                    .get("host")
-                                    .and_then(|h| h.to_str().ok())
-                                    .map(|h| h.rsplit_once(':').map_or(h, |(h, _)| h).to_string())
-                            })
-                            .unwrap_or_default();
-                        let path = req.uri().path_and_query().map_or("/".to_string(), |p| p.to_string());
+                            .path_and_query()
+                            .map_or("/".to_string(), |p| p.to_string());
                         let (resp, delay) = portal.answer(req.method().as_str(), &host, &path);
                         if let Some(d) = delay {
                             tokio::time::sleep(d).await;

@@ -1,0 +1,191 @@
+//! The `govscan` binary as users run it: exit codes, site lists, Ctrl-C.
+
+use crate::common::*;
+use govscan::demo::server::{closed_port, Route};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn govscan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_govscan"))
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.stdin(Stdio::null()).output().expect("runs"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_errors_exit_2_with_a_clear_message() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["scan", "--out", o], "nothing to scan"),
+        (
+            vec!["scan", "http://127.0.0.1:1/", "--out", o, "--exclude", "("],
+            "--exclude",
+        ),
+        (
+            vec![
+                "scan",
+                "http://127.0.0.1:1/",
+                "--out",
+                o,
+                "--resolve",
+                "nonsense",
+            ],
+            "HOST:PORT:ADDR",
+        ),
+        (
+            vec![
+                "scan",
+                "http://127.0.0.1:1/",
+                "--out",
+                o,
+                "--rules",
+                "/nonexistent/p.toml",
+            ],
+            "rule profile",
+        ),
+        (vec!["scan", "ftp://x.gov.cn/", "--out", o], "http"),
+        (
+            vec![
+                "scan",
+                "http://127.0.0.1:1/",
+                "--out",
+                o,
+                "--now",
+                "2026-13-40",
+            ],
+            "--now",
+        ),
+    ];
+    for (args, needle) in cases {
+        let mut cmd = govscan();
+        cmd.args(&args);
+        let output = run(cmd).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_site_list_with_bad_lines_still_scans_the_rest() {
+    let closed = closed_port().await.unwrap();
+    let fx = start(|_, p| {
+        p.page(
+            "www.a.gov.cn",
+            "/",
+            page("甲", r#"<a href="/x.html">死链</a>"#),
+        );
+        p.page("www.b.gov.cn", "/", page("乙", "<p>ok</p>"));
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("sites.csv");
+    let port = fx.port;
+    std::fs::write(
+        &list,
+        format!(
+            "name,url,区县\n甲局,http://www.a.gov.cn:{port}/,东区\n坏行,ht!tp://,西区\n乙局,http://www.b.gov.cn:{port}/,南区\n重复,http://www.a.gov.cn:{port}/,北区\n无法访问,http://down.gov.cn:{closed}/,中区\n,,\n"
+        ),
+    )
+    .unwrap();
+    let mut cmd = govscan();
+    cmd.args([
+        "scan",
+        "--sites",
+        list.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--offline",
+        "--rate",
+        "0",
+        "-q",
+    ]);
+    for h in ["www.a.gov.cn", "www.b.gov.cn", "down.gov.cn"] {
+        cmd.args(["--resolve", &format!("{h}:{port}:127.0.0.1")]);
+    }
+    let output = run(cmd).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("第3行"), "{stderr}");
+    assert!(
+        stderr.contains("第5行") && stderr.contains("重复"),
+        "{stderr}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
+    assert!(csv.contains("甲局,link.dead,error"), "{csv}");
+    let pages = std::fs::read_to_string(dir.path().join("pages.csv")).unwrap();
+    assert!(pages.contains("乙局"), "{pages}");
+    assert!(
+        pages.contains(&format!("http://down.gov.cn:{closed}/,refused")),
+        "{pages}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_politely_and_writes_what_was_found() {
+    let fx = start(|_, p| {
+        let links: String = (0..40)
+            .map(|i| format!(r#"<a href="/p{i}.html">{i}</a>"#))
+            .collect();
+        p.page(
+            "www.slow.gov.cn",
+            "/",
+            page("首页", &format!(r#"<a href="/dead.html">死链</a>{links}"#)),
+        );
+        for i in 0..40 {
+            p.add(
+                "www.slow.gov.cn",
+                &format!("/p{i}.html"),
+                Route::html(page("页", "")).delayed(Duration::from_millis(300)),
+            );
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = govscan();
+    cmd.args([
+        "scan",
+        &format!("http://www.slow.gov.cn:{}/", fx.port),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ])
+    .args([
+        "--offline",
+        "--rate",
+        "0",
+        "--site-concurrency",
+        "1",
+        "-q",
+        "--no-sitemap",
+    ])
+    .args([
+        "--resolve",
+        &format!("www.slow.gov.cn:{}:127.0.0.1", fx.port),
+    ])
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let pid = child.id();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let status = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let pages = std::fs::read_to_string(dir.path().join("pages.csv")).unwrap();
+    let rows = pages.lines().count() - 1;
+    assert!(rows > 2 && rows < 42, "{rows} rows");
+    let csv = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
+    assert!(csv.contains("/dead.html"), "{csv}");
+}

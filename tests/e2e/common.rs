@@ -1,0 +1,141 @@
+//! Shared helpers: start a fixture portal, scan it in-process, read results.
+
+#![allow(dead_code)]
+
+use clap::Parser;
+use govscan::cli::OptionsOnly;
+use govscan::crawl::site::SiteSpec;
+use govscan::demo::server::{self, Portal};
+use govscan::run::{run_scan, ScanOutcome, ScanSetup};
+use govscan_checks::Finding;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A portal being served.
+pub struct Fixture {
+    pub portal: Arc<Portal>,
+    pub port: u16,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+impl Fixture {
+    /// `http://HOST:PORT` for a fixture host.
+    pub fn base(&self, host: &str) -> String {
+        format!("http://{host}:{}", self.port)
+    }
+
+    /// `--resolve` flags mapping these hosts to the fixture.
+    pub fn resolve(&self, hosts: &[&str]) -> Vec<String> {
+        hosts
+            .iter()
+            .flat_map(|h| {
+                [
+                    "--resolve".to_string(),
+                    format!("{h}:{}:127.0.0.1", self.port),
+                ]
+            })
+            .collect()
+    }
+
+    /// Requests received for a host and path, as (method, path).
+    pub fn hits_for(&self, host: &str, path: &str) -> Vec<String> {
+        self.portal
+            .hits()
+            .into_iter()
+            .filter(|h| h.host == host && h.path == path)
+            .map(|h| h.method)
+            .collect()
+    }
+}
+
+/// Builds a portal for the port it will be served on, and serves it.
+pub async fn start(build: impl FnOnce(u16, &mut Portal)) -> Fixture {
+    let (listener, addr) = server::bind().await.expect("bind 127.0.0.1");
+    let mut portal = Portal::new();
+    build(addr.port(), &mut portal);
+    let portal = Arc::new(portal);
+    let handle = server::serve(listener, portal.clone());
+    Fixture {
+        portal,
+        port: addr.port(),
+        handle,
+    }
+}
+
+/// Scans `urls` in-process with these flags (as a user would type them).
+pub async fn scan(urls: &[String], flags: &[String], out: &Path) -> ScanOutcome {
+    let mut argv = vec!["govscan".to_string(), "--quiet".into()];
+    for (flag, value) in [("--offline", None), ("--now", Some("2026-11-23"))] {
+        if !flags.iter().any(|f| f == flag) {
+            argv.push(flag.into());
+            argv.extend(value.map(String::from));
+        }
+    }
+    argv.extend(flags.iter().cloned());
+    let opts = OptionsOnly::try_parse_from(&argv)
+        .expect("valid flags")
+        .opts;
+    let sites = urls
+        .iter()
+        .map(|u| SiteSpec {
+            name: url::Url::parse(u).unwrap().host_str().unwrap().to_string(),
+            seed: url::Url::parse(u).unwrap(),
+            extra: Vec::new(),
+        })
+        .collect();
+    let setup = ScanSetup::new(sites, &opts, out).expect("valid setup");
+    tokio::time::timeout(std::time::Duration::from_secs(120), run_scan(setup))
+        .await
+        .expect("scan finishes in time")
+        .expect("scan succeeds")
+}
+
+/// All findings of a run.
+pub fn findings(outcome: &ScanOutcome) -> Vec<Finding> {
+    outcome
+        .report
+        .sites
+        .iter()
+        .flat_map(|s| s.findings.iter().cloned())
+        .collect()
+}
+
+/// (check, page path, target, status) tuples with the fixture's base URL cut off.
+pub fn keyed(findings: &[Finding], base: &str) -> BTreeSet<(String, String, String, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f.check.as_str().to_string(),
+                f.page.replace(base, ""),
+                f.target.replace(base, ""),
+                f.status.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Converts a list of string tuples into the same set type.
+pub fn set(items: &[(&str, &str, &str, &str)]) -> BTreeSet<(String, String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect()
+}
+
+/// Flags as owned strings.
+pub fn flags(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// A page with a title and a body.
+pub fn page(title: &str, body: &str) -> String {
+    format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>{body}</body></html>")
+}

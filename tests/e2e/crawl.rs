@@ -1,0 +1,278 @@
+//! Crawl behaviour: politeness, robots.txt, sitemaps, scope, limits, traps.
+
+use crate::common::*;
+use govscan::demo::server::Route;
+use std::time::Duration;
+
+const HOST: &str = "www.crawl.gov.cn";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limit_spaces_requests_to_one_host() {
+    let fx = start(|_, p| {
+        let links: String = (0..8)
+            .map(|i| format!(r#"<a href="/p{i}.html">第{i}页</a>"#))
+            .collect();
+        p.page(HOST, "/", page("首页", &links));
+        for i in 0..8 {
+            p.page(HOST, &format!("/p{i}.html"), page("页", "<p>内容</p>"));
+        }
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&[
+        "--rate",
+        "5",
+        "--site-concurrency",
+        "8",
+        "--no-sitemap",
+        "--ignore-robots",
+    ]);
+    f.extend(fx.resolve(&[HOST]));
+    scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    let mut times: Vec<_> = fx.portal.hits().into_iter().map(|h| h.at).collect();
+    times.sort();
+    assert_eq!(times.len(), 9);
+    for pair in times.windows(2) {
+        let gap = pair[1] - pair[0];
+        // 5 per second: one every 200 ms, with a little scheduling slack.
+        assert!(
+            gap >= Duration::from_millis(170),
+            "requests only {gap:?} apart"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn robots_txt_is_honoured_unless_ignored_and_sitemaps_seed_the_crawl() {
+    let fx = start(|port, p| {
+        p.add(
+            HOST,
+            "/robots.txt",
+            Route::new(
+                200,
+                "text/plain",
+                "User-agent: *\nDisallow: /private/\nSitemap: /maps/sm.xml\n",
+            ),
+        );
+        p.page(
+            HOST,
+            "/",
+            page(
+                "首页",
+                r#"<a href="/private/a.html">内部</a><a href="/pub.html">公开</a>"#,
+            ),
+        );
+        p.page(HOST, "/private/a.html", page("内部", ""));
+        p.page(HOST, "/pub.html", page("公开", ""));
+        p.page(HOST, "/orphan.html", page("孤立页面", ""));
+        let sm = format!("<urlset><url><loc>http://{HOST}:{port}/orphan.html</loc></url></urlset>");
+        p.add(HOST, "/maps/sm.xml", Route::new(200, "application/xml", sm));
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    assert!(
+        fx.hits_for(HOST, "/private/a.html").is_empty(),
+        "disallowed page was fetched"
+    );
+    assert_eq!(
+        fx.hits_for(HOST, "/orphan.html").len(),
+        1,
+        "sitemap page not crawled"
+    );
+    assert!(findings(&outcome).is_empty(), "{:?}", findings(&outcome));
+    assert!(outcome.report.sites[0]
+        .notes
+        .iter()
+        .any(|n| n.contains("robots.txt")));
+
+    let mut f = flags(&["--rate", "0", "--ignore-robots"]);
+    f.extend(fx.resolve(&[HOST]));
+    scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    assert_eq!(fx.hits_for(HOST, "/private/a.html").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scope_limits_exclude_and_traps() {
+    let fx = start(|port, p| {
+        let body = format!(
+            r#"<a href="http://crawl.gov.cn:{port}/bare.html">无www</a>
+            <a href="http://static.crawl.gov.cn:{port}/s.html">静态站</a>
+            <a href="http://out.crawl-other.gov.cn:{port}/o.html">外站</a>
+            <a href="/excluded/x.html">排除</a>
+            <a href="/s.html;jsessionid=ABC">会话</a><a href="/s.html?sid=1">会话2</a>
+            <a href="/d1.html">深1</a>"#
+        );
+        p.page(HOST, "/", page("首页", &body));
+        p.page("crawl.gov.cn", "/bare.html", page("bare", ""));
+        p.page(
+            "static.crawl.gov.cn",
+            "/s.html",
+            page("static", r#"<a href="/deeper.html">x</a>"#),
+        );
+        p.page("static.crawl.gov.cn", "/deeper.html", page("deeper", ""));
+        p.page(
+            "out.crawl-other.gov.cn",
+            "/o.html",
+            page("外站", r#"<a href="/o2.html">不应抓取</a>"#),
+        );
+        p.page(HOST, "/s.html", page("s", ""));
+        p.page(
+            HOST,
+            "/d1.html",
+            page("d1", r#"<a href="/d2.html">深2</a>"#),
+        );
+        p.page(
+            HOST,
+            "/d2.html",
+            page("d2", r#"<a href="/d3.html">深3</a>"#),
+        );
+        p.page(
+            HOST,
+            "/d3.html",
+            page("d3", r#"<a href="/d4.html">深4</a>"#),
+        );
+        p.page(HOST, "/d4.html", page("d4", ""));
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&[
+        "--rate",
+        "0",
+        "--include-host",
+        "static.crawl.gov.cn",
+        "--exclude",
+        "/excluded/",
+        "--max-depth",
+        "3",
+    ]);
+    f.extend(fx.resolve(&[
+        HOST,
+        "crawl.gov.cn",
+        "static.crawl.gov.cn",
+        "out.crawl-other.gov.cn",
+    ]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    let site = &outcome.report.sites[0];
+    let crawled: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| p.crawled)
+        .map(|p| p.url.as_str())
+        .collect();
+    let has = |s: &str| crawled.iter().any(|u| u.ends_with(s));
+    assert!(
+        has("/bare.html"),
+        "www and bare host are one site: {crawled:?}"
+    );
+    assert!(has("/deeper.html"), "--include-host is crawled");
+    assert!(!has("/o.html"), "outside pages are checked, not crawled");
+    assert_eq!(fx.hits_for("out.crawl-other.gov.cn", "/o.html").len(), 1);
+    assert!(fx.hits_for("out.crawl-other.gov.cn", "/o2.html").is_empty());
+    assert!(
+        fx.hits_for(HOST, "/excluded/x.html").is_empty(),
+        "--exclude is never fetched"
+    );
+    assert!(
+        has("/d3.html") && fx.hits_for(HOST, "/d4.html").len() == 1,
+        "depth 4 is checked"
+    );
+    assert!(
+        !has("/d4.html"),
+        "beyond --max-depth is checked, not crawled"
+    );
+    // Session ids name the same page: one request.
+    assert_eq!(fx.hits_for(HOST, "/s.html").len(), 1);
+    assert!(findings(&outcome).is_empty(), "{:?}", findings(&outcome));
+    // pages.csv starts with the documented columns.
+    let pages = std::fs::read_to_string(out.path().join("pages.csv")).unwrap();
+    assert!(
+        pages.starts_with("\u{feff}url,status,content_type,charset,bytes,depth,title,response_ms")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn max_pages_caps_the_crawl() {
+    let fx = start(|_, p| {
+        let links: String = (0..30)
+            .map(|i| format!(r#"<a href="/p{i}.html">{i}</a>"#))
+            .collect();
+        p.page(HOST, "/", page("首页", &links));
+        for i in 0..30 {
+            p.page(HOST, &format!("/p{i}.html"), page("页", ""));
+        }
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--max-pages", "10"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    assert_eq!(
+        outcome.report.sites[0]
+            .pages
+            .iter()
+            .filter(|p| p.crawled)
+            .count(),
+        10
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_calendar_stops_at_the_trap_cap_with_a_note() {
+    let fx = start(|_, p| {
+        p.page(
+            HOST,
+            "/",
+            page(
+                "首页",
+                r#"<a href="/cal?date=2026-01-01">日历</a><a href="/a/b/">路径</a>"#,
+            ),
+        );
+        // Every day links to the next, forever (here: 60 days).
+        for day in 0..60 {
+            let date =
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(day);
+            let next = date + chrono::Duration::days(1);
+            p.page(
+                HOST,
+                &format!("/cal?date={date}"),
+                page("日历", &format!(r#"<a href="/cal?date={next}">下一天</a>"#)),
+            );
+        }
+        // Ever-deeper relative paths: each page links to a/ below itself.
+        let mut path = "/a/b/".to_string();
+        for _ in 0..30 {
+            p.page(HOST, &path, page("路径", r#"<a href="a/b/">更深</a>"#));
+            path.push_str("a/b/");
+        }
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--trap-cap", "10"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    let cal = fx
+        .portal
+        .hits()
+        .iter()
+        .filter(|h| h.path.starts_with("/cal"))
+        .count();
+    assert_eq!(cal, 10);
+    let deep = fx
+        .portal
+        .hits()
+        .iter()
+        .filter(|h| h.path.starts_with("/a/"))
+        .count();
+    assert!(deep <= 3, "{deep} deep-path requests");
+    let notes = &outcome.report.sites[0].notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("爬虫陷阱") && n.contains("cal")),
+        "{notes:?}"
+    );
+    assert!(findings(&outcome).is_empty(), "{:?}", findings(&outcome));
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests: fixture portals served on 127.0.0.1, outside-looking
+//! hosts mapped to loopback with `--resolve`, and `--offline` so that
+//! nothing else is ever requested.
+
+mod common;
+
+mod charsets;
+mod cli;
+mod crawl;
+mod demo;
+mod links;
