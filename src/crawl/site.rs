@@ -10,7 +10,7 @@
 
 use super::client::{Fetched, Fetcher, Want};
 use super::robots::{sitemap_seeds, Robots};
-use super::urlnorm::{is_attachment, normalise, Scope, Trap, TrapGuard};
+use super::urlnorm::{index_variant, is_attachment, normalise, Scope, Trap, TrapGuard};
 use govscan_checks::links::{is_private_host, judge, LinkVerdict};
 use govscan_checks::page::{analyse_page, PageAnalysis, PageInput};
 use govscan_checks::record::PageRecord;
@@ -161,6 +161,8 @@ struct JobDone {
     elapsed_ms: u64,
     /// A redirect not followed by the fetcher (site pages only).
     location: Option<Url>,
+    /// Hash of the HTML body, to learn which URLs the server treats as one.
+    body_hash: Option<u64>,
     /// For crawled site pages: the analysis and the final URL.
     page: Option<(Url, PageAnalysis)>,
 }
@@ -427,9 +429,61 @@ struct SiteCrawl<'a> {
     crawled_keys: HashSet<String>,
     robots_skipped: u64,
     home_key: String,
+    /// Body hashes of directory-index URLs seen (`/a/` or `/a/index.html`).
+    index_pages: HashMap<String, (String, u64)>,
+    /// The index file name the server serves for `dir/`, once learned.
+    index_alias: Option<String>,
 }
 
 impl SiteCrawl<'_> {
+    /// Learns from two identical bodies that `dir/` and `dir/NAME` are one page.
+    fn learn_index_alias(&mut self, key: &str, hash: u64) {
+        if self.index_alias.is_some() {
+            return;
+        }
+        let Some((dir, name)) = Url::parse(key).ok().as_ref().and_then(index_variant) else {
+            return;
+        };
+        match self.index_pages.get(&dir) {
+            Some((other, h)) if *h == hash && *other != name => {
+                let file = if name.is_empty() { other.clone() } else { name };
+                self.notes.push(format!(
+                    "服务器对“目录/”与“目录/{file}”返回相同内容，已合并为同一页面"
+                ));
+                self.index_alias = Some(file);
+            }
+            Some(_) => {}
+            None => {
+                if self.index_pages.len() < 1000 {
+                    self.index_pages.insert(dir, (name, hash));
+                }
+            }
+        }
+    }
+
+    /// The key a link should use: the known twin of a directory-index URL
+    /// when the server serves both as one page.
+    fn canonical_key(&self, target: &Url, key: String) -> String {
+        let (Some(alias), false) = (&self.index_alias, self.ledger.contains(&key)) else {
+            return key;
+        };
+        let Some((dir, name)) = index_variant(target) else {
+            return key;
+        };
+        let twin = if name.is_empty() {
+            format!("{dir}{alias}")
+        } else if name == *alias {
+            dir
+        } else {
+            return key;
+        };
+        if self.ledger.contains(&twin) {
+            twin
+        } else {
+            key
+        }
+    }
+
     /// Decides how to fetch a new target, or skips it. Returns false if skipped.
     fn schedule(
         &mut self,
@@ -531,6 +585,8 @@ pub async fn crawl_site(
         crawled_keys: HashSet::new(),
         robots_skipped: 0,
         home_key: seed.to_string(),
+        index_pages: HashMap::new(),
+        index_alias: None,
     };
     if !site.robots.allowed(&seed) {
         site.notes.push(format!(
@@ -732,6 +788,9 @@ pub async fn crawl_site(
         let Some((final_url, analysis)) = page else {
             continue;
         };
+        if let Some(hash) = done.body_hash {
+            site.learn_index_alias(&done.key, hash);
+        }
         progress.pages.fetch_add(1, Ordering::Relaxed);
         emit.findings.extend(analysis.findings.iter().cloned());
         let page_url: Arc<str> = Arc::from(final_url.as_str());
@@ -743,7 +802,7 @@ pub async fn crawl_site(
                 continue; // reported by the page analysis, never requested
             }
             let target = normalise(url);
-            let key = target.to_string();
+            let key = site.canonical_key(&target, target.to_string());
             let referrer = Referrer {
                 page: page_url.clone(),
                 home: done.is_home,
@@ -819,6 +878,12 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
                 &ctx.profile,
             );
             let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
+            let body_hash = fetched.body.as_ref().map(|b| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                b.hash(&mut h);
+                h.finish()
+            });
             let landing = Arc::new(Landing {
                 not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
                 anchors: analysis
@@ -835,6 +900,7 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
                 bytes: fetched.bytes,
                 elapsed_ms: fetched.elapsed_ms,
                 location: fetched.location,
+                body_hash,
                 page: analysis.filter(|_| in_scope && ok).map(|a| (final_url, a)),
             }
         }
@@ -874,6 +940,7 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
                 bytes: checked.bytes,
                 elapsed_ms: checked.elapsed_ms,
                 location: None,
+                body_hash: None,
                 page: None,
             }
         }

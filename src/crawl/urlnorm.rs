@@ -187,6 +187,33 @@ pub fn is_attachment(url: &Url) -> bool {
     )
 }
 
+/// Splits a directory-index URL into its directory URL and index file name:
+/// `http://x/a/` → (`http://x/a/`, ""), `http://x/a/index.html` →
+/// (`http://x/a/`, "index.html"). `None` for other URLs and for any query.
+pub fn index_variant(url: &Url) -> Option<(String, String)> {
+    if url.query().is_some() {
+        return None;
+    }
+    let path = url.path();
+    let (dir, file) = path.rsplit_once('/')?;
+    let lower = file.to_ascii_lowercase();
+    let is_index = file.is_empty()
+        || ["index.", "default."].iter().any(|p| {
+            lower.strip_prefix(p).is_some_and(|ext| {
+                matches!(
+                    ext,
+                    "html" | "htm" | "shtml" | "jsp" | "php" | "asp" | "aspx"
+                )
+            })
+        });
+    if !is_index {
+        return None;
+    }
+    let mut d = url.clone();
+    d.set_path(&format!("{dir}/"));
+    Some((d.to_string(), file.to_string()))
+}
+
 /// Guards against crawler traps: endless calendars, ever-deeper paths.
 #[derive(Debug, Default)]
 pub struct TrapGuard {
@@ -303,6 +330,25 @@ mod tests {
         assert!(s.contains(&Url::parse("https://WWW.X.GOV.CN/a").unwrap()));
         assert!(s.contains(&Url::parse("http://static.x.gov.cn/a.pdf").unwrap()));
         assert!(!s.contains(&Url::parse("http://y.gov.cn/").unwrap()));
+    }
+
+    #[test]
+    fn index_variants() {
+        let v = |s: &str| index_variant(&Url::parse(s).unwrap());
+        assert_eq!(
+            v("http://x.cn/a/"),
+            Some(("http://x.cn/a/".into(), "".into()))
+        );
+        assert_eq!(
+            v("http://x.cn/a/index.html"),
+            Some(("http://x.cn/a/".into(), "index.html".into()))
+        );
+        assert_eq!(
+            v("http://x.cn/Default.aspx"),
+            Some(("http://x.cn/".into(), "Default.aspx".into()))
+        );
+        assert_eq!(v("http://x.cn/a/b.html"), None);
+        assert_eq!(v("http://x.cn/a/?p=1"), None);
     }
 
     #[test]

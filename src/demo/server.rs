@@ -29,6 +29,8 @@ pub struct Route {
     pub delay: Option<Duration>,
     /// Answer `503` with `Retry-After: 1` this many times first.
     pub fail_first: u32,
+    /// Answer HEAD requests with `405` (servers that refuse HEAD).
+    pub refuse_head: bool,
     failures: AtomicU32,
 }
 
@@ -41,6 +43,7 @@ impl Route {
             body: body.into(),
             delay: None,
             fail_first: 0,
+            refuse_head: false,
             failures: AtomicU32::new(0),
         }
     }
@@ -64,6 +67,12 @@ impl Route {
     /// Waits before answering.
     pub fn delayed(mut self, delay: Duration) -> Route {
         self.delay = Some(delay);
+        self
+    }
+
+    /// Answers HEAD with 405, as some servers do.
+    pub fn refusing_head(mut self) -> Route {
+        self.refuse_head = true;
         self
     }
 
@@ -176,6 +185,13 @@ impl Portal {
             let resp = Response::builder()
                 .status(503)
                 .header("retry-after", "1")
+                .body(Full::new(Bytes::new()))
+                .expect("static response");
+            return (resp, None);
+        }
+        if route.refuse_head && method == "HEAD" {
+            let resp = Response::builder()
+                .status(405)
                 .body(Full::new(Bytes::new()))
                 .expect("static response");
             return (resp, None);

@@ -276,3 +276,102 @@ async fn an_endless_calendar_stops_at_the_trap_cap_with_a_note() {
     );
     assert!(findings(&outcome).is_empty(), "{:?}", findings(&outcome));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn index_html_twins_are_fetched_once_when_the_server_says_they_are_one() {
+    let fx = start(|_, p| {
+        let home = page(
+            "首页",
+            r#"<a href="/index.html">首页</a><a href="/news/">新闻</a><a href="/other/">其他</a>"#,
+        );
+        p.page(HOST, "/", home.clone());
+        p.page(HOST, "/index.html", home);
+        let news = page("新闻", r#"<a href="/news/index.html">第一页</a>"#);
+        p.page(HOST, "/news/", news.clone());
+        p.page(HOST, "/news/index.html", news);
+        p.page(
+            HOST,
+            "/other/",
+            page("其他", r#"<a href="index.html">本页</a>"#),
+        );
+        p.page(HOST, "/other/index.html", page("另一页", "<p>不同内容</p>"));
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--site-concurrency", "1"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    // "/" and "/index.html" are both fetched once, which teaches the alias...
+    assert_eq!(fx.hits_for(HOST, "/index.html").len(), 1);
+    // ...so "/news/index.html" is not fetched again.
+    assert_eq!(fx.hits_for(HOST, "/news/").len(), 1);
+    assert!(fx.hits_for(HOST, "/news/index.html").is_empty());
+    assert!(outcome.report.sites[0]
+        .notes
+        .iter()
+        .any(|n| n.contains("index.html")));
+    assert!(findings(&outcome).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attachments_use_head_and_fall_back_to_a_ranged_get() {
+    let fx = start(|_, p| {
+        p.page(HOST, "/", page("首页", r#"<a href="/a.pdf">附件一</a><a href="/b.xls">附件二</a><a href="/c.doc">附件三</a>"#));
+        p.add(HOST, "/a.pdf", Route::new(200, "application/pdf", vec![b'x'; 4 * 1024 * 1024]));
+        p.add(HOST, "/b.xls", Route::new(200, "application/vnd.ms-excel", vec![b'x'; 4 * 1024 * 1024]).refusing_head());
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    assert_eq!(fx.hits_for(HOST, "/a.pdf"), vec!["HEAD".to_string()]);
+    assert_eq!(
+        fx.hits_for(HOST, "/b.xls"),
+        vec!["HEAD".to_string(), "GET".to_string()]
+    );
+    let got = keyed(&findings(&outcome), &fx.base(HOST));
+    assert_eq!(got, set(&[("link.dead", "/", "/c.doc", "404")]));
+    assert!(
+        outcome.bytes < 100 * 1024,
+        "attachment bodies were downloaded: {} bytes",
+        outcome.bytes
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oversize_page_is_capped_and_reported() {
+    let fx = start(|_, p| {
+        let big = format!("<html><head><title>大页面</title></head><body><a href=\"/early.html\">前面</a>{}<a href=\"/late.html\">后面</a></body></html>", "<p>政务公开</p>".repeat(400_000));
+        p.page(HOST, "/", page("首页", r#"<a href="/big.html">大页面</a>"#));
+        p.page(HOST, "/big.html", big);
+        p.page(HOST, "/early.html", page("前面", ""));
+        p.page(HOST, "/late.html", page("后面", ""));
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--max-page-bytes", "1000000"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    let got = keyed(&findings(&outcome), &fx.base(HOST));
+    assert_eq!(
+        got,
+        set(&[("page.oversize", "/big.html", "/big.html", "truncated")])
+    );
+    assert_eq!(
+        fx.hits_for(HOST, "/early.html").len(),
+        1,
+        "links before the cap are followed"
+    );
+    assert!(
+        fx.hits_for(HOST, "/late.html").is_empty(),
+        "links after the cap are not seen"
+    );
+    let big = outcome.report.sites[0]
+        .pages
+        .iter()
+        .find(|p| p.url.ends_with("/big.html"))
+        .unwrap();
+    assert_eq!(big.bytes, 1_000_000);
+    assert_eq!(big.title, "大页面");
+}
