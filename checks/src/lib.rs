@@ -5,14 +5,20 @@
 //! place that decides whether a link is dead or wrong. Thresholds and patterns
 //! come from a [`profile::Profile`], never from code.
 
+pub mod columns;
+pub mod dates;
 pub mod decode;
 pub mod fetch;
 pub mod finding;
+pub mod footer;
+pub mod formats;
 pub mod links;
 pub mod page;
+pub mod policy;
 pub mod privacy;
 pub mod profile;
 pub mod record;
+pub mod workdays;
 
 pub use fetch::{FailureKind, FetchOutcome, FetchResult, Hop};
 pub use finding::{CheckId, Finding, Severity};

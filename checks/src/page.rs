@@ -4,14 +4,22 @@
 //! once per fetched HTML page and keeps the small [`PageFacts`]; the body is
 //! dropped afterwards, so memory never grows with page bodies.
 
+use crate::columns::{breadcrumb_column, list_facts, ListFacts, RawItem};
+use crate::dates::parse_date;
 use crate::decode::decode_html;
 use crate::finding::{CheckId, Finding};
+use crate::footer::{self, FooterFacts, FooterInput, ScriptTag};
 use crate::links::{classify_href, is_private_host, Link, LinkKind, LinkTarget};
+use crate::policy::{self, PolicyMeta};
+use crate::privacy;
 use crate::profile::Profile;
+use chrono::NaiveDate;
 use ego_tree::iter::Edge;
+use regex::Regex;
 use scraper::{Html, Node};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 use url::Url;
 
 /// What the crawler hands to the analysis for one page.
@@ -29,6 +37,8 @@ pub struct PageInput<'a> {
     pub is_home: bool,
     /// Whether the body was cut at the size cap.
     pub truncated: bool,
+    /// The date the scan pretends it is (`--now`).
+    pub today: NaiveDate,
 }
 
 /// The `<meta name=…>` tags of the 网页设计规范 (网页标签) that govscan reads.
@@ -50,6 +60,48 @@ pub struct PageMeta {
     pub pub_date: Option<String>,
 }
 
+/// What kind of page it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// The site's home page.
+    Home,
+    /// A column (list) page.
+    List,
+    /// An article.
+    Article,
+    /// A policy document with a 信息公开 metadata block.
+    Policy,
+    /// A policy interpretation.
+    Interpretation,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl PageKind {
+    /// The `kind` value in `pages.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageKind::Home => "home",
+            PageKind::List => "list",
+            PageKind::Article => "article",
+            PageKind::Policy => "policy",
+            PageKind::Interpretation => "interpretation",
+            PageKind::Other => "other",
+        }
+    }
+}
+
+/// A same-site link kept for the policy pairing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatedLink {
+    /// Normalised target (no fragment).
+    pub url: String,
+    /// Link text.
+    pub text: String,
+}
+
 /// The facts read from one page, kept for site-wide checks and `pages.csv`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageFacts {
@@ -59,6 +111,52 @@ pub struct PageFacts {
     pub charset: String,
     /// Page meta tags.
     pub meta: PageMeta,
+    /// What kind of page it is.
+    #[serde(default)]
+    pub kind: PageKind,
+    /// The headline (`ArticleTitle`, else `<h1>`, else the title).
+    #[serde(default)]
+    pub headline: String,
+    /// Footer facts.
+    #[serde(default)]
+    pub footer: FooterFacts,
+    /// Column name (list pages).
+    #[serde(default)]
+    pub column: Option<String>,
+    /// Dated list items (list and home pages).
+    #[serde(default)]
+    pub list: ListFacts,
+    /// The page's own publication date (articles, documents).
+    #[serde(default)]
+    pub published: Option<NaiveDate>,
+    /// The 信息公开 metadata block.
+    #[serde(default)]
+    pub policy: Option<PolicyMeta>,
+    /// Same-site links of policy and interpretation pages.
+    #[serde(default)]
+    pub related: Vec<RelatedLink>,
+    /// Whether inline scripts write page content (`document.write`), so a
+    /// missing footer element may be invisible to a static reader.
+    #[serde(default)]
+    pub scripted: bool,
+}
+
+impl PageFacts {
+    /// The newest item date, for list and home pages only.
+    pub fn newest_date(&self) -> Option<NaiveDate> {
+        matches!(self.kind, PageKind::List | PageKind::Home)
+            .then_some(self.list.newest)
+            .flatten()
+    }
+
+    /// The 网站标识码 shown: footer, else widget, else meta.
+    pub fn site_code(&self) -> Option<&str> {
+        self.footer
+            .site_code
+            .as_deref()
+            .or(self.footer.jiucuo_code.as_deref())
+            .or(self.meta.site_id_code.as_deref().filter(|c| !c.is_empty()))
+    }
 }
 
 /// Everything [`analyse_page`] learns about a page.
@@ -74,6 +172,9 @@ pub struct PageAnalysis {
     pub findings: Vec<Finding>,
     /// Why the page looks like a not-found page, if it does.
     pub not_found: Option<String>,
+    /// Same-site scripts or frames that may hold the footer; the crawler
+    /// fetches them and calls [`finish_footer`].
+    pub footer_sources: Vec<Url>,
 }
 
 impl PageAnalysis {
@@ -192,6 +293,16 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let mut hidden = 0usize;
     let mut open_anchors: Vec<OpenAnchor> = Vec::new();
     let rules = &profile.links;
+    let mut scripts: Vec<ScriptTag> = Vec::new();
+    let mut script_text = String::new();
+    let mut in_script = 0usize;
+    let mut markers: Vec<String> = Vec::new();
+    let mut items: Vec<RawItem> = Vec::new();
+    let mut open_items: Vec<(RawItem, bool)> = Vec::new();
+    let mut h1 = String::new();
+    let mut in_h1 = 0usize;
+    const SCRIPT_TEXT_MAX: usize = 512 * 1024;
+    const ITEM_TEXT_MAX: usize = 400;
 
     let add = |links: &mut Vec<Link>, base: &Url, kind: LinkKind, raw: &str, text: String| {
         let target = classify_href(raw, base, false, false, false);
@@ -210,6 +321,37 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     let name = el.name();
                     if let Some(id) = el.attr("id") {
                         anchors.push(anchor_hash(id));
+                        if matches!(id, "_ideConac" | "imgConac" | "_span_jiucuo")
+                            && markers.len() < 64
+                        {
+                            markers.push(format!("id:{id}"));
+                        }
+                    }
+                    if let Some(onclick) = el.attr("onclick") {
+                        if onclick.contains("Link(") && markers.len() < 64 {
+                            markers.push(format!("onclick:{onclick}"));
+                        }
+                        if let Some((item, _)) = open_items.last_mut() {
+                            item.has_link = true;
+                        }
+                    }
+                    match name {
+                        "li" | "tr" | "dd" => {
+                            if let Some((_, has_child)) = open_items.last_mut() {
+                                *has_child = true;
+                            }
+                            open_items.push((RawItem::default(), false));
+                        }
+                        "script" => {
+                            in_script += 1;
+                            scripts.push(ScriptTag {
+                                src: el.attr("src").map(str::to_string),
+                                id: el.attr("id").map(str::to_string),
+                                sitecode: el.attr("sitecode").map(|c| c.trim().to_string()),
+                            });
+                        }
+                        "h1" => in_h1 += 1,
+                        _ => {}
                     }
                     match name {
                         "script" | "style" | "noscript" | "template" | "textarea" => hidden += 1,
@@ -240,6 +382,11 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                         "a" => {
                             if let Some(n) = el.attr("name") {
                                 anchors.push(anchor_hash(n));
+                            }
+                            if let (Some(_), Some((item, _))) =
+                                (el.attr("href"), open_items.last_mut())
+                            {
+                                item.has_link = true;
                             }
                             if let Some(href) = el.attr("href") {
                                 let script_driven = rules
@@ -329,10 +476,24 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     }
                 }
                 Node::Text(t) => {
-                    if in_title > 0 {
+                    if in_script > 0 {
+                        if script_text.len() < SCRIPT_TEXT_MAX {
+                            script_text.push_str(t);
+                            script_text.push('\n');
+                        }
+                    } else if in_title > 0 {
                         push_collapsed(&mut title, t);
                     } else if hidden == 0 {
                         push_collapsed(&mut text, t);
+                        if in_h1 > 0 && h1.chars().count() < 200 {
+                            push_collapsed(&mut h1, t);
+                        }
+                        for (item, _) in &mut open_items {
+                            if item.text.len() < ITEM_TEXT_MAX {
+                                push_collapsed(&mut item.text, t);
+                                item.text.push(' ');
+                            }
+                        }
                         for open in &mut open_anchors {
                             if open.text.chars().count() < LINK_TEXT_MAX + 1 {
                                 push_collapsed(&mut open.text, t);
@@ -346,8 +507,22 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                 if let Node::Element(el) = node.value() {
                     let name = el.name();
                     match name {
+                        "li" | "tr" | "dd" => {
+                            if let Some((item, has_child)) = open_items.pop() {
+                                if !has_child && items.len() < 2000 {
+                                    items.push(item);
+                                }
+                            }
+                        }
+                        "h1" => in_h1 = in_h1.saturating_sub(1),
+                        _ => {}
+                    }
+                    match name {
                         "script" | "style" | "noscript" | "template" | "textarea" => {
-                            hidden = hidden.saturating_sub(1)
+                            hidden = hidden.saturating_sub(1);
+                            if name == "script" {
+                                in_script = in_script.saturating_sub(1);
+                            }
                         }
                         "title" => in_title = in_title.saturating_sub(1),
                         "a" if el.attr("href").is_some() => {
@@ -381,7 +556,109 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     facts.title = title.trim().to_string();
 
     let not_found = detect_not_found(&facts.title, &text, profile);
-    let findings = page_findings(input, &links, profile);
+    let mut findings = page_findings(input, &links, profile);
+
+    // Footer.
+    facts.footer = footer::extract(
+        &FooterInput {
+            url: input.url,
+            text: &text,
+            script_text: &script_text,
+            links: &links,
+            scripts: &scripts,
+            markers: &markers,
+        },
+        profile,
+    );
+    facts.scripted = script_text.contains("document.write")
+        || script_text.contains("innerHTML")
+        || script_text.contains(".append(");
+    let footer_sources = footer::sources(input.url, &links, &facts.footer, profile);
+
+    // Kind, headline, dates, column.
+    facts.headline = facts
+        .meta
+        .article_title
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or_else(|| Some(h1.trim().to_string()).filter(|t| !t.is_empty()))
+        .unwrap_or_else(|| facts.title.clone());
+    let region_start = text.len() - footer::footer_region(&text).len();
+    let main_text = &text[..region_start];
+    facts.list = list_facts(&items, main_text, input.today, profile);
+    facts.policy = policy::extract_meta(&text);
+    facts.published = facts
+        .meta
+        .pub_date
+        .as_deref()
+        .and_then(parse_date)
+        .or_else(|| facts.policy.as_ref().and_then(|m| m.published_date()))
+        .or_else(|| labelled_date(main_text));
+    let breadcrumb = breadcrumb_column(&text);
+    facts.kind = page_kind(input.is_home, &facts, breadcrumb.is_some(), profile);
+    let column_name = facts
+        .meta
+        .column_name
+        .clone()
+        .filter(|c| !c.is_empty())
+        .or(breadcrumb)
+        .or_else(|| {
+            facts
+                .title
+                .split(['_', '-', '|', '—'])
+                .next()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        });
+    facts.column = column_name;
+
+    if matches!(facts.kind, PageKind::Policy | PageKind::Interpretation) {
+        let host = input.url.host_str();
+        for link in links.iter().filter(|l| l.kind == LinkKind::Anchor) {
+            if let LinkTarget::Web(u) = &link.target {
+                if u.host_str() == host && facts.related.len() < 300 {
+                    let mut u = u.clone();
+                    u.set_fragment(None);
+                    facts.related.push(RelatedLink {
+                        url: u.to_string(),
+                        text: link.text.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if facts.kind == PageKind::Policy {
+        if let Some(meta) = &facts.policy {
+            let in_scope = policy::needs_interpretation(facts.column.as_deref(), meta, profile);
+            findings.extend(policy::hygiene(
+                input.site,
+                input.url.as_str(),
+                meta,
+                facts.published,
+                in_scope,
+                input.today,
+                profile,
+            ));
+        }
+    }
+
+    // Privacy, outside the footer.
+    let personal_list = profile.privacy.list_page_keywords.iter().any(|k| {
+        facts.headline.contains(k.as_str())
+            || facts
+                .column
+                .as_deref()
+                .is_some_and(|c| c.contains(k.as_str()))
+    });
+    findings.extend(privacy::scan(
+        input.site,
+        input.url.as_str(),
+        input.is_home,
+        main_text,
+        personal_list,
+        input.today,
+        profile,
+    ));
 
     PageAnalysis {
         facts,
@@ -389,7 +666,113 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         anchors,
         findings,
         not_found,
+        footer_sources,
     }
+}
+
+/// Adds the footer findings of an analysed page, after merging the facts of
+/// any footer sources the crawler fetched (see [`PageAnalysis::footer_sources`]).
+pub fn finish_footer(
+    analysis: &mut PageAnalysis,
+    site: &str,
+    url: &str,
+    is_home: bool,
+    sources: &[FooterFacts],
+    profile: &Profile,
+) {
+    for source in sources {
+        footer::merge(&mut analysis.facts.footer, source);
+    }
+    let scripted = analysis.facts.scripted || !analysis.footer_sources.is_empty();
+    let findings = footer::check(
+        site,
+        url,
+        is_home,
+        &analysis.facts.footer,
+        analysis.facts.meta.site_id_code.as_deref(),
+        scripted,
+        profile,
+    );
+    analysis.findings.extend(findings);
+}
+
+/// Reads the footer facts of a footer source: a script (its text holds the
+/// HTML it writes) or a framed page.
+pub fn footer_source_facts(
+    url: &Url,
+    body: &[u8],
+    content_type: Option<&str>,
+    profile: &Profile,
+) -> FooterFacts {
+    let decoded = decode_html(body, content_type, None);
+    let is_script =
+        content_type.is_some_and(|c| c.contains("javascript")) || url.path().ends_with(".js");
+    if is_script {
+        let input = FooterInput {
+            url,
+            text: "",
+            script_text: &decoded.text,
+            links: &[],
+            scripts: &[],
+            markers: &[],
+        };
+        return footer::extract(&input, profile);
+    }
+    let input = PageInput {
+        site: "",
+        url,
+        body,
+        content_type,
+        is_home: false,
+        truncated: false,
+        today: NaiveDate::MIN,
+    };
+    analyse_page(&input, profile).facts.footer
+}
+
+fn labelled_date(text: &str) -> Option<NaiveDate> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:发布时间|发布日期|发文日期|日期|时间)\s*[:：]\s*((?:19|20)[0-9]{2}\s*[-/.年]\s*[01]?[0-9]\s*[-/.月]\s*[0-3]?[0-9])").expect("valid regex")
+    });
+    re.captures(text).and_then(|c| parse_date(&c[1]))
+}
+
+fn page_kind(is_home: bool, facts: &PageFacts, breadcrumb: bool, profile: &Profile) -> PageKind {
+    if is_home {
+        return PageKind::Home;
+    }
+    let in_interp_column = facts.meta.column_name.as_deref().is_some_and(|c| {
+        profile
+            .policy
+            .interpretation_columns
+            .iter()
+            .any(|k| c.contains(k.as_str()))
+    });
+    let article_like = facts.meta.article_title.is_some()
+        || facts.meta.pub_date.is_some()
+        || facts.published.is_some();
+    if policy::is_interpretation_title(&facts.headline, profile)
+        && (article_like || in_interp_column || facts.policy.is_some())
+    {
+        return PageKind::Interpretation;
+    }
+    if facts.policy.is_some() {
+        return PageKind::Policy;
+    }
+    let list = &facts.list;
+    let many = list.dated as usize >= profile.columns.min_list_items;
+    if facts.meta.article_title.is_some() || (facts.published.is_some() && !many) {
+        return PageKind::Article;
+    }
+    let column_meta = facts.meta.column_name.is_some();
+    if many
+        || (column_meta && (list.dated > 0 || list.empty_phrase))
+        || (breadcrumb && list.dated == 0 && list.empty_phrase)
+    {
+        return PageKind::List;
+    }
+    PageKind::Other
 }
 
 fn read_meta(el: &scraper::node::Element, meta: &mut PageMeta, refresh: &mut dyn FnMut(&str)) {
@@ -539,6 +922,7 @@ mod tests {
             content_type: Some("text/html; charset=utf-8"),
             is_home: false,
             truncated: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
         };
         analyse_page(&input, &Profile::national())
     }

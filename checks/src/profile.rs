@@ -5,6 +5,8 @@
 //! tune lives here, so that no threshold is hard-coded in a check.
 
 use crate::finding::{CheckId, Severity};
+use crate::workdays::WorkCalendar;
+use chrono::NaiveDate;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -54,6 +56,103 @@ struct ProfileFile {
     checks: ChecksFile,
     links: LinksFile,
     soft404: Soft404File,
+    columns: ColumnsFile,
+    home: HomeFile,
+    veto: VetoFile,
+    footer: FooterFile,
+    policy: PolicyFile,
+    privacy: PrivacyFile,
+    calendar: CalendarFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnsFile {
+    min_list_items: usize,
+    empty_phrases: Vec<String>,
+    note_patterns: Vec<String>,
+    exempt_keywords: Vec<String>,
+    default_class: String,
+    classes: Vec<ColumnClassFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnClassFile {
+    id: String,
+    label: String,
+    max_age_days: i64,
+    keywords: Vec<String>,
+    group: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HomeFile {
+    max_age_days: i64,
+    warning_age_days: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+/// Site-level veto thresholds (国办秘函〔2019〕19号) and the early warnings below them.
+pub struct VetoRules {
+    /// The rule's name, printed in findings.
+    pub rule: String,
+    /// Stale 动态/通知/政策 columns that veto.
+    pub stale_timely_columns: usize,
+    /// ... and that warn.
+    pub stale_timely_columns_warning: usize,
+    /// Long-stale columns that veto.
+    pub stale_long_columns: usize,
+    /// ... and that warn.
+    pub stale_long_columns_warning: usize,
+    /// Blank columns that veto.
+    pub blank_columns: usize,
+    /// ... and that warn.
+    pub blank_columns_warning: usize,
+}
+
+type VetoFile = VetoRules;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FooterFile {
+    site_code_pattern: String,
+    icp_link_hosts: Vec<String>,
+    police_link_hosts: Vec<String>,
+    jiucuo_legacy_hosts: Vec<String>,
+    sitemap_texts: Vec<String>,
+    host_pattern: String,
+    contact_patterns: Vec<String>,
+    source_name_pattern: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    interpretation_keywords: Vec<String>,
+    interpretation_columns: Vec<String>,
+    needs_interpretation_columns: Vec<String>,
+    needs_interpretation_issuer: String,
+    interpretation_window_workdays: i64,
+    disclosure_window_workdays: i64,
+    disclosure_rule_since: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrivacyFile {
+    list_page_keywords: Vec<String>,
+    contact_labels: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarFile {
+    years: Vec<i32>,
+    holidays: Vec<String>,
+    makeup_workdays: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,6 +202,114 @@ pub struct Soft404Rules {
     pub max_text_chars: usize,
 }
 
+/// One class of columns and how old its newest item may be.
+#[derive(Debug, Clone)]
+pub struct ColumnClass {
+    /// Stable id (`dynamic`, `notice`, `should_update`).
+    pub id: String,
+    /// Chinese label for reports.
+    pub label: String,
+    /// Maximum age of the newest dated item, in days.
+    pub max_age_days: i64,
+    /// Name keywords that select the class.
+    pub keywords: Vec<String>,
+    /// Which veto count it feeds: `timely` (≥5 veto) or `long` (≥10 veto).
+    pub group: String,
+}
+
+/// Settings of the column checks.
+#[derive(Debug, Clone)]
+pub struct ColumnRules {
+    /// Dated items for a page to count as a list page.
+    pub min_list_items: usize,
+    /// Phrases of a blank column.
+    pub empty_phrases: Vec<String>,
+    /// Patterns of an explanatory note.
+    pub note_patterns: Vec<Regex>,
+    /// Names of columns that are not checked.
+    pub exempt_keywords: Vec<String>,
+    /// Classes in match order.
+    pub classes: Vec<ColumnClass>,
+    /// Index of the class for unmatched names.
+    pub default_class: usize,
+    /// Home page veto age.
+    pub home_max_age_days: i64,
+    /// Home page warning age.
+    pub home_warning_age_days: i64,
+}
+
+impl ColumnRules {
+    /// The class of a column by its name (and `ColumnType` meta), or `None` when exempt.
+    pub fn classify(&self, name: &str, column_type: Option<&str>) -> Option<&ColumnClass> {
+        if self
+            .exempt_keywords
+            .iter()
+            .any(|k| name.contains(k.as_str()))
+        {
+            return None;
+        }
+        for hay in [Some(name), column_type].into_iter().flatten() {
+            if let Some(c) = self
+                .classes
+                .iter()
+                .find(|c| c.keywords.iter().any(|k| hay.contains(k.as_str())))
+            {
+                return Some(c);
+            }
+        }
+        self.classes.get(self.default_class)
+    }
+}
+
+/// Settings of the footer checks.
+#[derive(Debug, Clone)]
+pub struct FooterRules {
+    /// Valid 网站标识码.
+    pub site_code_pattern: Regex,
+    /// Hosts an ICP link may point to.
+    pub icp_link_hosts: Vec<String>,
+    /// Hosts a 公安 badge may point to.
+    pub police_link_hosts: Vec<String>,
+    /// Legacy 找错 hosts.
+    pub jiucuo_legacy_hosts: Vec<String>,
+    /// Link texts of a sitemap link.
+    pub sitemap_texts: Vec<String>,
+    /// 主办单位 label and value.
+    pub host_pattern: Regex,
+    /// Any of these in the footer counts as 联系方式.
+    pub contact_patterns: Vec<Regex>,
+    /// Same-site script or frame names that probably hold the footer.
+    pub source_name_pattern: Regex,
+}
+
+/// Settings of the policy checks.
+#[derive(Debug, Clone)]
+pub struct PolicyRules {
+    /// Title keywords of an interpretation.
+    pub interpretation_keywords: Vec<String>,
+    /// Column names of interpretations.
+    pub interpretation_columns: Vec<String>,
+    /// Column names of documents needing an interpretation.
+    pub needs_interpretation_columns: Vec<String>,
+    /// 发文字号 issuer pattern of documents needing an interpretation.
+    pub needs_interpretation_issuer: Regex,
+    /// Working days within which an interpretation is on time.
+    pub interpretation_window_workdays: i64,
+    /// Working days from 成文 to 发布 at most.
+    pub disclosure_window_workdays: i64,
+    /// Documents written before this date are not checked for lateness.
+    pub disclosure_rule_since: NaiveDate,
+}
+
+/// Settings of the privacy checks.
+#[derive(Debug, Clone)]
+pub struct PrivacyRules {
+    /// Keywords of pages that list people.
+    pub list_page_keywords: Vec<String>,
+    /// Labels of office contact numbers.
+    pub contact_labels: Vec<String>,
+}
+
 /// A loaded, validated rule profile.
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -116,6 +323,18 @@ pub struct Profile {
     pub links: LinkRules,
     /// Soft-404 settings.
     pub soft404: Soft404Rules,
+    /// Column and home-page freshness settings.
+    pub columns: ColumnRules,
+    /// Site-level veto thresholds.
+    pub veto: VetoRules,
+    /// Footer settings.
+    pub footer: FooterRules,
+    /// Policy document settings.
+    pub policy: PolicyRules,
+    /// Privacy settings.
+    pub privacy: PrivacyRules,
+    /// Working-day calendar.
+    pub calendar: WorkCalendar,
 }
 
 impl Profile {
@@ -165,6 +384,101 @@ impl Profile {
                 .map(|p| Regex::new(p).map_err(|e| value_err(key, format!("bad regex `{p}`: {e}"))))
                 .collect()
         };
+        let one = |key: &str, p: &str| -> Result<Regex, ProfileError> {
+            Regex::new(p).map_err(|e| value_err(key, format!("bad regex `{p}`: {e}")))
+        };
+        let dates = |key: &str, list: &[String]| -> Result<Vec<NaiveDate>, ProfileError> {
+            list.iter()
+                .map(|d| {
+                    NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                        .map_err(|_| value_err(key, format!("`{d}` is not a YYYY-MM-DD date")))
+                })
+                .collect()
+        };
+        let classes: Vec<ColumnClass> = file
+            .columns
+            .classes
+            .iter()
+            .map(|c| ColumnClass {
+                id: c.id.clone(),
+                label: c.label.clone(),
+                max_age_days: c.max_age_days,
+                keywords: c.keywords.clone(),
+                group: c.group.clone(),
+            })
+            .collect();
+        for c in &classes {
+            if c.group != "timely" && c.group != "long" {
+                return Err(value_err(
+                    "columns.classes.group",
+                    format!("`{}` must be \"timely\" or \"long\"", c.group),
+                ));
+            }
+        }
+        let default_class = classes
+            .iter()
+            .position(|c| c.id == file.columns.default_class)
+            .ok_or_else(|| {
+                value_err(
+                    "columns.default_class",
+                    format!(
+                        "`{}` is not the id of a [[columns.classes]] entry",
+                        file.columns.default_class
+                    ),
+                )
+            })?;
+        let columns = ColumnRules {
+            min_list_items: file.columns.min_list_items.max(1),
+            empty_phrases: file.columns.empty_phrases,
+            note_patterns: compile("columns.note_patterns", &file.columns.note_patterns)?,
+            exempt_keywords: file.columns.exempt_keywords,
+            classes,
+            default_class,
+            home_max_age_days: file.home.max_age_days,
+            home_warning_age_days: file.home.warning_age_days,
+        };
+        let footer = FooterRules {
+            site_code_pattern: one("footer.site_code_pattern", &file.footer.site_code_pattern)?,
+            icp_link_hosts: file.footer.icp_link_hosts,
+            police_link_hosts: file.footer.police_link_hosts,
+            jiucuo_legacy_hosts: file.footer.jiucuo_legacy_hosts,
+            sitemap_texts: file.footer.sitemap_texts,
+            host_pattern: one("footer.host_pattern", &file.footer.host_pattern)?,
+            contact_patterns: compile("footer.contact_patterns", &file.footer.contact_patterns)?,
+            source_name_pattern: one(
+                "footer.source_name_pattern",
+                &file.footer.source_name_pattern,
+            )?,
+        };
+        let policy = PolicyRules {
+            interpretation_keywords: file.policy.interpretation_keywords,
+            interpretation_columns: file.policy.interpretation_columns,
+            needs_interpretation_columns: file.policy.needs_interpretation_columns,
+            needs_interpretation_issuer: one(
+                "policy.needs_interpretation_issuer",
+                &file.policy.needs_interpretation_issuer,
+            )?,
+            interpretation_window_workdays: file.policy.interpretation_window_workdays,
+            disclosure_window_workdays: file.policy.disclosure_window_workdays,
+            disclosure_rule_since: NaiveDate::parse_from_str(
+                &file.policy.disclosure_rule_since,
+                "%Y-%m-%d",
+            )
+            .map_err(|_| {
+                value_err(
+                    "policy.disclosure_rule_since",
+                    format!(
+                        "`{}` is not a YYYY-MM-DD date",
+                        file.policy.disclosure_rule_since
+                    ),
+                )
+            })?,
+        };
+        let calendar = WorkCalendar::new(
+            &file.calendar.years,
+            &dates("calendar.holidays", &file.calendar.holidays)?,
+            &dates("calendar.makeup_workdays", &file.calendar.makeup_workdays)?,
+        );
         Ok(Profile {
             name: file.name,
             description: file.description,
@@ -180,6 +494,15 @@ impl Profile {
                 body_patterns: compile("soft404.body_patterns", &file.soft404.body_patterns)?,
                 max_text_chars: file.soft404.max_text_chars,
             },
+            columns,
+            veto: file.veto,
+            footer,
+            policy,
+            privacy: PrivacyRules {
+                list_page_keywords: file.privacy.list_page_keywords,
+                contact_labels: file.privacy.contact_labels,
+            },
+            calendar,
         })
     }
 
@@ -207,6 +530,31 @@ mod tests {
         assert_eq!(p.name, "national");
         assert_eq!(p.severity(CheckId::LinkDead), Severity::Error);
         assert!(p.enabled(CheckId::LinkDead));
+        assert_eq!(
+            p.columns.classify("要闻动态", None).unwrap().max_age_days,
+            14
+        );
+        assert_eq!(
+            p.columns.classify("通知公告", None).unwrap().max_age_days,
+            180
+        );
+        assert_eq!(
+            p.columns.classify("人事信息", None).unwrap().max_age_days,
+            365
+        );
+        assert_eq!(
+            p.columns
+                .classify("其他", Some("信息公开，政策文件"))
+                .unwrap()
+                .id,
+            "notice"
+        );
+        assert!(p.columns.classify("历史专题", None).is_none());
+        assert_eq!(p.severity(CheckId::HomeStale), Severity::Veto);
+        // 2026-10-01..07 is the national holiday; 10-10 (Sat) is worked.
+        let d = |m, dd| NaiveDate::from_ymd_opt(2026, m, dd).unwrap();
+        assert!(!p.calendar.is_working_day(d(10, 5)));
+        assert!(p.calendar.is_working_day(d(10, 10)));
     }
 
     #[test]
@@ -219,6 +567,20 @@ mod tests {
         let bad = NATIONAL_TOML.replace("\"link.dead\" = \"error\"", "\"link.deadd\" = \"error\"");
         let err = Profile::from_toml(&bad, "x.toml").unwrap_err().to_string();
         assert!(err.contains("link.deadd"), "{err}");
+
+        let bad = NATIONAL_TOML.replace("\"2026-01-04\"", "\"2026-13-04\"");
+        let err = Profile::from_toml(&bad, "x.toml").unwrap_err().to_string();
+        assert!(
+            err.contains("calendar.makeup_workdays") && err.contains("2026-13-04"),
+            "{err}"
+        );
+
+        let bad = NATIONAL_TOML.replace(
+            "default_class = \"should_update\"",
+            "default_class = \"nope\"",
+        );
+        let err = Profile::from_toml(&bad, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("columns.default_class"), "{err}");
 
         let bad = NATIONAL_TOML.replace("\"页面不存在\",", "\"页面(不存在\",");
         let err = Profile::from_toml(&bad, "x.toml").unwrap_err().to_string();

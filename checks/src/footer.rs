@@ -1,0 +1,759 @@
+//! The footer (底部功能区) every government site must carry: ICP备案编号,
+//! 公安机关备案标识, 网站标识码, 党政机关标识, 我为政府网站找错, 网站地图,
+//! 主办单位及联系方式 (rules.md §2.3, §3.1–3.5).
+//!
+//! Facts are read from the visible text and links first, then from inline
+//! script text (footers written by `document.write` or held in JavaScript
+//! strings); an element seen only in script text is `script`, not missing.
+
+use crate::finding::{CheckId, Finding};
+use crate::formats;
+use crate::links::{Link, LinkKind, LinkTarget};
+use crate::profile::Profile;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Whether an element is on the page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Presence {
+    /// Not found.
+    #[default]
+    No,
+    /// In the HTML.
+    Yes,
+    /// Only inside script text (written by a script when the page runs).
+    Script,
+    /// Present but in an error state (a conac `_error` badge).
+    Error,
+}
+
+impl Presence {
+    /// `yes`, `no`, `script` or `error`, as in `pages.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::No => "no",
+            Presence::Yes => "yes",
+            Presence::Script => "script",
+            Presence::Error => "error",
+        }
+    }
+
+    /// Whether the element is there in some form.
+    pub fn seen(self) -> bool {
+        self != Presence::No
+    }
+}
+
+/// A `<script>` element's attributes that matter for the footer.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptTag {
+    /// `src`, as written.
+    pub src: Option<String>,
+    /// `id`.
+    pub id: Option<String>,
+    /// `sitecode` (the jiucuo widget).
+    pub sitecode: Option<String>,
+}
+
+/// What the page analysis hands to the footer extraction.
+pub struct FooterInput<'a> {
+    /// The page URL.
+    pub url: &'a Url,
+    /// Visible text.
+    pub text: &'a str,
+    /// Inline script text.
+    pub script_text: &'a str,
+    /// Every link.
+    pub links: &'a [Link],
+    /// Every script element.
+    pub scripts: &'a [ScriptTag],
+    /// `onclick` values and ids of elements (`_span_jiucuo`, `_ideConac`).
+    pub markers: &'a [String],
+}
+
+/// The footer facts of one page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FooterFacts {
+    /// ICP number as displayed.
+    pub icp: Option<String>,
+    /// Whether its format is standard.
+    pub icp_valid: bool,
+    /// Whether it links to the MIIT filing system.
+    pub icp_linked: bool,
+    /// 公网安备 digits.
+    pub police: Option<String>,
+    /// The record code in the badge link.
+    pub police_link: Option<String>,
+    /// 网站标识码 from the footer label.
+    pub site_code: Option<String>,
+    /// The jiucuo widget's sitecode.
+    pub jiucuo_code: Option<String>,
+    /// 党政机关标识.
+    pub conac: Presence,
+    /// 我为政府网站找错.
+    pub jiucuo: Presence,
+    /// The widget's host when it is a legacy one.
+    pub jiucuo_legacy_host: Option<String>,
+    /// 网站地图 link.
+    pub sitemap: Presence,
+    /// Where the sitemap link points.
+    pub sitemap_url: Option<String>,
+    /// 主办单位.
+    pub host: Option<String>,
+    /// Whether contact details are shown.
+    pub contact: bool,
+    /// Elements found only in script text (`icp`, `police`, `site_code`, `host`).
+    pub in_script: Vec<String>,
+}
+
+/// Prepares inline script text for matching: undoes `unescape("%3C…")`,
+/// JavaScript string escapes and `'…'+'…'` concatenation.
+pub fn unscript(raw: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    let mut s = decoded
+        .replace("\\'", "'")
+        .replace("\\\"", "\"")
+        .replace("\\/", "/");
+    for pat in ["'+'", "\"+\"", "' +'", "'+ '", "' + '", "\" + \""] {
+        s = s.replace(pat, "");
+    }
+    // Concatenations across lines: '...'+\n'...'
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if (c == '\'' || c == '"') && chars.peek() == Some(&'+') {
+            let mut look = chars.clone();
+            look.next();
+            while look.peek().is_some_and(|c| c.is_whitespace()) {
+                look.next();
+            }
+            if look.peek() == Some(&c) {
+                look.next();
+                chars = look;
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Text of script-held HTML: tags removed (without a separator, so split
+/// `京<span>ICP</span>备` stays whole) and common entities decoded.
+pub fn script_visible_text(unscripted: &str) -> String {
+    let mut out = String::with_capacity(unscripted.len() / 2);
+    let mut in_tag = false;
+    for c in unscripted.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"");
+    let mut collapsed = String::with_capacity(decoded.len());
+    crate::page::push_collapsed(&mut collapsed, &decoded);
+    collapsed
+}
+
+/// The part of the visible text that is the footer: from a little before
+/// the earliest of the last footer markers to the end.
+pub fn footer_region(text: &str) -> &str {
+    const MARKERS: [&str; 8] = [
+        "ICP",
+        "公网安备",
+        "标识码",
+        "识别码",
+        "版权所有",
+        "主办",
+        "承办",
+        "技术支持",
+    ];
+    let start = MARKERS.iter().filter_map(|m| text.rfind(m)).min();
+    let start = match start {
+        Some(pos) => pos.saturating_sub(600),
+        None => text.len().saturating_sub(1200),
+    };
+    let mut s = start.min(text.len());
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    &text[s..]
+}
+
+fn host_matches(url: &Url, hosts: &[String]) -> bool {
+    url.host_str().is_some_and(|h| {
+        hosts
+            .iter()
+            .any(|x| h == x || h.ends_with(&format!(".{x}")) || h.starts_with(&format!("{x}.")))
+    })
+}
+
+/// `广东省人力资源和社会保障厅地址：广州市…` (adjacent spans, no separator):
+/// the 主办单位 ends where the next footer label starts.
+fn cut_at_next_label(value: &str) -> String {
+    const LABELS: [&str; 12] = [
+        "地址",
+        "电话",
+        "承办",
+        "协办",
+        "技术支持",
+        "邮编",
+        "联系",
+        "版权",
+        "网站标识码",
+        "政府网站",
+        "ICP",
+        "运行维护",
+    ];
+    let end = LABELS
+        .iter()
+        .filter_map(|l| value.find(l))
+        .filter(|&i| i > 0)
+        .min()
+        .unwrap_or(value.len());
+    value[..end].trim().to_string()
+}
+
+/// Reads the footer facts of a page.
+pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
+    let rules = &profile.footer;
+    let unscripted = unscript(input.script_text);
+    let script_text = script_visible_text(&unscripted);
+    let mut f = FooterFacts::default();
+    let mut in_script = Vec::new();
+
+    let anchors: Vec<(&Link, &Url)> = input
+        .links
+        .iter()
+        .filter_map(|l| match &l.target {
+            LinkTarget::Web(u) => Some((l, u)),
+            _ => None,
+        })
+        .collect();
+
+    // ICP
+    if let Some(icp) = formats::find_icp(input.text) {
+        f.icp_linked = anchors.iter().any(|(l, u)| {
+            l.kind == LinkKind::Anchor
+                && host_matches(u, &rules.icp_link_hosts)
+                && l.text.contains(&icp.digits)
+        }) || anchors.iter().any(|(l, u)| {
+            l.kind == LinkKind::Anchor
+                && host_matches(u, &rules.icp_link_hosts)
+                && l.text.contains("ICP")
+        });
+        f.icp_valid = icp.valid;
+        f.icp = Some(icp.display);
+    } else if let Some(icp) = formats::find_icp(&script_text) {
+        f.icp_linked =
+            unscripted.contains("beian.miit.gov.cn") || unscripted.contains("miitbeian.gov.cn");
+        f.icp_valid = icp.valid;
+        f.icp = Some(icp.display);
+        in_script.push("icp".to_string());
+    }
+
+    // 公安
+    if let Some(p) = formats::find_police(input.text) {
+        f.police_link = anchors
+            .iter()
+            .filter(|(l, u)| {
+                l.kind == LinkKind::Anchor && host_matches(u, &rules.police_link_hosts)
+            })
+            .find_map(|(_, u)| formats::police_link_code(u.as_str()));
+        f.police = Some(p);
+    } else if let Some(p) = formats::find_police(&script_text) {
+        f.police_link = formats::police_link_code(&unscripted);
+        f.police = Some(p);
+        in_script.push("police".to_string());
+    }
+
+    // 网站标识码
+    if let Some(code) = formats::find_site_code(input.text) {
+        f.site_code = Some(code);
+    } else if let Some(code) = formats::find_site_code(&script_text) {
+        f.site_code = Some(code);
+        in_script.push("site_code".to_string());
+    }
+
+    // 党政机关标识
+    let conac_url = |s: &str| s.contains("bszs.conac.cn") || s.contains("dcs.conac.cn");
+    let error_badge = anchors.iter().any(|(l, u)| {
+        l.kind == LinkKind::Image
+            && (u.path().ends_with("red_error.png") || u.path().ends_with("blue_error.png"))
+    });
+    f.conac = if error_badge {
+        Presence::Error
+    } else if anchors.iter().any(|(_, u)| conac_url(u.as_str()))
+        || input
+            .scripts
+            .iter()
+            .any(|s| s.src.as_deref().is_some_and(conac_url))
+        || input
+            .markers
+            .iter()
+            .any(|m| m == "id:_ideConac" || m == "id:imgConac")
+    {
+        Presence::Yes
+    } else if conac_url(&unscripted) {
+        // The standard embed is `document.write(unescape(...))` of the badge script.
+        if unscripted.contains("_error.png") {
+            Presence::Error
+        } else {
+            Presence::Yes
+        }
+    } else {
+        Presence::No
+    };
+
+    // 我为政府网站找错
+    let jiucuo_script = input.scripts.iter().find(|s| {
+        s.id.as_deref() == Some("_jiucuo_")
+            || s.src
+                .as_deref()
+                .is_some_and(|src| src.contains("exposure/jiucuo.js"))
+    });
+    let jiucuo_link = anchors
+        .iter()
+        .find(|(_, u)| u.path().contains("/exposure/jiucuo"));
+    let span = input.markers.iter().any(|m| m == "id:_span_jiucuo");
+    if let Some(s) = jiucuo_script {
+        f.jiucuo = Presence::Yes;
+        f.jiucuo_code = s.sitecode.clone();
+        if let Some(src) = s.src.as_deref().and_then(|src| input.url.join(src).ok()) {
+            if host_matches(&src, &rules.jiucuo_legacy_hosts) {
+                f.jiucuo_legacy_host = src.host_str().map(str::to_string);
+            }
+        }
+    } else if let Some((_, u)) = jiucuo_link {
+        f.jiucuo = Presence::Yes;
+        f.jiucuo_code = formats::jiucuo_code(u.as_str());
+        if host_matches(u, &rules.jiucuo_legacy_hosts) {
+            f.jiucuo_legacy_host = u.host_str().map(str::to_string);
+        }
+    } else if span {
+        f.jiucuo = Presence::Yes;
+    } else if unscripted.contains("_span_jiucuo")
+        || unscripted.contains("exposure/jiucuo")
+        || unscripted.contains("_jiucuo_")
+    {
+        f.jiucuo = Presence::Script;
+    }
+    if f.jiucuo.seen() && f.jiucuo_code.is_none() {
+        f.jiucuo_code = input
+            .markers
+            .iter()
+            .find_map(|m| m.strip_prefix("onclick:").and_then(formats::jiucuo_code))
+            .or_else(|| {
+                if f.jiucuo == Presence::Script {
+                    formats::jiucuo_code(&unscripted)
+                } else {
+                    None
+                }
+            });
+    }
+
+    // 网站地图
+    let sitemap_link = anchors.iter().find(|(l, _)| {
+        l.kind == LinkKind::Anchor
+            && rules
+                .sitemap_texts
+                .iter()
+                .any(|t| l.text.contains(t.as_str()))
+    });
+    if let Some((_, u)) = sitemap_link {
+        f.sitemap = Presence::Yes;
+        let mut u = (*u).clone();
+        u.set_fragment(None);
+        f.sitemap_url = Some(u.to_string());
+    } else if rules
+        .sitemap_texts
+        .iter()
+        .any(|t| script_text.contains(t.as_str()))
+    {
+        f.sitemap = Presence::Script;
+    }
+
+    // 主办单位 and 联系方式
+    let region = footer_region(input.text);
+    let host = rules
+        .host_pattern
+        .captures_iter(region)
+        .last()
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string());
+    let host = host.map(|h| cut_at_next_label(&h));
+    f.host = match host {
+        Some(h) => Some(h),
+        None => {
+            let h = rules
+                .host_pattern
+                .captures_iter(&script_text)
+                .last()
+                .and_then(|c| c.get(1))
+                .map(|m| cut_at_next_label(m.as_str()));
+            if h.is_some() {
+                in_script.push("host".to_string());
+            }
+            h
+        }
+    };
+    f.contact = rules
+        .contact_patterns
+        .iter()
+        .any(|re| re.is_match(region) || re.is_match(&script_text))
+        || anchors
+            .iter()
+            .any(|(l, _)| l.kind == LinkKind::Anchor && l.text.contains("联系我们"));
+    f.in_script = in_script;
+    f
+}
+
+/// Fills in what `self` lacks from the facts of a footer source (a footer
+/// script or frame the crawler fetched).
+pub fn merge(page: &mut FooterFacts, source: &FooterFacts) {
+    let mark = |page: &mut FooterFacts, what: &str| {
+        if !page.in_script.iter().any(|w| w == what) {
+            page.in_script.push(what.to_string());
+        }
+    };
+    if page.icp.is_none() && source.icp.is_some() {
+        page.icp = source.icp.clone();
+        page.icp_valid = source.icp_valid;
+        page.icp_linked = source.icp_linked;
+        mark(page, "icp");
+    }
+    if page.police.is_none() && source.police.is_some() {
+        page.police = source.police.clone();
+        page.police_link = source.police_link.clone();
+        mark(page, "police");
+    }
+    if page.site_code.is_none() && source.site_code.is_some() {
+        page.site_code = source.site_code.clone();
+        mark(page, "site_code");
+    }
+    let upgrade = |mine: &mut Presence, theirs: Presence| {
+        if !mine.seen() && theirs.seen() {
+            *mine = Presence::Script;
+        }
+    };
+    upgrade(&mut page.conac, source.conac);
+    if source.conac == Presence::Error && page.conac != Presence::Yes {
+        page.conac = Presence::Error;
+    }
+    if !page.jiucuo.seen() && source.jiucuo.seen() {
+        page.jiucuo = Presence::Script;
+        page.jiucuo_code = source.jiucuo_code.clone();
+        page.jiucuo_legacy_host = source.jiucuo_legacy_host.clone();
+    }
+    if !page.sitemap.seen() && source.sitemap.seen() {
+        page.sitemap = Presence::Script;
+        page.sitemap_url = source.sitemap_url.clone();
+    }
+    if page.host.is_none() && source.host.is_some() {
+        page.host = source.host.clone();
+        mark(page, "host");
+    }
+    page.contact |= source.contact;
+}
+
+/// Same-site scripts and frames that probably write the footer, to be
+/// fetched when elements are missing from the page itself.
+pub fn sources(url: &Url, links: &[Link], facts: &FooterFacts, profile: &Profile) -> Vec<Url> {
+    let complete = facts.icp.is_some()
+        && facts.site_code.is_some()
+        && facts.conac.seen()
+        && facts.jiucuo.seen();
+    if complete {
+        return Vec::new();
+    }
+    let same_site = |u: &Url| u.host_str() == url.host_str();
+    let candidates: Vec<&Url> = links
+        .iter()
+        .filter(|l| matches!(l.kind, LinkKind::Script | LinkKind::Frame))
+        .filter_map(|l| match &l.target {
+            LinkTarget::Web(u) if same_site(u) => Some(u),
+            _ => None,
+        })
+        .collect();
+    let mut out: Vec<Url> = candidates
+        .iter()
+        .filter(|u| profile.footer.source_name_pattern.is_match(u.path()))
+        .map(|u| (*u).clone())
+        .collect();
+    // A page with no footer element at all: its last scripts are the best guess.
+    let nothing = facts.icp.is_none()
+        && facts.site_code.is_none()
+        && facts.police.is_none()
+        && !facts.conac.seen();
+    if out.is_empty() && nothing {
+        out = candidates
+            .iter()
+            .rev()
+            .filter(|u| {
+                let p = u.path().to_ascii_lowercase();
+                ![
+                    "jquery",
+                    "vue",
+                    "bootstrap",
+                    "swiper",
+                    "layer",
+                    "echarts",
+                    "jiucuo",
+                ]
+                .iter()
+                .any(|lib| p.contains(lib))
+            })
+            .take(2)
+            .map(|u| (*u).clone())
+            .collect();
+    }
+    out.truncate(3);
+    out
+}
+
+/// The footer findings of one page. `meta_code` is `<meta name=SiteIDCode>`;
+/// `scripted` says the page writes part of its content with scripts, so a
+/// missing element may only be invisible to a static reader.
+pub fn check(
+    site: &str,
+    page: &str,
+    is_home: bool,
+    f: &FooterFacts,
+    meta_code: Option<&str>,
+    scripted: bool,
+    profile: &Profile,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let unseen = if scripted {
+        "（页面底部可能由脚本生成，静态解析未能确认，请人工核实）"
+    } else {
+        ""
+    };
+    let mut push =
+        |check: CheckId, target: &str, status: &str, detail: String, evidence: String| {
+            if profile.enabled(check) {
+                out.push(Finding {
+                    site: site.to_string(),
+                    check,
+                    severity: profile.severity(check),
+                    page: page.to_string(),
+                    target: target.to_string(),
+                    status: status.to_string(),
+                    detail,
+                    evidence,
+                    home_page: is_home,
+                });
+            }
+        };
+    match &f.icp {
+        None => push(
+            CheckId::FooterIcp,
+            "ICP备案编号",
+            "missing",
+            format!("页面底部缺少ICP备案编号{unseen}"),
+            String::new(),
+        ),
+        Some(icp) if !f.icp_valid => push(
+            CheckId::FooterIcp,
+            "ICP备案编号",
+            "invalid",
+            "ICP备案编号格式不规范，应为“省简称ICP备xxxxxxxx号(-n)”".to_string(),
+            icp.clone(),
+        ),
+        Some(icp) if !f.icp_linked => push(
+            CheckId::FooterIcp,
+            "ICP备案编号",
+            "unlinked",
+            "ICP备案编号未链接到工信部备案管理系统（beian.miit.gov.cn）".to_string(),
+            icp.clone(),
+        ),
+        _ => {}
+    }
+    match &f.police {
+        None => push(
+            CheckId::FooterPolice,
+            "公安机关备案标识",
+            "missing",
+            format!("页面底部缺少公安机关备案标识{unseen}"),
+            String::new(),
+        ),
+        Some(p) => match &f.police_link {
+            None => push(
+                CheckId::FooterPolice,
+                "公安机关备案标识",
+                "unlinked",
+                "公安备案号未链接到全国互联网安全管理服务平台".to_string(),
+                p.clone(),
+            ),
+            Some(code) if code != p => push(
+                CheckId::FooterPolice,
+                "公安机关备案标识",
+                "mismatch",
+                format!("备案号链接中的编号 {code} 与显示的编号不一致"),
+                p.clone(),
+            ),
+            _ => {}
+        },
+    }
+    match &f.site_code {
+        None => {
+            let also = meta_code
+                .or(f.jiucuo_code.as_deref())
+                .map(|c| format!("（页面元数据/找错组件中为 {c}）"))
+                .unwrap_or_default();
+            push(
+                CheckId::FooterSiteCode,
+                "网站标识码",
+                "missing",
+                format!("页面底部未显示政府网站标识码{also}{unseen}"),
+                String::new(),
+            )
+        }
+        Some(code) if !profile.footer.site_code_pattern.is_match(code) => push(
+            CheckId::FooterSiteCode,
+            "网站标识码",
+            "invalid",
+            "网站标识码格式无效，应为10位（6位行政区划代码+4位序号，或bm+8位数字）".to_string(),
+            code.clone(),
+        ),
+        _ => {}
+    }
+    match f.conac {
+        Presence::No => push(
+            CheckId::FooterConac,
+            "党政机关网站标识",
+            "missing",
+            format!("页面底部缺少党政机关网站标识{unseen}"),
+            String::new(),
+        ),
+        Presence::Error => push(
+            CheckId::FooterConac,
+            "党政机关网站标识",
+            "error",
+            "党政机关网站标识显示为错误状态（_error 图标），标识与网站域名或名称不符".to_string(),
+            String::new(),
+        ),
+        _ => {}
+    }
+    match f.jiucuo {
+        Presence::No => push(
+            CheckId::FooterJiucuo,
+            "我为政府网站找错",
+            "missing",
+            format!("页面缺少“我为政府网站找错”入口{unseen}"),
+            String::new(),
+        ),
+        _ => {
+            if let Some(code) = &f.jiucuo_code {
+                if !profile.footer.site_code_pattern.is_match(code) {
+                    push(
+                        CheckId::FooterJiucuo,
+                        "我为政府网站找错",
+                        "invalid",
+                        "找错组件的 sitecode 格式无效".to_string(),
+                        code.clone(),
+                    );
+                }
+            }
+            if let Some(host) = &f.jiucuo_legacy_host {
+                push(
+                    CheckId::FooterJiucuo,
+                    "我为政府网站找错",
+                    "legacy_host",
+                    "找错组件仍从旧地址加载，应改用 zfwzgl.www.gov.cn".to_string(),
+                    host.clone(),
+                );
+            }
+        }
+    }
+    if f.sitemap == Presence::No {
+        push(
+            CheckId::FooterSitemap,
+            "网站地图",
+            "missing",
+            format!("页面缺少网站地图链接{unseen}"),
+            String::new(),
+        );
+    }
+    let mut lacking = Vec::new();
+    if f.host.is_none() {
+        lacking.push("主办单位");
+    }
+    if !f.contact {
+        lacking.push("联系方式");
+    }
+    if !lacking.is_empty() {
+        push(
+            CheckId::FooterHost,
+            &lacking.join("、"),
+            "missing",
+            format!("页面底部缺少{}{unseen}", lacking.join("和")),
+            String::new(),
+        );
+    }
+    // 标识码 in the footer, the SiteIDCode meta and the jiucuo sitecode must agree.
+    let codes: Vec<(&str, &str)> = [
+        ("页面底部", f.site_code.as_deref()),
+        ("SiteIDCode元数据", meta_code),
+        ("找错组件", f.jiucuo_code.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(w, c)| c.filter(|c| !c.is_empty()).map(|c| (w, c)))
+    .collect();
+    if codes
+        .windows(2)
+        .any(|w| !w[0].1.eq_ignore_ascii_case(w[1].1))
+        || (codes.len() == 3 && !codes[0].1.eq_ignore_ascii_case(codes[2].1))
+    {
+        let evidence = codes
+            .iter()
+            .map(|(w, c)| format!("{w}:{c}"))
+            .collect::<Vec<_>>()
+            .join("；");
+        push(
+            CheckId::FooterMismatch,
+            "网站标识码",
+            "mismatch",
+            "页面底部、SiteIDCode元数据与找错组件中的网站标识码不一致".to_string(),
+            evidence,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unscripting_footer_strings() {
+        let js = "var s='<p><a href=\"https://beian.miit.gov.cn\">粤ICP备05070829号</a>'+\n'<span>网站标识码4400000131</span>'+\n'<a>粤公网安备'+\n'      44010402001160号</a></p>';";
+        let text = script_visible_text(&unscript(js));
+        assert!(text.contains("粤ICP备05070829号"), "{text}");
+        assert_eq!(
+            formats::find_police(&text).as_deref(),
+            Some("44010402001160")
+        );
+        let enc = "document.write(unescape(\"%3Cspan id='_ideConac' %3E%3C/span%3E%3Cscript src='https://dcs.conac.cn/js/33/000/0000/60425889/CA330000000604258890010.js'%3E%3C/script%3E\"));";
+        assert!(unscript(enc).contains("dcs.conac.cn/js/33"));
+    }
+
+    #[test]
+    fn host_stops_at_the_next_label() {
+        assert_eq!(
+            cut_at_next_label("广东省人力资源和社会保障厅地址：广州市教育路88号"),
+            "广东省人力资源和社会保障厅"
+        );
+        assert_eq!(
+            cut_at_next_label("示范县人民政府办公室"),
+            "示范县人民政府办公室"
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! Runs every parser over the real government pages in `shared/realpages/`
+//! and compares with the hand-made key (`key.tsv`). The pages are not in the
+//! repository: on a machine without them the test says so and passes.
+
+use chrono::NaiveDate;
+use govscan_checks::footer::Presence;
+use govscan_checks::page::{analyse_page, PageFacts, PageInput};
+use govscan_checks::Profile;
+use std::path::PathBuf;
+
+fn realpages_dir() -> Option<PathBuf> {
+    if let Ok(dir) = std::env::var("GOVSCAN_REALPAGES") {
+        return Some(PathBuf::from(dir));
+    }
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|a| a.join("shared/realpages"))
+        .find(|p| p.join("key.tsv").exists())
+}
+
+fn yes(p: Presence) -> &'static str {
+    if p.seen() {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn compare(field: &str, key: &str, facts: &PageFacts) -> Option<(String, String)> {
+    let key = key.trim();
+    let got: String = match field {
+        "icp" => facts.footer.icp.clone().unwrap_or_else(|| "-".into()),
+        "police" => facts.footer.police.clone().unwrap_or_else(|| "-".into()),
+        "site_code" => facts
+            .footer
+            .site_code
+            .clone()
+            .or(facts.footer.jiucuo_code.clone())
+            .unwrap_or_else(|| "-".into()),
+        "conac" => yes(facts.footer.conac).into(),
+        "jiucuo" => yes(facts.footer.jiucuo).into(),
+        "sitemap" => yes(facts.footer.sitemap).into(),
+        "doc_no" => {
+            let got = facts
+                .policy
+                .as_ref()
+                .and_then(|m| m.doc_no.clone())
+                .unwrap_or_default();
+            let want = if key.starts_with('-') || key.starts_with("(empty") {
+                String::new()
+            } else {
+                key.split_whitespace().next().unwrap_or("").to_string()
+            };
+            return (got != want).then(|| (want, got));
+        }
+        "newest_date" => {
+            if key.starts_with('-') {
+                return None;
+            }
+            let want = key.split_whitespace().next().unwrap_or("").to_string();
+            let got = facts
+                .newest_date()
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into());
+            return (got != want).then(|| (want, got));
+        }
+        _ => unreachable!(),
+    };
+    if key == "?" {
+        return None;
+    }
+    (got != key).then(|| (key.to_string(), got))
+}
+
+#[test]
+fn parsers_agree_with_the_key_on_real_pages() {
+    let Some(dir) = realpages_dir() else {
+        eprintln!(
+            "shared/realpages not found (set GOVSCAN_REALPAGES): real-page comparison skipped"
+        );
+        return;
+    };
+    let key = std::fs::read_to_string(dir.join("key.tsv")).unwrap();
+    let mut lines = key.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let fields = [
+        "icp",
+        "police",
+        "site_code",
+        "conac",
+        "jiucuo",
+        "sitemap",
+        "doc_no",
+        "newest_date",
+    ];
+    let profile = Profile::national();
+    let mut agree = 0;
+    let mut total = 0;
+    let mut disagreements = Vec::new();
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let get = |name: &str| cells[header.iter().position(|h| *h == name).unwrap()];
+        let body = std::fs::read(dir.join(get("file"))).unwrap();
+        let url = url::Url::parse(&format!("http://{}/page.html", get("site"))).unwrap();
+        let input = PageInput {
+            site: get("site"),
+            url: &url,
+            body: &body,
+            content_type: None,
+            is_home: get("category") == "home",
+            truncated: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        };
+        let facts = analyse_page(&input, &profile).facts;
+        for field in fields {
+            total += 1;
+            match compare(field, get(field), &facts) {
+                None => agree += 1,
+                Some((want, got)) => disagreements.push(format!(
+                    "{} {field}: key {want:?}, got {got:?}",
+                    get("file")
+                )),
+            }
+        }
+    }
+    eprintln!("real pages: {agree} of {total} field values agree with key.tsv");
+    assert!(
+        disagreements.is_empty(),
+        "{agree}/{total} agree; disagreements:\n{}",
+        disagreements.join("\n")
+    );
+}
