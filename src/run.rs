@@ -180,6 +180,7 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         options: setup.crawl.clone(),
         cache: CheckCache::default(),
         cancel: cancel_rx.clone(),
+        today: setup.now,
     });
     let results = crawl_all(setup.sites, ctx, setup.parallel_sites, progress.clone()).await;
     signals.abort();
@@ -218,6 +219,7 @@ fn site_report(r: SiteResult) -> SiteReport {
         findings: r.findings,
         notes: r.notes,
         interrupted: r.interrupted,
+        summary: r.summary,
     }
 }
 
@@ -228,6 +230,11 @@ pub fn write_outputs(out: &Path, report: &RunReport) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", findings.display()))?;
     let pages = out.join("pages.csv");
     csv_out::write_pages(&pages, report).with_context(|| format!("writing {}", pages.display()))?;
+    let json = out.join("report.json");
+    let file =
+        std::fs::File::create(&json).with_context(|| format!("writing {}", json.display()))?;
+    serde_json::to_writer(std::io::BufWriter::new(file), report)
+        .with_context(|| format!("writing {}", json.display()))?;
     let notes = out.join("run.log");
     let mut text = String::new();
     for site in &report.sites {

@@ -66,7 +66,8 @@ pub fn list_facts(
                     facts.newest = Some(d);
                 }
             }
-            None if item.has_link => facts.undated += 1,
+            // Navigation entries (首页, 新闻中心) are not items; titles are longer.
+            None if item.has_link && text.chars().count() >= 10 => facts.undated += 1,
             None => {}
         }
     }

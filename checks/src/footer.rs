@@ -162,22 +162,35 @@ pub fn script_visible_text(unscripted: &str) -> String {
     collapsed
 }
 
+const FOOTER_MARKERS: [&str; 8] = [
+    "ICP",
+    "公网安备",
+    "标识码",
+    "识别码",
+    "版权所有",
+    "主办",
+    "承办",
+    "技术支持",
+];
+
+/// Where the footer's own lines start: the earliest of the last footer
+/// markers (the page's length when there is none). Text before it is the
+/// page's content.
+pub fn footer_start(text: &str) -> usize {
+    FOOTER_MARKERS
+        .iter()
+        .filter_map(|m| text.rfind(m))
+        .min()
+        .unwrap_or(text.len())
+}
+
 /// The part of the visible text that is the footer: from a little before
-/// the earliest of the last footer markers to the end.
+/// the earliest of the last footer markers (to take in the 网站地图 and
+/// 联系我们 lines above it) to the end.
 pub fn footer_region(text: &str) -> &str {
-    const MARKERS: [&str; 8] = [
-        "ICP",
-        "公网安备",
-        "标识码",
-        "识别码",
-        "版权所有",
-        "主办",
-        "承办",
-        "技术支持",
-    ];
-    let start = MARKERS.iter().filter_map(|m| text.rfind(m)).min();
+    let start = FOOTER_MARKERS.iter().filter_map(|m| text.rfind(m)).min();
     let start = match start {
-        Some(pos) => pos.saturating_sub(600),
+        Some(pos) => pos.saturating_sub(150),
         None => text.len().saturating_sub(1200),
     };
     let mut s = start.min(text.len());
@@ -369,9 +382,7 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
     });
     if let Some((_, u)) = sitemap_link {
         f.sitemap = Presence::Yes;
-        let mut u = (*u).clone();
-        u.set_fragment(None);
-        f.sitemap_url = Some(u.to_string());
+        f.sitemap_url = Some(crate::urlnorm::normalise(u).to_string());
     } else if rules
         .sitemap_texts
         .iter()
@@ -698,19 +709,20 @@ pub fn check(
             String::new(),
         );
     }
-    // 标识码 in the footer, the SiteIDCode meta and the jiucuo sitecode must agree.
+    // 标识码 in the footer, the SiteIDCode meta and the jiucuo sitecode must
+    // agree. Malformed codes are reported as invalid above, not again here.
+    let valid = |c: &&str| !c.is_empty() && profile.footer.site_code_pattern.is_match(c);
     let codes: Vec<(&str, &str)> = [
         ("页面底部", f.site_code.as_deref()),
         ("SiteIDCode元数据", meta_code),
         ("找错组件", f.jiucuo_code.as_deref()),
     ]
     .into_iter()
-    .filter_map(|(w, c)| c.filter(|c| !c.is_empty()).map(|c| (w, c)))
+    .filter_map(|(w, c)| c.filter(valid).map(|c| (w, c)))
     .collect();
     if codes
-        .windows(2)
-        .any(|w| !w[0].1.eq_ignore_ascii_case(w[1].1))
-        || (codes.len() == 3 && !codes[0].1.eq_ignore_ascii_case(codes[2].1))
+        .iter()
+        .any(|(_, c)| !c.eq_ignore_ascii_case(codes[0].1))
     {
         let evidence = codes
             .iter()

@@ -18,6 +18,8 @@ pub mod policy;
 pub mod privacy;
 pub mod profile;
 pub mod record;
+pub mod site;
+pub mod urlnorm;
 pub mod workdays;
 
 pub use fetch::{FailureKind, FetchOutcome, FetchResult, Hop};

@@ -583,9 +583,8 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         .filter(|t| !t.is_empty())
         .or_else(|| Some(h1.trim().to_string()).filter(|t| !t.is_empty()))
         .unwrap_or_else(|| facts.title.clone());
-    let region_start = text.len() - footer::footer_region(&text).len();
-    let main_text = &text[..region_start];
-    facts.list = list_facts(&items, main_text, input.today, profile);
+    let main_text = &text[..footer::footer_start(&text)];
+    facts.list = list_facts(&items, &text, input.today, profile);
     facts.policy = policy::extract_meta(&text);
     facts.published = facts
         .meta
@@ -683,6 +682,10 @@ pub fn finish_footer(
     for source in sources {
         footer::merge(&mut analysis.facts.footer, source);
     }
+    // An error page says nothing about the site's template.
+    if analysis.not_found.is_some() {
+        return;
+    }
     let scripted = analysis.facts.scripted || !analysis.footer_sources.is_empty();
     let findings = footer::check(
         site,
@@ -749,11 +752,13 @@ fn page_kind(is_home: bool, facts: &PageFacts, breadcrumb: bool, profile: &Profi
             .iter()
             .any(|k| c.contains(k.as_str()))
     });
+    // An interpretation is an article; a 解读 list page is a list.
     let article_like = facts.meta.article_title.is_some()
         || facts.meta.pub_date.is_some()
         || facts.published.is_some();
-    if policy::is_interpretation_title(&facts.headline, profile)
-        && (article_like || in_interp_column || facts.policy.is_some())
+    let titled = policy::is_interpretation_title(&facts.headline, profile);
+    if (titled || in_interp_column && facts.meta.article_title.is_some())
+        && (article_like || facts.policy.is_some())
     {
         return PageKind::Interpretation;
     }

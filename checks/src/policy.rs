@@ -118,11 +118,13 @@ pub fn extract_meta(text: &str) -> Option<PolicyMeta> {
                 }
                 let limit = cluster.get(i + 1).map_or(text.len(), |n| n.0);
                 let after = &text[*label_end..limit];
-                let mut value = clean(after.split('\n').next().unwrap_or(""));
-                if value.is_empty() {
-                    // `<label>索 引 号：</label><div>value</div>`: the value is on the next line.
-                    let rest = after.trim_start_matches([' ', '\t']);
-                    if let Some(next) = rest.strip_prefix('\n') {
+                let line = after.split('\n').next().unwrap_or("");
+                let mut value = clean(line);
+                if value.is_empty() && !line.contains('\t') {
+                    // `<label>索 引 号：</label><div>value</div>`: the value is on
+                    // the next line. (An empty table cell is empty: it has a tab.)
+                    if let Some(next) = after.strip_prefix(line).and_then(|r| r.strip_prefix('\n'))
+                    {
                         value = clean(next.split('\n').next().unwrap_or(""));
                     }
                 }
@@ -329,6 +331,9 @@ mod tests {
         let m = extract_meta("索 引 号：\n014742224A/2023-0043406\n生成日期：\n2023-05-11\n发布机构：\n万载县统计局\n").unwrap();
         assert_eq!(m.index_no.as_deref(), Some("014742224A/2023-0043406"));
         assert_eq!(m.written.as_deref(), Some("2023-05-11"));
+        // An empty cell in the last row does not borrow the next line.
+        let m = extract_meta("索引号：\t1/2026-00001\t发文字号：\t示政发〔2026〕3号\n成文日期：\t2026年01月05日\n有 效 性：\t\n示范县人民政府关于调整标准的通知\n").unwrap();
+        assert_eq!(m.validity.as_deref(), Some(""));
         // An article info line is not a block, nor is a list's table header.
         assert!(extract_meta("发布时间：2026-11-20 来源：县政府办").is_none());
         assert!(extract_meta("名称\t索引号\t发布机构\t发布日期\n关于做好安全工作的通知\t000014348/2020-35428\t邯郸市教育局\t2020-08-05\n").is_none());

@@ -12,8 +12,8 @@ pub const FINDINGS_COLUMNS: [&str; 8] = [
     "site", "check", "severity", "page", "target", "status", "detail", "evidence",
 ];
 
-/// The columns of `pages.csv`.
-pub const PAGES_COLUMNS: [&str; 10] = [
+/// The columns of `pages.csv`: what was fetched, then the facts read from it.
+pub const PAGES_COLUMNS: [&str; 25] = [
     "url",
     "status",
     "content_type",
@@ -24,6 +24,21 @@ pub const PAGES_COLUMNS: [&str; 10] = [
     "response_ms",
     "site",
     "home",
+    "kind",
+    "site_code",
+    "icp",
+    "police",
+    "conac",
+    "jiucuo",
+    "sitemap",
+    "host",
+    "column",
+    "newest_date",
+    "doc_no",
+    "index_no",
+    "written",
+    "published",
+    "validity",
 ];
 
 /// Makes a cell safe to open in a spreadsheet: a leading `= + - @`, tab or
@@ -68,24 +83,52 @@ pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
             let depth = p.depth.to_string();
             let ms = p.response_ms.to_string();
             let home = if p.is_home { "yes" } else { "" };
-            row(
-                &mut w,
-                &[
-                    &p.url,
-                    &p.status,
-                    &p.content_type,
-                    &p.charset,
-                    &bytes,
-                    &depth,
-                    &p.title,
-                    &ms,
-                    &site.name,
-                    home,
-                ],
-            )?;
+            let facts = fact_cells(p.facts.as_ref());
+            let mut cells: Vec<&str> = vec![
+                &p.url,
+                &p.status,
+                &p.content_type,
+                &p.charset,
+                &bytes,
+                &depth,
+                &p.title,
+                &ms,
+                &site.name,
+                home,
+            ];
+            cells.extend(facts.iter().map(String::as_str));
+            row(&mut w, &cells)?;
         }
     }
     w.flush()
+}
+
+/// The page-fact cells of a `pages.csv` row (empty for URLs only checked).
+fn fact_cells(facts: Option<&govscan_checks::PageFacts>) -> Vec<String> {
+    let Some(f) = facts else {
+        return vec![String::new(); PAGES_COLUMNS.len() - 10];
+    };
+    let meta = f.policy.as_ref();
+    let opt = |v: Option<&String>| v.cloned().unwrap_or_default();
+    vec![
+        f.kind.as_str().to_string(),
+        f.site_code().unwrap_or_default().to_string(),
+        opt(f.footer.icp.as_ref()),
+        opt(f.footer.police.as_ref()),
+        f.footer.conac.as_str().to_string(),
+        f.footer.jiucuo.as_str().to_string(),
+        f.footer.sitemap.as_str().to_string(),
+        opt(f.footer.host.as_ref()),
+        opt(f.column.as_ref()),
+        f.newest_date().map(|d| d.to_string()).unwrap_or_default(),
+        opt(meta.and_then(|m| m.doc_no.as_ref())),
+        opt(meta.and_then(|m| m.index_no.as_ref())),
+        meta.and_then(|m| m.written_date())
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        f.published.map(|d| d.to_string()).unwrap_or_default(),
+        opt(meta.and_then(|m| m.validity.as_ref())),
+    ]
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The data of one run, as every writer sees it (and as `report.json` stores it).
 
+use govscan_checks::site::SiteSummary;
 use govscan_checks::{Finding, PageRecord};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,9 @@ pub struct SiteReport {
     /// Whether the crawl was stopped before it finished.
     #[serde(default)]
     pub interrupted: bool,
+    /// Site-wide numbers: columns, home page, footer, policy.
+    #[serde(default)]
+    pub summary: SiteSummary,
 }
 
 /// One run over one or more sites.

@@ -11,9 +11,13 @@
 use super::client::{Fetched, Fetcher, Want};
 use super::robots::{sitemap_seeds, Robots};
 use super::urlnorm::{index_variant, is_attachment, normalise, Scope, Trap, TrapGuard};
+use govscan_checks::footer::FooterFacts;
 use govscan_checks::links::{is_private_host, judge, LinkVerdict};
-use govscan_checks::page::{analyse_page, PageAnalysis, PageInput};
+use govscan_checks::page::{
+    analyse_page, finish_footer, footer_source_facts, PageAnalysis, PageInput,
+};
 use govscan_checks::record::PageRecord;
+use govscan_checks::site::{site_checks, SiteInput, SitePage, SiteSummary};
 use govscan_checks::{
     CheckId, FailureKind, FetchOutcome, FetchResult, Finding, Hop, LinkKind, LinkTarget, Profile,
 };
@@ -78,6 +82,8 @@ pub struct SiteResult {
     pub notes: Vec<String>,
     /// Whether the crawl was stopped before it finished.
     pub interrupted: bool,
+    /// The site-wide numbers (columns, home page, footer, policy).
+    pub summary: SiteSummary,
 }
 
 /// A checked outside target, shared by all sites of the run.
@@ -128,6 +134,8 @@ pub struct RunContext {
     pub cache: CheckCache,
     /// Flips to true on Ctrl-C.
     pub cancel: watch::Receiver<bool>,
+    /// The date ages are computed against (`--now`).
+    pub today: chrono::NaiveDate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,11 +416,48 @@ fn judge_referrer(
     });
 }
 
+type FooterCell = Arc<OnceCell<Option<Arc<FooterFacts>>>>;
+
 struct SiteShared {
     ctx: Arc<RunContext>,
     scope: Scope,
     site_private: bool,
     name: Arc<str>,
+    /// Footer scripts and frames, fetched once per site.
+    footer_sources: Mutex<HashMap<String, FooterCell>>,
+}
+
+impl SiteShared {
+    /// The footer facts of a footer source, fetched on first use.
+    async fn footer_source(&self, url: &Url) -> Option<Arc<FooterFacts>> {
+        let cell = {
+            let mut map = self
+                .footer_sources
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            map.entry(url.to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let fetched = self
+                .ctx
+                .fetcher
+                .fetch(url, Want::Text { cap: 512 * 1024 }, self.site_private)
+                .await;
+            match (&fetched.outcome.result, &fetched.body) {
+                (FetchResult::Status(200..=299), Some(body)) => {
+                    Some(Arc::new(footer_source_facts(
+                        url,
+                        body,
+                        fetched.outcome.content_type.as_deref(),
+                        &self.ctx.profile,
+                    )))
+                }
+                _ => None,
+            }
+        })
+        .await
+        .clone()
+    }
 }
 
 /// The per-site state the loop owns.
@@ -565,6 +610,7 @@ pub async fn crawl_site(
         scope: Scope::new(&seed, &opts.include_hosts),
         site_private,
         name: Arc::from(spec.name.as_str()),
+        footer_sources: Mutex::new(HashMap::new()),
     });
     let mut cancel = ctx.cancel.clone();
     let robots = if opts.ignore_robots {
@@ -838,6 +884,35 @@ pub async fn crawl_site(
             site.robots_skipped
         ));
     }
+    // Site-wide checks over every crawled page's facts.
+    let dead: HashSet<String> = site
+        .ledger
+        .targets
+        .iter()
+        .filter(|(_, t)| matches!(t, Target::Done(Resolved { verdict, .. }) if verdict.is_bad()))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let site_pages: Vec<SitePage<'_>> = pages
+        .iter()
+        .filter_map(|p| {
+            p.facts.as_ref().map(|facts| SitePage {
+                url: p.url.as_str(),
+                facts,
+            })
+        })
+        .collect();
+    let home_key = normalise_str(&home);
+    let (site_findings, summary) = site_checks(
+        &SiteInput {
+            site: &spec.name,
+            home: &home_key,
+            pages: site_pages,
+            dead: &dead,
+            today: ctx.today,
+        },
+        &ctx.profile,
+    );
+    findings.extend(site_findings);
     progress.done.store(1, Ordering::Relaxed);
     SiteResult {
         spec,
@@ -846,6 +921,7 @@ pub async fn crawl_site(
         findings,
         notes: site.notes,
         interrupted,
+        summary,
     }
 }
 
@@ -870,13 +946,23 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
             let final_url =
                 Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
             let in_scope = shared.scope.contains(&final_url);
-            let analysis = analyse(
-                &fetched,
-                &final_url,
-                &shared.name,
-                job.is_home,
-                &ctx.profile,
-            );
+            let mut analysis = analyse(&fetched, &final_url, &shared.name, job.is_home, ctx);
+            if let Some(a) = analysis.as_mut().filter(|_| in_scope) {
+                let mut sources = Vec::new();
+                for url in a.footer_sources.clone() {
+                    if let Some(facts) = shared.footer_source(&url).await {
+                        sources.push((*facts).clone());
+                    }
+                }
+                finish_footer(
+                    a,
+                    &shared.name,
+                    final_url.as_str(),
+                    job.is_home,
+                    &sources,
+                    &ctx.profile,
+                );
+            }
             let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
             let body_hash = fetched.body.as_ref().map(|b| {
                 use std::hash::{Hash, Hasher};
@@ -918,7 +1004,7 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
                     let fetched = ctx.fetcher.fetch(&job.url, want, shared.site_private).await;
                     let final_url =
                         Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
-                    let analysis = analyse(&fetched, &final_url, &shared.name, false, &ctx.profile);
+                    let analysis = analyse(&fetched, &final_url, &shared.name, false, ctx);
                     Arc::new(Checked {
                         landing: Arc::new(Landing {
                             not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
@@ -952,7 +1038,7 @@ fn analyse(
     url: &Url,
     site: &str,
     is_home: bool,
-    profile: &Profile,
+    ctx: &RunContext,
 ) -> Option<PageAnalysis> {
     let body = fetched.body.as_ref()?;
     let input = PageInput {
@@ -962,6 +1048,7 @@ fn analyse(
         content_type: fetched.outcome.content_type.as_deref(),
         is_home,
         truncated: fetched.truncated,
+        today: ctx.today,
     };
-    Some(analyse_page(&input, profile))
+    Some(analyse_page(&input, &ctx.profile))
 }

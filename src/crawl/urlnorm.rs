@@ -6,87 +6,7 @@
 use std::collections::HashMap;
 use url::Url;
 
-/// Query parameters that carry a session id: the same page under another name.
-const SESSION_PARAMS: &[&str] = &[
-    "jsessionid",
-    "phpsessid",
-    "sid",
-    "sessionid",
-    "session_id",
-    "aspsessionid",
-    "cfid",
-    "cftoken",
-    "sessid",
-    "zfsid",
-];
-
-fn is_session_param(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    SESSION_PARAMS.contains(&k.as_str()) || k.starts_with("aspsessionid")
-}
-
-/// Normalises percent escapes: upper-case hex, and decodes unreserved characters.
-fn normalise_escapes(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                let v = (h * 16 + l) as u8;
-                if v.is_ascii_alphanumeric() || b"-._~".contains(&v) {
-                    out.push(v as char);
-                } else {
-                    out.push('%');
-                    out.push((b[i + 1] as char).to_ascii_uppercase());
-                    out.push((b[i + 2] as char).to_ascii_uppercase());
-                }
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i] as char);
-        i += 1;
-    }
-    out
-}
-
-/// The canonical form used as a fetch key: no fragment, no session ids,
-/// normalised escapes, `/` for an empty path. Default ports and dot segments
-/// are already handled by the `url` parser.
-pub fn normalise(url: &Url) -> Url {
-    let mut u = url.clone();
-    u.set_fragment(None);
-    // `;jsessionid=…` path parameters.
-    let path = u.path().to_string();
-    let lower = path.to_ascii_lowercase();
-    let path = match lower.find(";jsessionid=") {
-        Some(pos) => path[..pos].to_string(),
-        None => path,
-    };
-    u.set_path(&normalise_escapes(&path));
-    if let Some(q) = u.query() {
-        if q.is_empty() {
-            u.set_query(None);
-        } else {
-            let kept: Vec<&str> = q
-                .split('&')
-                .filter(|kv| {
-                    let key = kv.split('=').next().unwrap_or("");
-                    !kv.is_empty() && !is_session_param(key)
-                })
-                .collect();
-            if kept.is_empty() {
-                u.set_query(None);
-            } else {
-                let joined = kept.join("&");
-                u.set_query(Some(&normalise_escapes(&joined)));
-            }
-        }
-    }
-    u
-}
+pub use govscan_checks::urlnorm::normalise;
 
 /// The host without a leading `www.`, lower-cased: `www.x.gov.cn` and
 /// `x.gov.cn` are one site.
@@ -288,37 +208,6 @@ impl TrapGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn n(s: &str) -> String {
-        normalise(&Url::parse(s).unwrap()).to_string()
-    }
-
-    #[test]
-    fn normalises() {
-        assert_eq!(
-            n("HTTP://WWW.X.GOV.CN:80/a/../b/./c.html#frag"),
-            "http://www.x.gov.cn/b/c.html"
-        );
-        assert_eq!(n("https://x.cn:443"), "https://x.cn/");
-        assert_eq!(
-            n("http://x.cn/a;jsessionid=ABC123?x=1"),
-            "http://x.cn/a?x=1"
-        );
-        assert_eq!(
-            n("http://x.cn/a?PHPSESSID=1&page=2&sid=9"),
-            "http://x.cn/a?page=2"
-        );
-        assert_eq!(n("http://x.cn/a?jsessionid=1"), "http://x.cn/a");
-        assert_eq!(
-            n("http://x.cn/%7euser/%e4%b8%ad"),
-            "http://x.cn/~user/%E4%B8%AD"
-        );
-        assert_eq!(
-            n("http://x.cn/中文.html"),
-            "http://x.cn/%E4%B8%AD%E6%96%87.html"
-        );
-        assert_eq!(n("http://x.cn/a?"), "http://x.cn/a");
-    }
 
     #[test]
     fn scope_treats_www_and_bare_as_one() {

@@ -53,6 +53,20 @@ pub struct FooterFlaws {
     pub no_jiucuo: bool,
     /// Show a site code that differs from `SiteIDCode`.
     pub wrong_code: bool,
+    /// Show a site code of the wrong length.
+    pub bad_code: bool,
+    /// Leave out the ICP number.
+    pub no_icp: bool,
+    /// Leave out the 网站地图 link.
+    pub no_sitemap: bool,
+    /// Leave out 主办单位 and the contact details.
+    pub no_host: bool,
+    /// Show the conac badge in its `_error` state.
+    pub conac_error: bool,
+    /// Load the 找错 widget from the 2015 census host.
+    pub legacy_jiucuo: bool,
+    /// Link the 公安 badge to another record code than the one displayed.
+    pub police_mismatch: bool,
 }
 
 /// One item in a column.
@@ -144,34 +158,58 @@ impl Gen {
         let mps = self.base("beian.mps.gov.cn");
         let conac = self.base("bszs.conac.cn");
         let conac_img = self.base("dcs.conac.cn");
-        let jiucuo = self.base("zfwzgl.www.gov.cn");
+        let jiucuo = if flaws.legacy_jiucuo {
+            "http://121.43.68.40".to_string()
+        } else {
+            self.base("zfwzgl.www.gov.cn")
+        };
         let code = if flaws.wrong_code {
             "3399990009"
+        } else if flaws.bad_code {
+            "339999001"
         } else {
             site.site_code
         };
-        let mut f = String::new();
-        let _ = write!(
-            f,
-            r#"<div class="footer" id="footer">
-<div class="footer-nav"><a href="/wzdt/">网站地图</a> | <a href="/lxwm/">联系我们</a> | <a href="/sybz/">使用帮助</a></div>
-<div class="footer-info">
-<p>主办单位：{host_org}　承办单位：示范县大数据发展中心</p>
-<p>地址：示范县人民路1号　联系电话：0571-87654321　邮编：311999　电子邮箱：bgs@sfx-demo.gov.cn</p>
-<p><a href="{miit}/" target="_blank">{icp}</a>"#,
-            host_org = site.host_org,
-            icp = site.icp
-        );
-        if let Some(police) = site.police {
+        let mut f =
+            String::from("<div class=\"footer\" id=\"footer\">\n<div class=\"footer-nav\">");
+        if !flaws.no_sitemap {
+            f.push_str(r#"<a href="/wzdt/">网站地图</a> | "#);
+        }
+        if !flaws.no_host {
+            f.push_str(r#"<a href="/lxwm/">联系我们</a> | "#);
+        }
+        f.push_str("<a href=\"/sybz/\">使用帮助</a></div>\n<div class=\"footer-info\">");
+        if !flaws.no_host {
             let _ = write!(
                 f,
-                r#"　<a href="{mps}/#/query/webSearch?code={police}" target="_blank"><img src="/images/gongan.png" alt="">浙公网安备 {police}号</a>"#
+                "<p>主办单位：{}　承办单位：示范县大数据发展中心</p>\n<p>地址：示范县人民路1号　联系电话：0571-87654321　邮编：311999　电子邮箱：bgs@sfx-demo.gov.cn</p>\n",
+                site.host_org
+            );
+        }
+        f.push_str("<p>");
+        if !flaws.no_icp {
+            let _ = write!(f, r#"<a href="{miit}/" target="_blank">{}</a>"#, site.icp);
+        }
+        if let Some(police) = site.police {
+            let link_code = if flaws.police_mismatch {
+                "33999902000124"
+            } else {
+                police
+            };
+            let _ = write!(
+                f,
+                r#"　<a href="{mps}/#/query/webSearch?code={link_code}" target="_blank"><img src="/images/gongan.png" alt="">浙公网安备 {police}号</a>"#
             );
         }
         let _ = writeln!(f, "　政府网站标识码：{code}</p></div>");
+        let badge = if flaws.conac_error {
+            "red_error.png"
+        } else {
+            "red.png"
+        };
         let _ = write!(
             f,
-            r#"<div class="footer-badges"><a href="{conac}/sitename?method=show&amp;id=0A1B2C3D4E5F60718293A4B5C6D7E8F9" target="_blank"><img id="imgConac" src="{conac_img}/image/red.png" alt="党政机关"></a>"#
+            r#"<div class="footer-badges"><a href="{conac}/sitename?method=show&amp;id=0A1B2C3D4E5F60718293A4B5C6D7E8F9" target="_blank"><img id="imgConac" src="{conac_img}/image/{badge}" alt="党政机关"></a>"#
         );
         if !flaws.no_jiucuo {
             let _ = write!(
@@ -377,6 +415,7 @@ pub fn build(port: u16, closed_port: u16, now: NaiveDate, articles: usize) -> De
             ("人事信息", "/zwgk/rsxx/"),
             ("统计信息", "/zwgk/tjxx/"),
             ("办事服务", "/bsfw/guide.html"),
+            ("专题专栏", "/ztzl/yshj/"),
         ],
     };
     build_main(&mut g, &main, articles);
@@ -535,10 +574,17 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         "/slow/report.html",
         Route::html("<title>数据报告</title>").delayed(std::time::Duration::from_secs(30)),
     );
+    let flaky = g.layout(
+        site,
+        "统计快报",
+        "",
+        "<h1>统计快报</h1><p>本月统计快报。</p>",
+        FooterFlaws::default(),
+    );
     g.portal.add(
         site.host,
         "/flaky/stat.html",
-        Route::html("<title>统计快报</title><p>本月统计快报</p>").failing_first(1),
+        Route::html(flaky).failing_first(1),
     );
     g.portal.add(
         site.host,
@@ -564,7 +610,7 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         "办事指南_示范县人民政府",
         "",
         r#"<h1>不动产登记办事指南</h1><h3 id="step1">第一步 申请</h3><p>提交材料。</p><h3 id="step2">第二步 受理</h3><p>窗口受理。</p>"#,
-        FooterFlaws::default(),
+        FooterFlaws { bad_code: true, ..FooterFlaws::default() },
     );
     g.portal.page(site.host, "/bsfw/guide.html", guide);
     for (path, title, text) in [
@@ -575,7 +621,6 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         ),
         ("/sybz/", "使用帮助", "本网站支持主流浏览器访问。"),
         ("/wza/", "无障碍服务", "无障碍浏览说明。"),
-        ("/sousuo/", "站内搜索", "请输入关键词。"),
         (
             "/zwgk/sitemap-only.html",
             "政务公开指南",
@@ -591,6 +636,38 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         );
         g.portal.page(site.host, path, html);
     }
+    // The search page's template has a cut-down footer without 主办单位 and contacts.
+    let search = g.layout(
+        site,
+        "站内搜索",
+        "",
+        "<h1>站内搜索</h1><p>请输入关键词。</p>",
+        FooterFlaws {
+            no_host: true,
+            ..FooterFlaws::default()
+        },
+    );
+    g.portal.page(site.host, "/sousuo/", search);
+    // A 专题 template without the ICP number and the sitemap link.
+    let zt = g.items("/ztzl/yshj/", "营商环境专题", 4, 3, 5);
+    let zt_flaws = FooterFlaws {
+        no_icp: true,
+        no_sitemap: true,
+        ..FooterFlaws::default()
+    };
+    for it in &zt {
+        g.article(site, "营商环境专题", it, "", zt_flaws);
+    }
+    let mut zt_body = String::from("<h2>优化营商环境专题</h2>");
+    zt_body.push_str(&Gen::list_html(&zt));
+    let zt_home = g.layout(
+        site,
+        "优化营商环境专题",
+        r#"<meta name="ColumnName" content="营商环境专题">"#,
+        &zt_body,
+        zt_flaws,
+    );
+    g.portal.page(site.host, "/ztzl/yshj/", zt_home);
     let columns: Vec<(&str, &str)> = vec![
         ("要闻动态", "/xwzx/ywdt/"),
         ("部门动态", "/xwzx/bmdt/"),
@@ -692,7 +769,15 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
             ymd(it.date)
         );
     }
-    let footer = g.footer(site, FooterFlaws::default());
+    // The GBK column's old template: legacy 找错 host, 公安 link to another record.
+    let footer = g.footer(
+        site,
+        FooterFlaws {
+            legacy_jiucuo: true,
+            police_mismatch: true,
+            ..FooterFlaws::default()
+        },
+    );
     let page = |title: &str, charset_meta: &str, meta: &str, body: &str| {
         format!(
             "<html><head>{charset_meta}<title>{title}</title><meta name=\"SiteIDCode\" content=\"{code}\">{meta}</head><body><ul class=\"nav\"><li><a href=\"/\">首页</a></li></ul>{body}{footer}</body></html>",
@@ -956,8 +1041,19 @@ fn build_edu(g: &mut Gen) {
     let jydt = g.items("/jydt/", "教育动态", 12, 30, 10);
     let tzgg = g.items("/tzgg/", "通知公告", 8, 35, 20);
     let zsks = g.items("/zsks/", "招生考试", 4, 200, 60);
-    for it in jydt.iter().chain(&tzgg).chain(&zsks) {
-        g.article(&site, "教育动态", it, "", FooterFlaws::default());
+    // The bureau's badge no longer matches its registration: an `_error` badge.
+    let flaws = FooterFlaws {
+        conac_error: true,
+        ..FooterFlaws::default()
+    };
+    for it in &jydt {
+        g.article(&site, "教育动态", it, "", flaws);
+    }
+    for it in &tzgg {
+        g.article(&site, "通知公告", it, "", flaws);
+    }
+    for it in &zsks {
+        g.article(&site, "招生考试", it, "", flaws);
     }
     g.column_lists(&site, "教育动态", "/jydt/", &jydt, "");
     g.column_lists(&site, "通知公告", "/tzgg/", &tzgg, "");
@@ -969,25 +1065,38 @@ fn build_edu(g: &mut Gen) {
         body,
         r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a> <a href="/wzdt/">网站地图</a>"#
     );
-    let home = g.layout(&site, "示范县教育局", "", &body, FooterFlaws::default());
+    let home = g.layout(&site, "示范县教育局", "", &body, flaws);
     g.portal.page(EDU_HOST, "/", home);
-    let map = g.layout(&site, "网站地图", "", r#"<a href="/jydt/">教育动态</a><a href="/tzgg/">通知公告</a><a href="/zsks/">招生考试</a>"#, FooterFlaws::default());
+    let map = g.layout(&site, "网站地图", "", r#"<a href="/jydt/">教育动态</a><a href="/tzgg/">通知公告</a><a href="/zsks/">招生考试</a>"#, flaws);
     g.portal.page(EDU_HOST, "/wzdt/", map);
-    for path in [
-        "/css/main.css",
-        "/js/common.js",
-        "/images/logo.png",
-        "/images/gongan.png",
-        "/lxwm/",
-        "/sybz/",
-        "/wza/",
-        "/sousuo/",
+    for (path, title) in [
+        ("/lxwm/", "联系我们"),
+        ("/sybz/", "使用帮助"),
+        ("/wza/", "无障碍服务"),
+        ("/sousuo/", "站内搜索"),
     ] {
-        g.portal.add(
-            EDU_HOST,
-            path,
-            Route::html("<title>示范县教育局</title><p>页面内容</p>"),
+        let html = g.layout(
+            &site,
+            title,
+            "",
+            &format!("<h1>{title}</h1><p>页面内容</p>"),
+            flaws,
         );
+        g.portal.page(EDU_HOST, path, html);
+    }
+    g.portal.add(
+        EDU_HOST,
+        "/css/main.css",
+        Route::new(200, "text/css", "body{}"),
+    );
+    g.portal.add(
+        EDU_HOST,
+        "/js/common.js",
+        Route::new(200, "application/javascript", "var x=1;"),
+    );
+    for img in ["/images/logo.png", "/images/gongan.png"] {
+        g.portal
+            .add(EDU_HOST, img, Route::new(200, "image/png", vec![0u8; 64]));
     }
 }
 
@@ -1002,11 +1111,13 @@ fn build_outside(g: &mut Gen) {
         "/exposure/jiucuo.js",
         Route::new(200, "application/javascript", "/* jiucuo */"),
     );
-    g.portal.add(
-        "dcs.conac.cn",
-        "/image/red.png",
-        Route::new(200, "image/png", vec![0u8; 64]),
-    );
+    for badge in ["/image/red.png", "/image/red_error.png"] {
+        g.portal.add(
+            "dcs.conac.cn",
+            badge,
+            Route::new(200, "image/png", vec![0u8; 64]),
+        );
+    }
     g.portal.page(
         "bszs.conac.cn",
         "/sitename?method=show&id=0A1B2C3D4E5F60718293A4B5C6D7E8F9",

@@ -1,0 +1,568 @@
+//! Site-wide checks, run once over all of a site's page facts after the
+//! crawl: column freshness and blank columns, the home page, the 2019 veto
+//! rules with their early warnings, policy/interpretation pairing, and the
+//! footer summary.
+
+use crate::columns::{column_states, ColumnPage, ColumnState};
+use crate::finding::{CheckId, Finding, Severity};
+use crate::page::{PageFacts, PageKind};
+use crate::policy::needs_interpretation;
+use crate::profile::Profile;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One crawled page of the site.
+#[derive(Debug, Clone, Copy)]
+pub struct SitePage<'a> {
+    /// Its URL (normalised).
+    pub url: &'a str,
+    /// Its facts.
+    pub facts: &'a PageFacts,
+}
+
+/// Everything the site checks read.
+pub struct SiteInput<'a> {
+    /// Site name, copied into findings.
+    pub site: &'a str,
+    /// Home page URL (the site-level findings' page).
+    pub home: &'a str,
+    /// Crawled pages (the home page included).
+    pub pages: Vec<SitePage<'a>>,
+    /// Same-site URLs judged dead or wrong (normalised, no fragment).
+    pub dead: &'a HashSet<String>,
+    /// The date ages are computed against.
+    pub today: NaiveDate,
+}
+
+/// The numbers a report shows for a site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteSummary {
+    /// HTML pages crawled.
+    pub pages: usize,
+    /// Every column with its state.
+    pub columns: Vec<ColumnState>,
+    /// Newest dated item on the home page.
+    pub home_newest: Option<NaiveDate>,
+    /// Its age in days.
+    pub home_age_days: Option<i64>,
+    /// Pages lacking each footer element (`footer.icp` → count).
+    pub footer_missing: BTreeMap<String, usize>,
+    /// Policy documents found / needing an interpretation / without one.
+    pub policy_documents: usize,
+    /// Documents that need an interpretation.
+    pub policy_needing_interpretation: usize,
+    /// Documents that need one and link to none.
+    pub policy_without_interpretation: usize,
+    /// Interpretations found.
+    pub interpretations: usize,
+}
+
+struct Out<'a> {
+    site: &'a str,
+    profile: &'a Profile,
+    findings: Vec<Finding>,
+}
+
+impl Out<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        check: CheckId,
+        page: &str,
+        target: &str,
+        status: &str,
+        detail: String,
+        evidence: String,
+        home: bool,
+    ) {
+        self.push_with(
+            check,
+            self.profile.severity(check),
+            page,
+            target,
+            status,
+            detail,
+            evidence,
+            home,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_with(
+        &mut self,
+        check: CheckId,
+        severity: Severity,
+        page: &str,
+        target: &str,
+        status: &str,
+        detail: String,
+        evidence: String,
+        home: bool,
+    ) {
+        if !self.profile.enabled(check) {
+            return;
+        }
+        self.findings.push(Finding {
+            site: self.site.to_string(),
+            check,
+            severity,
+            page: page.to_string(),
+            target: target.to_string(),
+            status: status.to_string(),
+            detail,
+            evidence,
+            home_page: home,
+        });
+    }
+}
+
+/// Runs the site-wide checks.
+pub fn site_checks(input: &SiteInput<'_>, profile: &Profile) -> (Vec<Finding>, SiteSummary) {
+    let mut out = Out {
+        site: input.site,
+        profile,
+        findings: Vec::new(),
+    };
+    let mut summary = SiteSummary {
+        pages: input.pages.len(),
+        ..SiteSummary::default()
+    };
+    columns_and_home(input, profile, &mut out, &mut summary);
+    policy_pairing(input, profile, &mut out, &mut summary);
+    sitemap_and_footer_summary(input, &mut out, &mut summary);
+    (out.findings, summary)
+}
+
+fn columns_and_home(
+    input: &SiteInput<'_>,
+    profile: &Profile,
+    out: &mut Out<'_>,
+    summary: &mut SiteSummary,
+) {
+    let rules = &profile.columns;
+    let veto = &profile.veto;
+    let list_pages: Vec<ColumnPage<'_>> = input
+        .pages
+        .iter()
+        .filter(|p| p.facts.kind == PageKind::List)
+        .filter_map(|p| {
+            Some(ColumnPage {
+                url: p.url,
+                name: p.facts.column.as_deref().filter(|c| !c.is_empty())?,
+                column_type: p.facts.meta.column_type.as_deref(),
+                list: &p.facts.list,
+            })
+        })
+        .collect();
+    let columns = column_states(&list_pages, input.today, profile);
+    for c in &columns {
+        if c.blank {
+            out.push(
+                CheckId::ColumnEmpty,
+                &c.url,
+                &c.name,
+                "blank",
+                format!(
+                    "空白栏目“{}”：没有任何信息，也没有说明原因的备注（{}）",
+                    c.name, veto.rule
+                ),
+                c.name.clone(),
+                false,
+            );
+        } else if c.stale {
+            let (detail, evidence) = match (c.newest, c.age_days) {
+                (Some(n), Some(age)) => (
+                    format!(
+                        "{}栏目“{}”最新信息发布于{}，已{}天未更新（要求{}天内更新）",
+                        c.class_label, c.name, n, age, c.max_age_days
+                    ),
+                    format!("{n}（{age}天）"),
+                ),
+                _ => (
+                    format!(
+                        "{}栏目“{}”的信息均未标注发布日期，视为不更新",
+                        c.class_label, c.name
+                    ),
+                    "无日期".to_string(),
+                ),
+            };
+            out.push(
+                CheckId::ColumnStale,
+                &c.url,
+                &c.name,
+                "stale",
+                detail,
+                evidence,
+                false,
+            );
+        }
+    }
+    let stale_timely: Vec<&ColumnState> = columns
+        .iter()
+        .filter(|c| c.stale && c.group == "timely")
+        .collect();
+    let stale_long: Vec<&ColumnState> = columns
+        .iter()
+        .filter(|c| c.stale && c.group == "long")
+        .collect();
+    let blank: Vec<&ColumnState> = columns.iter().filter(|c| c.blank).collect();
+    let names = |cs: &[&ColumnState]| {
+        cs.iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut level =
+        |count: usize, veto_at: usize, warn_at: usize, rule: &str, what: &str, names: String| {
+            if count >= veto_at {
+                out.push(
+                    CheckId::SiteVeto,
+                    input.home,
+                    rule,
+                    "veto",
+                    format!(
+                        "单项否决：{what}{count}个，达到否决线{veto_at}个（{}）",
+                        veto.rule
+                    ),
+                    names,
+                    true,
+                );
+            } else if count >= warn_at {
+                out.push(
+                    CheckId::SiteWarning,
+                    input.home,
+                    rule,
+                    "warning",
+                    format!(
+                        "预警：{what}{count}个，接近单项否决线{veto_at}个（{}）",
+                        veto.rule
+                    ),
+                    names,
+                    true,
+                );
+            }
+        };
+    level(
+        stale_timely.len(),
+        veto.stale_timely_columns,
+        veto.stale_timely_columns_warning,
+        "栏目不更新：动态要闻、通知公告、政策文件类",
+        "2周内未更新的动态要闻类栏目与6个月内未更新的通知公告、政策文件类栏目共",
+        names(&stale_timely),
+    );
+    level(
+        stale_long.len(),
+        veto.stale_long_columns,
+        veto.stale_long_columns_warning,
+        "栏目不更新：应更新但长期未更新",
+        "应更新但长期未更新的栏目",
+        names(&stale_long),
+    );
+    level(
+        blank.len(),
+        veto.blank_columns,
+        veto.blank_columns_warning,
+        "栏目不更新：空白栏目",
+        "空白栏目",
+        names(&blank),
+    );
+
+    // Home page: its newest dated item; a navigation-only home page is judged
+    // by its second-level pages. Undated items are not updates.
+    let home = input.pages.iter().find(|p| p.facts.kind == PageKind::Home);
+    let home_newest = home.and_then(|h| h.facts.list.newest);
+    let (newest, basis) = match home_newest {
+        Some(n) => (Some(n), "首页"),
+        None => (
+            list_pages.iter().filter_map(|p| p.list.newest).max(),
+            "首页无带日期的信息，按二级栏目页计算",
+        ),
+    };
+    summary.home_newest = newest;
+    summary.home_age_days = newest.map(|n| (input.today - n).num_days());
+    if home.is_some() {
+        let age = summary.home_age_days;
+        let stale = age.is_none_or(|a| a > rules.home_max_age_days);
+        let evidence = match (newest, age) {
+            (Some(n), Some(a)) => format!("{n}（{a}天）"),
+            _ => "无带日期的信息".to_string(),
+        };
+        if stale {
+            let detail = match (newest, age) {
+                (Some(n), Some(a)) => format!(
+                    "首页最新信息发布于{n}，已{a}天未更新（要求{}天内；{basis}）",
+                    rules.home_max_age_days
+                ),
+                _ => "首页及二级栏目均没有标注发布日期的信息，视为不更新".to_string(),
+            };
+            out.push(
+                CheckId::HomeStale,
+                input.home,
+                "首页",
+                "stale",
+                detail,
+                evidence.clone(),
+                true,
+            );
+            out.push(
+                CheckId::SiteVeto,
+                input.home,
+                "首页不更新",
+                "veto",
+                format!("单项否决：监测2周首页无信息更新（{}）", veto.rule),
+                evidence,
+                true,
+            );
+        } else if age.is_some_and(|a| a > rules.home_warning_age_days) {
+            out.push(
+                CheckId::SiteWarning,
+                input.home,
+                "首页不更新",
+                "warning",
+                format!(
+                    "预警：首页已超过{}天未更新，{}天将触发单项否决（{}）",
+                    rules.home_warning_age_days, rules.home_max_age_days, veto.rule
+                ),
+                evidence,
+                true,
+            );
+        }
+    }
+    summary.columns = columns;
+}
+
+fn book_title(s: &str) -> Option<&str> {
+    let start = s.find('《')? + '《'.len_utf8();
+    let end = s[start..].find('》')? + start;
+    Some(&s[start..end])
+}
+
+/// Whether an interpretation's headline names a document's title.
+fn titles_match(interp: &str, doc: &str) -> bool {
+    let named = book_title(interp).map(str::to_string).unwrap_or_else(|| {
+        let mut t = interp.to_string();
+        for k in [
+            "政策解读",
+            "图文解读",
+            "一图读懂",
+            "一图看懂",
+            "解读",
+            "问答",
+            "答记者问",
+            "：",
+            ":",
+        ] {
+            t = t.replace(k, "");
+        }
+        t
+    });
+    let named = named.trim();
+    named.chars().count() >= 6 && (doc.contains(named) || named.contains(doc.trim()))
+}
+
+fn policy_pairing(
+    input: &SiteInput<'_>,
+    profile: &Profile,
+    out: &mut Out<'_>,
+    summary: &mut SiteSummary,
+) {
+    let docs: Vec<&SitePage<'_>> = input
+        .pages
+        .iter()
+        .filter(|p| p.facts.kind == PageKind::Policy)
+        .collect();
+    let interps: Vec<&SitePage<'_>> = input
+        .pages
+        .iter()
+        .filter(|p| p.facts.kind == PageKind::Interpretation)
+        .collect();
+    summary.policy_documents = docs.len();
+    summary.interpretations = interps.len();
+    let doc_by_url: HashMap<&str, &SitePage<'_>> = docs.iter().map(|d| (d.url, *d)).collect();
+    let interp_by_url: HashMap<&str, &SitePage<'_>> = interps.iter().map(|i| (i.url, *i)).collect();
+    let doc_no = |d: &SitePage<'_>| {
+        d.facts
+            .policy
+            .as_ref()
+            .and_then(|m| m.doc_no.clone())
+            .filter(|n| n.chars().count() > 3)
+    };
+    // Which document each interpretation is about: by its links, else by title or 文号.
+    let mut pair_of: HashMap<&str, &SitePage<'_>> = HashMap::new();
+    let mut linked_doc: HashSet<&str> = HashSet::new();
+    for i in &interps {
+        let by_link = i
+            .facts
+            .related
+            .iter()
+            .find_map(|r| doc_by_url.get(r.url.as_str()).copied());
+        if let Some(d) = by_link {
+            linked_doc.insert(i.url);
+            pair_of.insert(i.url, d);
+        } else if let Some(d) = docs.iter().find(|d| {
+            titles_match(&i.facts.headline, &d.facts.headline)
+                || doc_no(d).is_some_and(|n| i.facts.headline.contains(&n))
+        }) {
+            pair_of.insert(i.url, d);
+        }
+    }
+    let window = profile.policy.interpretation_window_workdays;
+    for i in &interps {
+        let pair = pair_of.get(i.url);
+        if !linked_doc.contains(i.url) {
+            let dead: Vec<&str> = i
+                .facts
+                .related
+                .iter()
+                .filter(|r| input.dead.contains(&r.url))
+                .filter(|r| {
+                    r.text.contains('《')
+                        || [
+                            "通知", "意见", "办法", "规定", "方案", "细则", "政策", "决定", "文件",
+                            "原文",
+                        ]
+                        .iter()
+                        .any(|k| r.text.contains(k))
+                })
+                .map(|r| r.url.as_str())
+                .collect();
+            if let Some(target) = dead.first() {
+                out.push(
+                    CheckId::InterpretationOrphan,
+                    i.url,
+                    target,
+                    "dead",
+                    "解读页面关联的政策文件链接已失效（死链），解读失去对应的原文".to_string(),
+                    i.facts.headline.clone(),
+                    false,
+                );
+            } else {
+                let detail = match pair {
+                    Some(d) => format!(
+                        "解读页面未链接其政策文件原文“{}”（{}），应在解读中提供原文链接",
+                        d.facts.headline, d.url
+                    ),
+                    None => "解读页面未链接任何政策文件原文，站内也未找到标题或文号对应的文件"
+                        .to_string(),
+                };
+                out.push(
+                    CheckId::InterpretationNoBacklink,
+                    i.url,
+                    pair.map_or("", |d| d.url),
+                    "no_link",
+                    detail,
+                    i.facts.headline.clone(),
+                    false,
+                );
+            }
+        }
+        if let Some(d) = pair {
+            if let (Some(dp), Some(ip)) = (d.facts.published, i.facts.published) {
+                let n = profile.calendar.working_days_between(dp, ip);
+                if n.days > window {
+                    let caveat = if n.covered {
+                        ""
+                    } else {
+                        "（日期超出节假日表范围，仅按周末计算）"
+                    };
+                    out.push(
+                        CheckId::InterpretationLate,
+                        i.url,
+                        d.url,
+                        "late",
+                        format!("解读发布于{ip}，比政策文件（{dp}）晚{}个工作日，超过{}个工作日的同步要求{caveat}", n.days, window),
+                        format!("文件 {dp}；解读 {ip}"),
+                        false,
+                    );
+                }
+            }
+        }
+    }
+    for d in &docs {
+        let meta = match &d.facts.policy {
+            Some(m) => m,
+            None => continue,
+        };
+        if !needs_interpretation(d.facts.column.as_deref(), meta, profile) {
+            continue;
+        }
+        summary.policy_needing_interpretation += 1;
+        if d.facts
+            .related
+            .iter()
+            .any(|r| interp_by_url.contains_key(r.url.as_str()))
+        {
+            continue;
+        }
+        summary.policy_without_interpretation += 1;
+        let elsewhere: Vec<&&SitePage<'_>> = interps
+            .iter()
+            .filter(|i| pair_of.get(i.url).is_some_and(|p| p.url == d.url))
+            .collect();
+        let detail = match elsewhere.first() {
+            Some(i) if linked_doc.contains(i.url) => format!(
+                "本文件未链接其政策解读；解读“{}”（{}）已链接本文件，请在本页增加“相关解读”链接",
+                i.facts.headline, i.url
+            ),
+            Some(i) => format!(
+                "本文件未链接其政策解读；按标题/文号匹配到解读“{}”（{}），请互相链接",
+                i.facts.headline, i.url
+            ),
+            None => "本文件需要政策解读，但页面未链接解读，站内也未找到对应的解读".to_string(),
+        };
+        out.push(
+            CheckId::PolicyNoInterpretation,
+            d.url,
+            elsewhere.first().map_or("", |i| i.url),
+            if elsewhere.is_empty() {
+                "none"
+            } else {
+                "unlinked"
+            },
+            detail,
+            meta.doc_no
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| d.facts.headline.clone()),
+            false,
+        );
+    }
+}
+
+fn sitemap_and_footer_summary(input: &SiteInput<'_>, out: &mut Out<'_>, summary: &mut SiteSummary) {
+    for p in &input.pages {
+        if let Some(url) = &p.facts.footer.sitemap_url {
+            if input.dead.contains(url) {
+                out.push(
+                    CheckId::FooterSitemap,
+                    p.url,
+                    url,
+                    "dead",
+                    "网站地图链接无法打开（死链）".to_string(),
+                    String::new(),
+                    p.facts.kind == PageKind::Home,
+                );
+            }
+        }
+    }
+    let mut missing: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &input.pages {
+        let f = &p.facts.footer;
+        let lacks = [
+            (CheckId::FooterIcp, f.icp.is_none()),
+            (CheckId::FooterPolice, f.police.is_none()),
+            (CheckId::FooterSiteCode, f.site_code.is_none()),
+            (CheckId::FooterConac, !f.conac.seen()),
+            (CheckId::FooterJiucuo, !f.jiucuo.seen()),
+            (CheckId::FooterSitemap, !f.sitemap.seen()),
+            (CheckId::FooterHost, f.host.is_none() || !f.contact),
+        ];
+        for (check, lacking) in lacks {
+            if lacking {
+                *missing.entry(check.as_str().to_string()).or_default() += 1;
+            }
+        }
+    }
+    summary.footer_missing = missing;
+}
