@@ -22,6 +22,8 @@ pub enum Command {
     Scan(Box<ScanCmd>),
     /// Serve the built-in demo county portal on 127.0.0.1 and scan it (no network needed).
     Demo(DemoCmd),
+    /// Print the built-in national rule profile (TOML), to copy and edit for --rules.
+    Profile,
 }
 
 /// `govscan scan`.

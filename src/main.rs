@@ -26,6 +26,10 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Scan(cmd) => scan(*cmd).await,
             Command::Demo(cmd) => govscan::demo::run_demo(cmd).await,
+            Command::Profile => {
+                print!("{}", govscan_checks::profile::NATIONAL_TOML);
+                Ok(ExitCode::SUCCESS)
+            }
         }
     });
     match result {

@@ -139,6 +139,9 @@ pub struct PageFacts {
     /// missing footer element may be invisible to a static reader.
     #[serde(default)]
     pub scripted: bool,
+    /// The page says it does not exist (an error page served with 200).
+    #[serde(default)]
+    pub error_page: bool,
 }
 
 impl PageFacts {
@@ -556,6 +559,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     facts.title = title.trim().to_string();
 
     let not_found = detect_not_found(&facts.title, &text, profile);
+    facts.error_page = not_found.is_some();
     let mut findings = page_findings(input, &links, profile);
 
     // Footer.

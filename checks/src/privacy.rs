@@ -149,7 +149,10 @@ pub fn scan(
             .contact_labels
             .iter()
             .any(|l| before.contains(l.as_str()));
-        if (personal_list || ids > 0) && !(office && !personal_list) {
+        // On a list of people every number is personal; elsewhere (a page
+        // that also leaks an ID) an office line is not.
+        let report = personal_list || (ids > 0 && !office);
+        if report {
             push(
                 CheckId::PrivacyMobile,
                 "手机号",

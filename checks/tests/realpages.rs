@@ -51,7 +51,7 @@ fn compare(field: &str, key: &str, facts: &PageFacts) -> Option<(String, String)
             } else {
                 key.split_whitespace().next().unwrap_or("").to_string()
             };
-            return (got != want).then(|| (want, got));
+            return (got != want).then_some((want, got));
         }
         "newest_date" => {
             if key.starts_with('-') {
@@ -62,7 +62,7 @@ fn compare(field: &str, key: &str, facts: &PageFacts) -> Option<(String, String)
                 .newest_date()
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "-".into());
-            return (got != want).then(|| (want, got));
+            return (got != want).then_some((want, got));
         }
         _ => unreachable!(),
     };

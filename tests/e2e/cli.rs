@@ -189,3 +189,71 @@ async fn ctrl_c_stops_politely_and_writes_what_was_found() {
     let csv = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
     assert!(csv.contains("/dead.html"), "{csv}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_province_profile_changes_the_rules_and_a_bad_one_is_refused() {
+    let mut cmd = govscan();
+    cmd.arg("profile");
+    let national = String::from_utf8(run(cmd).await.stdout).unwrap();
+    assert!(national.contains("[veto]") && national.contains("国办秘函〔2019〕19号"));
+
+    let fx = start(|_, p| {
+        p.page("www.p.gov.cn", "/", page("首页", "<p>正文，没有页脚</p>"));
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let scan_with = |rules: Option<&std::path::Path>| {
+        let mut cmd = govscan();
+        cmd.args([
+            "scan",
+            &format!("http://www.p.gov.cn:{}/", fx.port),
+            "--out",
+            dir.path().to_str().unwrap(),
+        ])
+        .args([
+            "--offline",
+            "--rate",
+            "0",
+            "-q",
+            "--resolve",
+            &format!("www.p.gov.cn:{}:127.0.0.1", fx.port),
+        ]);
+        if let Some(r) = rules {
+            cmd.args(["--rules", r.to_str().unwrap()]);
+        }
+        cmd
+    };
+    let output = run(scan_with(None)).await;
+    assert_eq!(output.status.code(), Some(0));
+    let csv = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
+    assert!(csv.contains(",footer.police,"));
+
+    // A province that does not check the 公安 number, with a milder severity for ICP.
+    let province = national
+        .replace("name = \"national\"", "name = \"示范省\"")
+        .replace("disabled = []", "disabled = [\"footer.police\"]")
+        .replace("\"footer.icp\" = \"error\"", "\"footer.icp\" = \"warning\"");
+    let path = dir.path().join("province.toml");
+    std::fs::write(&path, province).unwrap();
+    let output = run(scan_with(Some(&path))).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
+    assert!(!csv.contains(",footer.police,"), "{csv}");
+    assert!(csv.contains(",footer.icp,warning,"), "{csv}");
+
+    // A typo'd value: exit 2, naming the key and the line.
+    let bad = national.replace("max_age_days = 14\n", "max_age_days = \"两周\"\n");
+    std::fs::write(&path, bad).unwrap();
+    let output = run(scan_with(Some(&path))).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("max_age_days") && stderr.contains("line"),
+        "{stderr}"
+    );
+}

@@ -375,3 +375,66 @@ async fn an_oversize_page_is_capped_and_reported() {
     assert_eq!(big.bytes, 1_000_000);
     assert_eq!(big.title, "大页面");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_footer_written_by_a_same_site_script_is_followed() {
+    let fx = start(|_, p| {
+        // Like www.henan.gov.cn: the HTML has no footer; static/js/footer.js appends it.
+        let js = r#"$('body').append('<div class="footer"><p>主办：示范省人民政府办公厅 联系电话：0371-12345678</p>'+
+'<p><a href="https://beian.miit.gov.cn/">豫ICP备05024460号-1</a> 政府网站标识码：4100000001</p>'+
+'<a href="/wzdt/">网站地图</a><script id="_jiucuo_" sitecode="4100000001" src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script>'+
+'<a href="https://bszs.conac.cn/sitename?method=show&id=1"><img src="https://dcs.conac.cn/image/red.png"></a></div>');"#;
+        p.add(HOST, "/static/js/footer.js", Route::new(200, "application/javascript; charset=utf-8", js));
+        p.page(HOST, "/", page("首页", r#"<p>正文</p><script src="/static/js/footer.js"></script>"#));
+        p.page(HOST, "/nofooter.html", page("无底部", "<p>正文</p>"));
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0"]);
+    f.extend(fx.resolve(&[HOST]));
+    let scan_url = fx.base(HOST) + "/";
+    let outcome = scan(
+        &[scan_url.clone(), fx.base(HOST) + "/nofooter.html"],
+        &f,
+        out.path(),
+    )
+    .await;
+    let home = outcome.report.sites[0]
+        .pages
+        .iter()
+        .find(|p| p.is_home)
+        .unwrap();
+    let footer = &home.facts.as_ref().unwrap().footer;
+    assert_eq!(footer.icp.as_deref(), Some("豫ICP备05024460号-1"));
+    assert_eq!(footer.site_code.as_deref(), Some("4100000001"));
+    assert!(footer.jiucuo.seen() && footer.conac.seen() && footer.sitemap.seen());
+    assert!(footer.in_script.contains(&"icp".to_string()));
+    let home_footer: Vec<_> = all_findings(&outcome)
+        .into_iter()
+        .filter(|f| f.page == scan_url && f.check.as_str().starts_with("footer."))
+        .collect();
+    // Only the 公安 number is missing, and the finding says it may be script-written.
+    assert_eq!(home_footer.len(), 1, "{home_footer:?}");
+    assert_eq!(home_footer[0].check.as_str(), "footer.police");
+    assert!(
+        home_footer[0].detail.contains("脚本"),
+        "{}",
+        home_footer[0].detail
+    );
+    // The footer script is fetched once as a footer source (plus once as a checked link at most).
+    assert!(
+        fx.hits_for(HOST, "/static/js/footer.js")
+            .iter()
+            .filter(|m| *m == "GET")
+            .count()
+            == 1
+    );
+    // A page with no footer and no script: every element is missing, stated plainly.
+    let bare: Vec<_> = outcome.report.sites[1]
+        .findings
+        .iter()
+        .filter(|f| f.check.as_str().starts_with("footer."))
+        .collect();
+    assert_eq!(bare.len(), 7, "{bare:?}");
+    assert!(bare.iter().all(|f| !f.detail.contains("脚本")));
+}

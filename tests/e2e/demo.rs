@@ -75,3 +75,130 @@ async fn demo_portal_plants_are_all_found() {
         .any(|p| p.title == "2025年示范县国民经济和社会发展统计公报"));
     assert!(pages.iter().filter(|p| p.crawled).count() > 100);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_compliance_plants_are_all_found() {
+    let (listener, addr) = server::bind().await.unwrap();
+    let closed = server::closed_port().await.unwrap();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let demo = portal::build(addr.port(), closed, now, 120);
+    let flags_ = govscan::demo::demo_flags(addr.port(), &demo.hosts, now);
+    let urls: Vec<String> = demo.sites.iter().map(|(_, u)| u.clone()).collect();
+    let handle = server::serve(listener, Arc::new(demo.portal));
+    let out = tempfile::tempdir().unwrap();
+    let outcome = scan(&urls, &flags_[1..], out.path()).await;
+    handle.abort();
+    let main = &outcome.report.sites[0];
+    let edu = &outcome.report.sites[1];
+    let has = |site: &govscan_reports::SiteReport, check: &str, page_part: &str, status: &str| {
+        site.findings
+            .iter()
+            .any(|f| f.check.as_str() == check && f.page.contains(page_part) && f.status == status)
+    };
+    let count = |site: &govscan_reports::SiteReport, check: &str, status: &str| {
+        site.findings
+            .iter()
+            .filter(|f| f.check.as_str() == check && f.status == status)
+            .count()
+    };
+    // Footer: each planted template defect, on every page of that template.
+    assert!(has(main, "footer.jiucuo", "/xwzx/xzdt/", "missing"));
+    assert!(has(main, "footer.mismatch", "/zwgk/ghjh/", "mismatch"));
+    assert!(has(main, "footer.site_code", "/bsfw/guide.html", "invalid"));
+    assert!(
+        !has(main, "footer.mismatch", "/bsfw/guide.html", "mismatch"),
+        "an invalid code is not also a mismatch"
+    );
+    assert!(has(main, "footer.host", "/sousuo/", "missing"));
+    assert!(has(main, "footer.icp", "/ztzl/yshj/", "missing"));
+    assert!(has(main, "footer.sitemap", "/ztzl/yshj/", "missing"));
+    assert!(has(main, "footer.jiucuo", "/zwgk/tjxx/", "legacy_host"));
+    assert!(has(main, "footer.police", "/zwgk/tjxx/", "mismatch"));
+    assert!(count(edu, "footer.conac", "error") >= 20);
+    assert!(count(edu, "footer.police", "missing") >= 20);
+    // The rest of the main site's templates are complete.
+    assert!(!has(main, "footer.conac", "", "missing"));
+    assert!(!has(main, "footer.police", "", "missing"));
+    // Footer summary: pages lacking each element.
+    assert_eq!(
+        main.summary.footer_missing.get("footer.icp"),
+        Some(&5),
+        "{:?}",
+        main.summary.footer_missing
+    );
+    // Columns and the home page.
+    let stale: Vec<&str> = main
+        .findings
+        .iter()
+        .filter(|f| f.check.as_str() == "column.stale")
+        .map(|f| f.target.as_str())
+        .collect();
+    assert_eq!(stale.len(), 2, "{stale:?}");
+    assert!(
+        stale.contains(&"部门动态") && stale.contains(&"人事信息"),
+        "{stale:?}"
+    );
+    let empty: Vec<&str> = main
+        .findings
+        .iter()
+        .filter(|f| f.check.as_str() == "column.empty")
+        .map(|f| f.target.as_str())
+        .collect();
+    assert_eq!(empty, vec!["财政信息"], "重大项目 has an explanatory note");
+    assert!(!main
+        .findings
+        .iter()
+        .any(|f| f.check.as_str() == "home.stale"));
+    assert!(edu
+        .findings
+        .iter()
+        .any(|f| f.check.as_str() == "home.stale" && f.severity == govscan_checks::Severity::Veto));
+    assert!(edu
+        .findings
+        .iter()
+        .any(|f| f.check.as_str() == "site.veto" && f.target == "首页不更新"));
+    assert!(edu
+        .findings
+        .iter()
+        .any(|f| f.check.as_str() == "column.stale" && f.target == "教育动态"));
+    // Policy documents and interpretations.
+    assert_eq!(count(main, "policy.no_interpretation", "none"), 2);
+    assert_eq!(count(main, "policy.no_interpretation", "unlinked"), 1);
+    let unlinked = main
+        .findings
+        .iter()
+        .find(|f| f.check.as_str() == "policy.no_interpretation" && f.status == "unlinked")
+        .unwrap();
+    assert!(unlinked.detail.contains("一图读懂"), "{}", unlinked.detail);
+    let no_back: Vec<_> = main
+        .findings
+        .iter()
+        .filter(|f| f.check.as_str() == "interpretation.no_backlink")
+        .collect();
+    assert_eq!(no_back.len(), 1);
+    assert!(
+        no_back[0].detail.contains("城乡居民医疗保险实施细则"),
+        "names the document: {}",
+        no_back[0].detail
+    );
+    assert_eq!(count(main, "interpretation.late", "late"), 1);
+    assert_eq!(count(main, "interpretation.orphan", "dead"), 1);
+    assert_eq!(count(main, "policy.wenhao", "nonstandard"), 2);
+    assert_eq!(count(main, "policy.metadata", "missing"), 1);
+    assert_eq!(count(main, "policy.date", "before_written"), 1);
+    // Privacy: evidence is masked; the masked forms on the page do not count.
+    let id = main
+        .findings
+        .iter()
+        .find(|f| f.check.as_str() == "privacy.id_number")
+        .unwrap();
+    assert_eq!(id.evidence, "33*************232");
+    assert!(!id.evidence.contains("1985"));
+    assert_eq!(count(main, "privacy.id_number", "unmasked"), 1);
+    assert_eq!(count(main, "privacy.mobile", "unmasked"), 1);
+    // pages.csv carries the page facts.
+    let pages = std::fs::read_to_string(out.path().join("pages.csv")).unwrap();
+    let header = pages.lines().next().unwrap();
+    assert!(header.ends_with(",kind,site_code,icp,police,conac,jiucuo,sitemap,host,column,newest_date,doc_no,index_no,written,published,validity"), "{header}");
+    assert!(pages.contains(",policy,3399990001,浙ICP备12345678号-1,33999902000123,yes,yes,yes,示范县人民政府办公室,政策文件,,示政办发[2026]5号,"), "policy row facts");
+}
