@@ -22,8 +22,22 @@ pub enum Command {
     Scan(Box<ScanCmd>),
     /// Serve the built-in demo county portal on 127.0.0.1 and scan it (no network needed).
     Demo(DemoCmd),
+    /// Re-render report.html and the CSV files of a scan from its report.json, without crawling.
+    Report(ReportCmd),
     /// Print the built-in national rule profile (TOML), to copy and edit for --rules.
     Profile,
+    /// Print the JSON Schema of report.json.
+    Schema,
+}
+
+/// `govscan report`.
+#[derive(Debug, Args)]
+pub struct ReportCmd {
+    /// The output folder of a scan (holding report.json).
+    pub run_dir: PathBuf,
+    /// Score with this rule profile instead of the one the scan used.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 /// `govscan scan`.

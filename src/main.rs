@@ -26,6 +26,20 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Scan(cmd) => scan(*cmd).await,
             Command::Demo(cmd) => govscan::demo::run_demo(cmd).await,
+            Command::Report(cmd) => {
+                let report = govscan::run::rerender(&cmd.run_dir, cmd.rules.as_deref())?;
+                println!(
+                    "已重新生成 {}（{} 个站点，规则 {}）",
+                    cmd.run_dir.join("report.html").display(),
+                    report.sites.len(),
+                    report.profile
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Schema => {
+                print!("{}", govscan_reports::report_schema());
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Profile => {
                 print!("{}", govscan_checks::profile::NATIONAL_TOML);
                 Ok(ExitCode::SUCCESS)

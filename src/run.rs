@@ -7,7 +7,7 @@ use crate::crawl::progress::Progress;
 use crate::crawl::site::{CheckCache, CrawlOptions, RunContext, SiteResult, SiteSpec};
 use anyhow::Context;
 use govscan_checks::Profile;
-use govscan_reports::{csv_out, RunReport, SiteReport};
+use govscan_reports::{RunReport, SiteReport};
 use regex::Regex;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -185,16 +185,17 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     let results = crawl_all(setup.sites, ctx, setup.parallel_sites, progress.clone()).await;
     signals.abort();
     let interrupted = *cancel_rx.borrow() || results.iter().any(|r| r.interrupted);
-    let report = RunReport {
+    let mut report = RunReport {
         version: env!("CARGO_PKG_VERSION").to_string(),
         profile: setup.profile.name.clone(),
+        profile_toml: setup.profile.source.clone(),
         started: started.to_rfc3339(),
         finished: chrono::Local::now().to_rfc3339(),
         now: setup.now.to_string(),
         options: setup.options_json,
         sites: results.into_iter().map(site_report).collect(),
     };
-    write_outputs(&setup.out, &report)?;
+    write_outputs(&setup.out, &mut report, &setup.profile)?;
     Ok(ScanOutcome {
         report,
         interrupted,
@@ -220,21 +221,13 @@ fn site_report(r: SiteResult) -> SiteReport {
         notes: r.notes,
         interrupted: r.interrupted,
         summary: r.summary,
+        score: None,
     }
 }
 
-/// Writes every output file of a run into `out`.
-pub fn write_outputs(out: &Path, report: &RunReport) -> anyhow::Result<()> {
-    let findings = out.join("findings.csv");
-    csv_out::write_findings(&findings, report)
-        .with_context(|| format!("writing {}", findings.display()))?;
-    let pages = out.join("pages.csv");
-    csv_out::write_pages(&pages, report).with_context(|| format!("writing {}", pages.display()))?;
-    let json = out.join("report.json");
-    let file =
-        std::fs::File::create(&json).with_context(|| format!("writing {}", json.display()))?;
-    serde_json::to_writer(std::io::BufWriter::new(file), report)
-        .with_context(|| format!("writing {}", json.display()))?;
+/// Writes every output file of a run into `out` (scoring the sites under `profile`).
+pub fn write_outputs(out: &Path, report: &mut RunReport, profile: &Profile) -> anyhow::Result<()> {
+    govscan_reports::write_run(out, report, profile)?;
     let notes = out.join("run.log");
     let mut text = String::new();
     for site in &report.sites {
@@ -244,6 +237,38 @@ pub fn write_outputs(out: &Path, report: &RunReport) -> anyhow::Result<()> {
     }
     std::fs::write(&notes, text).with_context(|| format!("writing {}", notes.display()))?;
     Ok(())
+}
+
+/// `govscan report RUN_DIR`: re-renders every output from `report.json`
+/// without crawling, under `--rules` or the profile the run used.
+pub fn rerender(dir: &Path, rules: Option<&Path>) -> anyhow::Result<RunReport> {
+    let path = dir.join("report.json");
+    let file = std::fs::File::open(&path).map_err(|e| {
+        UsageError(format!(
+            "cannot open {}: {e} (give the folder a scan wrote)",
+            path.display()
+        ))
+    })?;
+    let mut report: RunReport =
+        serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+            UsageError(format!(
+                "{} is not a govscan report.json: {e}",
+                path.display()
+            ))
+        })?;
+    let profile = match rules {
+        Some(p) => Profile::from_path(p).map_err(|e| UsageError(e.to_string()))?,
+        None if !report.profile_toml.is_empty() => Profile::from_toml(
+            &report.profile_toml,
+            &format!("{} (profile of the run)", path.display()),
+        )
+        .map_err(|e| UsageError(e.to_string()))?,
+        None => Profile::national(),
+    };
+    report.profile = profile.name.clone();
+    report.profile_toml = profile.source.clone();
+    write_outputs(dir, &mut report, &profile)?;
+    Ok(report)
 }
 
 /// A short summary for the terminal.
@@ -272,6 +297,20 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
     for (check, n) in &by_check {
         s.push_str(&format!("  {check:<28} {n}\n"));
     }
-    s.push_str(&format!("结果：{}\n", out.join("findings.csv").display()));
+    for site in &outcome.report.sites {
+        if let Some(score) = &site.score {
+            s.push_str(&format!(
+                "  {}：{}，得分 {:.1}",
+                site.name,
+                score.verdict.label_zh(),
+                score.score
+            ));
+            if !score.vetoes.is_empty() {
+                s.push_str(&format!("，单项否决：{}", score.vetoes.join("；")));
+            }
+            s.push('\n');
+        }
+    }
+    s.push_str(&format!("报告：{}\n", out.join("report.html").display()));
     s
 }

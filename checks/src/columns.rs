@@ -5,6 +5,7 @@ use crate::dates::{find_dates, item_date};
 use crate::profile::Profile;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -19,7 +20,7 @@ pub struct RawItem {
 }
 
 /// What a page says about its list of items.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ListFacts {
     /// Items with a date.
     pub dated: u32,
@@ -110,7 +111,7 @@ pub struct ColumnPage<'a> {
 }
 
 /// A column's verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ColumnState {
     /// Column name.
     pub name: String,

@@ -6,12 +6,15 @@
 //! cannot invent a new id; [`CheckId::as_str`] gives the stable string that
 //! users build on.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Fails an inspection on its own (单项否决).
@@ -164,6 +167,21 @@ impl fmt::Display for CheckId {
     }
 }
 
+impl JsonSchema for CheckId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CheckId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "Stable check id (see the README's table).",
+            "enum": ids,
+        })
+    }
+}
+
 impl Serialize for CheckId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -179,7 +197,7 @@ impl<'de> Deserialize<'de> for CheckId {
 
 /// One problem found by a check. The first eight fields are the columns of
 /// `findings.csv`, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
     /// The site's name (from the site list) or its host.
     pub site: String,
@@ -215,6 +233,71 @@ impl Finding {
             &self.detail,
             &self.evidence,
         ]
+    }
+}
+
+impl CheckId {
+    /// The rule a finding breaks, with its document number.
+    pub fn rule_zh(self) -> &'static str {
+        use CheckId::*;
+        match self {
+            LinkDead | LinkSoft404 | LinkFragment | LinkIntranet | LinkMalformed => {
+                "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》扣分指标：链接可用性"
+            }
+            PageOversize => "国办发〔2017〕47号《政府网站发展指引》：网页设计规范（页面加载）",
+            FooterIcp => "国办发〔2017〕47号《政府网站发展指引》：开办网站须完成ICP备案，并在底部功能区展示备案编号",
+            FooterPolice => "国办发〔2017〕47号《政府网站发展指引》：公安机关备案，底部功能区展示公安备案标识",
+            FooterSiteCode | FooterMismatch => "国办发〔2017〕47号《政府网站发展指引》：政府网站标识码（页面底部与网页标签一致）",
+            FooterConac => "国办发〔2017〕47号《政府网站发展指引》：党政机关网站标识",
+            FooterJiucuo => "国办秘函〔2019〕19号：“我为政府网站找错”监督举报平台入口",
+            FooterSitemap | FooterHost => "国办发〔2017〕47号《政府网站发展指引》：网页设计规范（底部功能区）",
+            ColumnStale | ColumnEmpty => "国办秘函〔2019〕19号 单项否决指标：栏目不更新",
+            HomeStale => "国办秘函〔2019〕19号 单项否决指标：首页不更新",
+            SiteVeto | SiteWarning => "国办秘函〔2019〕19号 单项否决指标",
+            SiteUnreachable => "国办秘函〔2019〕19号 单项否决指标：站点无法访问",
+            PolicyNoInterpretation | InterpretationNoBacklink | InterpretationLate | InterpretationOrphan => {
+                "国办发〔2016〕80号《〈关于全面推进政务公开工作的意见〉实施细则》：政策解读“三同步”，文件与解读相互关联"
+            }
+            PolicyMetadata | PolicyWenhao => "国办发〔2017〕47号《政府网站发展指引》：文件资料；GB/T 9704-2012《党政机关公文格式》",
+            PolicyDate => "《中华人民共和国政府信息公开条例》第二十六条（20个工作日内公开）",
+            PrivacyIdNumber | PrivacyMobile => "政务公开工作要点：依法保护个人隐私，公开前去标识化",
+        }
+    }
+
+    /// One line on how to fix it.
+    pub fn fix_zh(self) -> &'static str {
+        use CheckId::*;
+        match self {
+            LinkDead => "删除或更正失效链接；外部网站已关闭的，撤下链接。",
+            LinkSoft404 => "链接指向的内容已不存在：更新为正确地址或删除链接。",
+            LinkFragment => "在目标页面补上对应锚点，或改正链接中的 #锚点。",
+            LinkIntranet => "公众页面不得链接内网地址：删除链接或改为互联网可访问的地址。",
+            LinkMalformed => "为链接填写正确的网址；占位链接（#、javascript:void(0)）应删除或补全。",
+            PageOversize => "拆分或精简过大的页面，正文表格改为附件下载。",
+            FooterIcp => "在页面模板底部显示规范的ICP备案编号，并链接到 https://beian.miit.gov.cn/。",
+            FooterPolice => "在页面模板底部显示公网安备号，并链接到全国互联网安全管理服务平台（编号一致）。",
+            FooterSiteCode => "在页面模板底部显示10位政府网站标识码（与全国政府网站信息报送系统一致）。",
+            FooterConac => "在页面模板底部嵌入党政机关网站标识代码；标识异常的，到中央编办核对网站名称和域名。",
+            FooterJiucuo => "在页面模板底部嵌入“我为政府网站找错”组件（zfwzgl.www.gov.cn/exposure/jiucuo.js），sitecode 填本站标识码。",
+            FooterSitemap => "在页面模板底部增加“网站地图”链接，并确保其可以打开。",
+            FooterHost => "在页面模板底部注明主办单位和联系方式（电话、地址或邮箱）。",
+            FooterMismatch => "统一页面底部、SiteIDCode 网页标签和找错组件中的网站标识码。",
+            ColumnStale => "按栏目类别及时更新信息；确实无法保障更新的栏目应归并或关闭。",
+            ColumnEmpty => "为空白栏目补充内容；确无信息的，在栏目页面加说明，或关闭栏目。",
+            HomeStale => "首页应在两周内有新信息（标注发布日期）。",
+            SiteVeto => "立即整改单项否决问题，否则检查判定为不合格。",
+            SiteWarning => "已接近单项否决线，尽快整改相关栏目或首页更新。",
+            SiteUnreachable => "排查服务器和网络，保障首页15秒内可以打开。",
+            PolicyNoInterpretation => "在政策文件页面增加“相关解读”链接，指向对应的解读；尚无解读的，按“三同步”要求组织解读。",
+            InterpretationNoBacklink => "在解读页面增加“相关文件/政策原文”链接，指向所解读的文件。",
+            InterpretationLate => "解读应与文件同步发布（最迟3个工作日内）。",
+            InterpretationOrphan => "更正解读中的原文链接，或恢复被删除的政策文件。",
+            PolicyMetadata => "在信息公开元数据中补齐发文字号、成文日期、发布日期和有效性。",
+            PolicyWenhao => "发文字号按 GB/T 9704 书写：年份用六角括号〔〕，序号不加“第”、不编虚位。",
+            PolicyDate => "核对成文日期与发布日期；主动公开信息应在形成后20个工作日内公开。",
+            PrivacyIdNumber => "立即撤下或去标识化处理身份证号（保留前2位和后3位），并检查附件。",
+            PrivacyMobile => "对名单、公示中的个人手机号去标识化处理（如 138****1234）。",
+        }
     }
 }
 

@@ -10,11 +10,12 @@ use crate::finding::{CheckId, Finding};
 use crate::formats;
 use crate::links::{Link, LinkKind, LinkTarget};
 use crate::profile::Profile;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// Whether an element is on the page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Presence {
     /// Not found.
@@ -73,7 +74,7 @@ pub struct FooterInput<'a> {
 }
 
 /// The footer facts of one page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FooterFacts {
     /// ICP number as displayed.
     pub icp: Option<String>,

@@ -18,6 +18,7 @@ pub mod policy;
 pub mod privacy;
 pub mod profile;
 pub mod record;
+pub mod score;
 pub mod site;
 pub mod urlnorm;
 pub mod workdays;

@@ -16,6 +16,7 @@ use crate::profile::Profile;
 use chrono::NaiveDate;
 use ego_tree::iter::Edge;
 use regex::Regex;
+use schemars::JsonSchema;
 use scraper::{Html, Node};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -42,7 +43,7 @@ pub struct PageInput<'a> {
 }
 
 /// The `<meta name=…>` tags of the 网页设计规范 (网页标签) that govscan reads.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PageMeta {
     /// `SiteName`.
     pub site_name: Option<String>,
@@ -61,7 +62,7 @@ pub struct PageMeta {
 }
 
 /// What kind of page it is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// The site's home page.
@@ -94,7 +95,7 @@ impl PageKind {
 }
 
 /// A same-site link kept for the policy pairing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RelatedLink {
     /// Normalised target (no fragment).
     pub url: String,
@@ -103,7 +104,7 @@ pub struct RelatedLink {
 }
 
 /// The facts read from one page, kept for site-wide checks and `pages.csv`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PageFacts {
     /// `<title>`, whitespace collapsed.
     pub title: String,

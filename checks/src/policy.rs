@@ -8,11 +8,12 @@ use crate::formats::{judge_doc_no, DocNo};
 use crate::profile::Profile;
 use chrono::NaiveDate;
 use regex::Regex;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// The metadata block of a disclosed document, as displayed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PolicyMeta {
     /// 索引号.
     pub index_no: Option<String>,

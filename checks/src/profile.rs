@@ -5,6 +5,7 @@
 //! tune lives here, so that no threshold is hard-coded in a check.
 
 use crate::finding::{CheckId, Severity};
+use crate::score::ScoringRules;
 use crate::workdays::WorkCalendar;
 use chrono::NaiveDate;
 use regex::Regex;
@@ -63,6 +64,7 @@ struct ProfileFile {
     policy: PolicyFile,
     privacy: PrivacyFile,
     calendar: CalendarFile,
+    scoring: ScoringRules,
 }
 
 #[derive(Debug, Deserialize)]
@@ -335,6 +337,11 @@ pub struct Profile {
     pub privacy: PrivacyRules,
     /// Working-day calendar.
     pub calendar: WorkCalendar,
+    /// Verdict and deduction scoring.
+    pub scoring: ScoringRules,
+    /// The TOML the profile was loaded from (kept in report.json so a report
+    /// can be re-rendered with the same rules).
+    pub source: String,
 }
 
 impl Profile {
@@ -503,6 +510,16 @@ impl Profile {
                 contact_labels: file.privacy.contact_labels,
             },
             calendar,
+            scoring: {
+                for item in &file.scoring.items {
+                    for id in &item.checks {
+                        id.parse::<CheckId>()
+                            .map_err(|m| value_err("scoring.items.checks", m))?;
+                    }
+                }
+                file.scoring
+            },
+            source: text.to_string(),
         })
     }
 

@@ -2,10 +2,11 @@
 //! reports print as `pages.csv`.
 
 use crate::page::PageFacts;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One fetched URL.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PageRecord {
     /// The URL requested (normalised, no fragment).
     pub url: String,
@@ -27,6 +28,9 @@ pub struct PageRecord {
     pub is_home: bool,
     /// Whether it was crawled as a page of the site (not just checked as a link).
     pub crawled: bool,
+    /// Hash of the body (hex), for spotting unchanged pages and twins.
+    #[serde(default)]
+    pub content_hash: String,
     /// Facts read from it (crawled pages only).
     pub facts: Option<PageFacts>,
 }

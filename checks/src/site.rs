@@ -9,6 +9,7 @@ use crate::page::{PageFacts, PageKind};
 use crate::policy::needs_interpretation;
 use crate::profile::Profile;
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -36,7 +37,7 @@ pub struct SiteInput<'a> {
 }
 
 /// The numbers a report shows for a site.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SiteSummary {
     /// HTML pages crawled.
     pub pages: usize,

@@ -13,7 +13,7 @@ pub const FINDINGS_COLUMNS: [&str; 8] = [
 ];
 
 /// The columns of `pages.csv`: what was fetched, then the facts read from it.
-pub const PAGES_COLUMNS: [&str; 25] = [
+pub const PAGES_COLUMNS: [&str; 26] = [
     "url",
     "status",
     "content_type",
@@ -39,6 +39,7 @@ pub const PAGES_COLUMNS: [&str; 25] = [
     "written",
     "published",
     "validity",
+    "content_hash",
 ];
 
 /// Makes a cell safe to open in a spreadsheet: a leading `= + - @`, tab or
@@ -73,6 +74,60 @@ pub fn write_findings(path: &Path, run: &RunReport) -> io::Result<()> {
     w.flush()
 }
 
+/// The columns of `sites.csv`: the county overview, one row per site.
+pub const SITES_COLUMNS: [&str; 15] = [
+    "site",
+    "url",
+    "verdict",
+    "score",
+    "vetoes",
+    "pages",
+    "dead_links_home",
+    "dead_links_other",
+    "stale_columns",
+    "empty_columns",
+    "footer_problems",
+    "policy_without_interpretation",
+    "privacy_pages",
+    "findings",
+    "profile",
+];
+
+/// Writes `sites.csv` (the sites must have been scored).
+pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
+    let mut w = writer(path)?;
+    row(&mut w, &SITES_COLUMNS)?;
+    for site in &run.sites {
+        let Some(score) = &site.score else {
+            return Err(io::Error::other(
+                "sites.csv needs scored sites (call score_run first)",
+            ));
+        };
+        let r = crate::overview::site_row(site, score);
+        let footer: Vec<&str> = r.footer_missing.iter().map(|c| c.as_str()).collect();
+        let cells = [
+            r.name.clone(),
+            r.url.clone(),
+            r.score.verdict.label_zh().to_string(),
+            format!("{:.1}", r.score.score),
+            r.score.vetoes.join("；"),
+            r.pages.to_string(),
+            r.dead_home.to_string(),
+            r.dead_other.to_string(),
+            r.stale_columns.to_string(),
+            r.empty_columns.to_string(),
+            footer.join(" "),
+            r.policy_without_interpretation.to_string(),
+            r.privacy_pages.to_string(),
+            r.findings.to_string(),
+            run.profile.clone(),
+        ];
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        row(&mut w, &refs)?;
+    }
+    w.flush()
+}
+
 /// Writes `pages.csv`.
 pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
     let mut w = writer(path)?;
@@ -97,6 +152,7 @@ pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
                 home,
             ];
             cells.extend(facts.iter().map(String::as_str));
+            cells.push(&p.content_hash);
             row(&mut w, &cells)?;
         }
     }
@@ -106,7 +162,7 @@ pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
 /// The page-fact cells of a `pages.csv` row (empty for URLs only checked).
 fn fact_cells(facts: Option<&govscan_checks::PageFacts>) -> Vec<String> {
     let Some(f) = facts else {
-        return vec![String::new(); PAGES_COLUMNS.len() - 10];
+        return vec![String::new(); PAGES_COLUMNS.len() - 11];
     };
     let meta = f.policy.as_ref();
     let opt = |v: Option<&String>| v.cloned().unwrap_or_default();

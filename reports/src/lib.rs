@@ -3,6 +3,54 @@
 //! Reports only render: every number they print was computed by the checks.
 
 pub mod csv_out;
+pub mod html;
 pub mod model;
+pub mod overview;
 
 pub use model::{RunReport, SiteReport};
+
+use govscan_checks::score::score_site;
+use govscan_checks::Profile;
+use std::io;
+use std::path::Path;
+
+/// Scores every site under `profile` and stores the scores in the run.
+pub fn score_run(run: &mut RunReport, profile: &Profile) {
+    for site in &mut run.sites {
+        site.score = Some(score_site(&site.findings, profile));
+    }
+}
+
+/// Writes every output of a run into `out`: `findings.csv`, `pages.csv`,
+/// `sites.csv`, `report.json` and `report.html`. The sites are (re)scored
+/// under `profile` first.
+pub fn write_run(out: &Path, run: &mut RunReport, profile: &Profile) -> io::Result<()> {
+    score_run(run, profile);
+    let context = |what: &'static str| {
+        move |e: io::Error| io::Error::new(e.kind(), format!("writing {what}: {e}"))
+    };
+    csv_out::write_findings(&out.join("findings.csv"), run).map_err(context("findings.csv"))?;
+    csv_out::write_pages(&out.join("pages.csv"), run).map_err(context("pages.csv"))?;
+    csv_out::write_sites(&out.join("sites.csv"), run).map_err(context("sites.csv"))?;
+    let file = std::fs::File::create(out.join("report.json")).map_err(context("report.json"))?;
+    serde_json::to_writer(io::BufWriter::new(file), run)
+        .map_err(|e| io::Error::other(format!("writing report.json: {e}")))?;
+    let scores: Vec<_> = run
+        .sites
+        .iter()
+        .map(|s| {
+            s.score
+                .clone()
+                .unwrap_or_else(|| score_site(&s.findings, profile))
+        })
+        .collect();
+    let html = html::render(run, &scores, &profile.scoring.basis);
+    std::fs::write(out.join("report.html"), html).map_err(context("report.html"))?;
+    Ok(())
+}
+
+/// The JSON Schema of `report.json`, generated from the types that write it.
+pub fn report_schema() -> String {
+    let schema = schemars::schema_for!(RunReport);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}

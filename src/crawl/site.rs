@@ -708,6 +708,10 @@ pub async fn crawl_site(
         };
         let outcome = &done.landing.outcome;
         pages.push(PageRecord {
+            content_hash: done
+                .body_hash
+                .map(|h| format!("{h:016x}"))
+                .unwrap_or_default(),
             url: done.key.clone(),
             status: outcome.status_label(),
             content_type: outcome.content_type.clone().unwrap_or_default(),
@@ -884,6 +888,8 @@ pub async fn crawl_site(
             site.robots_skipped
         ));
     }
+    merge_index_twins(&mut pages, &mut findings);
+
     // Site-wide checks over every crawled page's facts.
     let dead: HashSet<String> = site
         .ledger
@@ -922,6 +928,37 @@ pub async fn crawl_site(
         notes: site.notes,
         interrupted,
         summary,
+    }
+}
+
+/// `dir/` and `dir/index.html` with the same body are one page: keep the
+/// directory form. Done after the crawl so that the report does not depend
+/// on which twin happened to be fetched first.
+fn merge_index_twins(pages: &mut [PageRecord], findings: &mut Vec<Finding>) {
+    let mut first: HashMap<(String, String), usize> = HashMap::new();
+    let mut dropped: HashSet<String> = HashSet::new();
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    // Shortest URL first: the directory form wins.
+    order.sort_by_key(|&i| (pages[i].url.len(), pages[i].url.clone()));
+    for i in order {
+        let p = &pages[i];
+        if !p.crawled || p.content_hash.is_empty() {
+            continue;
+        }
+        let Some((dir, _)) = Url::parse(&p.url).ok().as_ref().and_then(index_variant) else {
+            continue;
+        };
+        let key = (dir, p.content_hash.clone());
+        if let std::collections::hash_map::Entry::Vacant(slot) = first.entry(key) {
+            slot.insert(i);
+        } else {
+            dropped.insert(p.url.clone());
+            pages[i].crawled = false;
+            pages[i].facts = None;
+        }
+    }
+    if !dropped.is_empty() {
+        findings.retain(|f| !dropped.contains(&f.page) || f.check.as_str().starts_with("link."));
     }
 }
 

@@ -9,3 +9,4 @@ mod cli;
 mod crawl;
 mod demo;
 mod links;
+mod report;

@@ -1,0 +1,563 @@
+//! `report.html`: one self-contained file (inline CSS, JS and SVG; a CSP
+//! that forbids every outside request) that opens from disk.
+//!
+//! The overview, site sections and charts are rendered here with every
+//! string escaped; the findings list is rendered by the page's script from
+//! embedded JSON, a page at a time, so 100,000 findings do not freeze it.
+
+use crate::model::{RunReport, SiteReport};
+use crate::overview::{site_row, SiteRow};
+use govscan_checks::columns::ColumnState;
+use govscan_checks::score::{SiteScore, Verdict};
+use govscan_checks::{CheckId, Finding};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+const CSS: &str = include_str!("../assets/report.css");
+const JS: &str = include_str!("../assets/report.js");
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON that is safe inside `<script type="application/json">`.
+fn script_json(v: &serde_json::Value) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// An http(s) URL as a link; anything else as text.
+fn url_link(url: &str) -> String {
+    let lower = url.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        format!(
+            r#"<a class="url" href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>"#,
+            esc(url)
+        )
+    } else {
+        format!(r#"<span class="url">{}</span>"#, esc(url))
+    }
+}
+
+fn verdict_badge(v: Verdict) -> String {
+    let class = match v {
+        Verdict::Pass => "pass",
+        Verdict::FailScore => "fail_score",
+        Verdict::FailVeto => "fail_veto",
+    };
+    format!(r#"<span class="badge {class}">{}</span>"#, v.label_zh())
+}
+
+/// Findings that are one fix: a dead link from many pages, a footer element
+/// missing on every page of a template.
+struct Issue<'a> {
+    site: usize,
+    first: &'a Finding,
+    pages: Vec<&'a str>,
+}
+
+fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
+    let mut out: Vec<Issue<'a>> = Vec::new();
+    let mut index: HashMap<(usize, CheckId, &'a str, &'a str), usize> = HashMap::new();
+    for (si, site) in sites.iter().enumerate() {
+        for f in &site.findings {
+            let id = f.check.as_str();
+            let groupable = id.starts_with("link.") || id.starts_with("footer.");
+            if groupable {
+                let key = (si, f.check, f.target.as_str(), f.status.as_str());
+                if let Some(&i) = index.get(&key) {
+                    if !out[i].pages.contains(&f.page.as_str()) {
+                        out[i].pages.push(&f.page);
+                    }
+                    continue;
+                }
+                index.insert(key, out.len());
+            }
+            out.push(Issue {
+                site: si,
+                first: f,
+                pages: vec![&f.page],
+            });
+        }
+    }
+    // Worst first: severity, then how many pages a fix reaches.
+    out.sort_by(|a, b| {
+        (
+            a.first.severity,
+            a.site,
+            a.first.check,
+            std::cmp::Reverse(a.pages.len()),
+        )
+            .cmp(&(
+                b.first.severity,
+                b.site,
+                b.first.check,
+                std::cmp::Reverse(b.pages.len()),
+            ))
+    });
+    out
+}
+
+/// `2026-11-23T13:59:53.62+08:00` → `2026-11-23 13:59:53`.
+fn short_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+fn category(check: CheckId) -> usize {
+    let id = check.as_str();
+    if id.starts_with("link.") || id.starts_with("page.") {
+        0
+    } else if id.starts_with("footer.") {
+        1
+    } else if id.starts_with("column.") || id.starts_with("home.") {
+        2
+    } else if id.starts_with("policy.") || id.starts_with("interpretation.") {
+        3
+    } else if id.starts_with("privacy.") {
+        4
+    } else {
+        5
+    }
+}
+
+const CATEGORIES: [(&str, &str); 6] = [
+    ("链接", "#2e86c1"),
+    ("底部标识", "#8e44ad"),
+    ("栏目更新", "#d68910"),
+    ("政策解读与文件", "#16a085"),
+    ("个人信息", "#c0392b"),
+    ("站点级", "#7f8c8d"),
+];
+
+/// Stacked bars: issues (fixes) by category per site.
+fn chart_by_category(rows: &[(usize, &SiteRow)], issues: &[Issue<'_>]) -> String {
+    let mut counts = vec![[0usize; 6]; rows.iter().map(|(i, _)| i + 1).max().unwrap_or(0)];
+    for it in issues {
+        if let Some(c) = counts.get_mut(it.site) {
+            c[category(it.first.check)] += 1;
+        }
+    }
+    let max = counts
+        .iter()
+        .map(|c| c.iter().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (label_w, bar_w, row_h) = (180.0, 640.0, 24.0);
+    let height = rows.len() as f64 * row_h + 30.0;
+    let mut svg = format!(
+        r#"<svg class="chart-svg" role="img" aria-label="各站点问题数（按类别）" width="{}" height="{height}" viewBox="0 0 {} {height}">"#,
+        label_w + bar_w + 60.0,
+        label_w + bar_w + 60.0
+    );
+    for (row, (si, r)) in rows.iter().enumerate() {
+        let y = row as f64 * row_h + 4.0;
+        let _ = write!(
+            svg,
+            r#"<text x="0" y="{}">{}</text>"#,
+            y + 14.0,
+            esc(&r.name)
+        );
+        let mut x = label_w;
+        for (cat, n) in counts[*si].iter().enumerate() {
+            if *n == 0 {
+                continue;
+            }
+            let w = *n as f64 / max as f64 * bar_w;
+            let _ = write!(
+                svg,
+                r#"<rect x="{x:.1}" y="{y}" width="{w:.1}" height="16" fill="{}"><title>{}：{n}</title></rect>"#,
+                CATEGORIES[cat].1, CATEGORIES[cat].0
+            );
+            x += w;
+        }
+        let total: usize = counts[*si].iter().sum();
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{}">{total}</text>"#,
+            x + 4.0,
+            y + 14.0
+        );
+    }
+    svg.push_str("</svg>");
+    let mut legend = String::from(r#"<div class="legend">"#);
+    for (name, color) in CATEGORIES {
+        let _ = write!(
+            legend,
+            r#"<span><i style="background:{color}"></i>{name}</span>"#
+        );
+    }
+    legend.push_str("</div>");
+    format!(r#"<div class="chart">{svg}{legend}</div>"#)
+}
+
+/// Column ages against their thresholds, and a timeline of newest items.
+fn column_charts(columns: &[ColumnState], now: &str) -> String {
+    if columns.is_empty() {
+        return r#"<p class="muted">未识别到栏目页。</p>"#.into();
+    }
+    let (label_w, bar_w, row_h) = (170.0, 420.0, 22.0);
+    let height = columns.len() as f64 * row_h + 24.0;
+    let width = label_w + bar_w + 190.0;
+    let mut svg = format!(
+        r#"<svg role="img" aria-label="栏目更新情况" width="{width}" height="{height}" viewBox="0 0 {width} {height}">"#
+    );
+    // Bars show age / max age; the threshold sits at half the bar width.
+    let threshold_x = label_w + bar_w / 2.0;
+    for (row, c) in columns.iter().enumerate() {
+        let y = row as f64 * row_h + 4.0;
+        let _ = write!(
+            svg,
+            r#"<text x="0" y="{}">{}</text>"#,
+            y + 13.0,
+            esc(&c.name)
+        );
+        let (w, color, label) = match c.age_days {
+            _ if c.blank => (4.0, "#c0392b", "空白栏目".to_string()),
+            Some(age) => {
+                let ratio = (age as f64 / c.max_age_days.max(1) as f64).min(2.0);
+                let color = if c.stale { "#c0392b" } else { "#1e8449" };
+                (
+                    ratio * bar_w / 2.0,
+                    color,
+                    format!("{age}天 / 要求{}天", c.max_age_days),
+                )
+            }
+            None if !c.stale => (4.0, "#7f8c8d", "暂无信息（已说明）".to_string()),
+            None => (4.0, "#c0392b", "信息均无日期".to_string()),
+        };
+        let _ = write!(
+            svg,
+            r#"<rect x="{label_w}" y="{y}" width="{w:.1}" height="14" fill="{color}"><title>{}：{}</title></rect><text x="{:.1}" y="{}">{}</text>"#,
+            esc(&c.name),
+            esc(&label),
+            label_w + bar_w + 8.0,
+            y + 13.0,
+            esc(&label)
+        );
+    }
+    let _ = write!(
+        svg,
+        r##"<line x1="{threshold_x}" y1="0" x2="{threshold_x}" y2="{}" stroke="#555" stroke-dasharray="4 3"/><text x="{}" y="{}">更新期限</text></svg>"##,
+        height - 16.0,
+        threshold_x - 24.0,
+        height - 2.0
+    );
+
+    // Timeline: where each column's newest item falls in the last 400 days.
+    let today = chrono::NaiveDate::parse_from_str(now, "%Y-%m-%d").ok();
+    let mut timeline = String::new();
+    if let Some(today) = today {
+        let span = 400.0;
+        let (tl_w, x0) = (600.0, label_w);
+        let h = columns.len() as f64 * row_h + 30.0;
+        let _ = write!(
+            timeline,
+            r#"<svg role="img" aria-label="各栏目最新信息时间线" width="{}" height="{h}" viewBox="0 0 {} {h}">"#,
+            x0 + tl_w + 20.0,
+            x0 + tl_w + 20.0
+        );
+        for (row, c) in columns.iter().enumerate() {
+            let y = row as f64 * row_h + 10.0;
+            let _ = write!(
+                timeline,
+                r##"<text x="0" y="{}">{}</text><line x1="{x0}" y1="{y}" x2="{}" y2="{y}" stroke="#dde3ea"/>"##,
+                y + 4.0,
+                esc(&c.name),
+                x0 + tl_w
+            );
+            let deadline = (span - c.max_age_days as f64).max(0.0) / span * tl_w + x0;
+            let _ = write!(
+                timeline,
+                r##"<line x1="{deadline:.1}" y1="{}" x2="{deadline:.1}" y2="{}" stroke="#999"/>"##,
+                y - 6.0,
+                y + 6.0
+            );
+            if let Some(n) = c.newest {
+                let age = (today - n).num_days() as f64;
+                let x = (span - age.min(span)) / span * tl_w + x0;
+                let color = if c.stale { "#c0392b" } else { "#1e8449" };
+                let _ = write!(
+                    timeline,
+                    r#"<circle cx="{x:.1}" cy="{y}" r="5" fill="{color}"><title>{}：{n}</title></circle>"#,
+                    esc(&c.name)
+                );
+            }
+        }
+        let _ = write!(
+            timeline,
+            r#"<text x="{x0}" y="{}">{}</text><text x="{}" y="{}">{today}</text></svg>"#,
+            h - 4.0,
+            today - chrono::Duration::days(span as i64),
+            x0 + tl_w - 70.0,
+            h - 4.0
+        );
+    }
+    format!(
+        r#"<div class="chart"><h3>栏目最新信息距今天数与更新期限</h3>{svg}<h3>各栏目最新信息时间线（近400天，竖线为更新期限）</h3>{timeline}</div>"#
+    )
+}
+
+fn num_cell(v: impl std::fmt::Display, sort: f64) -> String {
+    format!(r#"<td class="num" data-v="{sort}">{v}</td>"#)
+}
+
+/// Renders the whole report.
+pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> String {
+    let rows: Vec<SiteRow> = run
+        .sites
+        .iter()
+        .zip(scores)
+        .map(|(s, sc)| site_row(s, sc))
+        .collect();
+    let mut order: Vec<(usize, &SiteRow)> = rows.iter().enumerate().collect();
+    order.sort_by_key(|(_, r)| r.badness());
+    let issues = group_issues(&run.sites);
+    let mut h = String::with_capacity(1 << 20);
+    let _ = write!(
+        h,
+        r##"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>政府网站检查报告 {now}</title><style>{CSS}</style></head><body>
+<header><h1>政府网站检查报告</h1><p>检查日期 {now} · {n} 个站点 · 规则：{profile}（{basis}） · govscan {version} · 扫描时间 {started} 至 {finished}</p></header>
+<nav><a href="#overview">总览</a>"##,
+        now = esc(&run.now),
+        n = run.sites.len(),
+        profile = esc(&run.profile),
+        basis = esc(profile_basis),
+        version = esc(&run.version),
+        started = esc(&short_time(&run.started)),
+        finished = esc(&short_time(&run.finished)),
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let _ = write!(h, r##"<a href="#site-{i}">{}</a>"##, esc(&r.name));
+    }
+    h.push_str(r##"<a href="#findings">全部问题</a></nav><main>"##);
+
+    // Overview: the inspector's view.
+    let fails = rows
+        .iter()
+        .filter(|r| r.score.verdict != Verdict::Pass)
+        .count();
+    let vetoed = rows
+        .iter()
+        .filter(|r| r.score.verdict == Verdict::FailVeto)
+        .count();
+    let _ = write!(
+        h,
+        r#"<section id="overview"><h2>总览</h2><div class="cards"><div class="card">站点<b>{}</b></div><div class="card">不合格<b>{fails}</b></div><div class="card">单项否决<b>{vetoed}</b></div><div class="card">问题（需整改项）<b>{}</b></div></div>"#,
+        rows.len(),
+        issues.len()
+    );
+    h.push_str(&chart_by_category(&order, &issues));
+    h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr><th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th></tr></thead><tbody>"#);
+    for (i, r) in &order {
+        let (rank, _) = r.badness();
+        let footer: Vec<&str> = r.footer_missing.iter().map(|c| c.title_zh()).collect();
+        let _ = write!(
+            h,
+            r##"<tr><td data-v="{name}"><a href="#site-{i}">{name}</a><div class="muted url">{url}</div></td><td data-v="{rank}">{badge}</td>{score}<td data-v="{vetoes}">{vetoes}</td>{pages}{dh}{do_}{sc}{ec}<td data-v="{fn_}">{footer}</td>{pol}{pri}</tr>"##,
+            name = esc(&r.name),
+            url = esc(&r.url),
+            badge = verdict_badge(r.score.verdict),
+            score = num_cell(format!("{:.1}", r.score.score), r.score.score),
+            vetoes = esc(&r.score.vetoes.join("；")),
+            pages = num_cell(r.pages, r.pages as f64),
+            dh = num_cell(r.dead_home, r.dead_home as f64),
+            do_ = num_cell(r.dead_other, r.dead_other as f64),
+            sc = num_cell(r.stale_columns, r.stale_columns as f64),
+            ec = num_cell(r.empty_columns, r.empty_columns as f64),
+            fn_ = footer.len(),
+            footer = esc(&footer.join("、")),
+            pol = num_cell(
+                r.policy_without_interpretation,
+                r.policy_without_interpretation as f64
+            ),
+            pri = num_cell(r.privacy_pages, r.privacy_pages as f64),
+        );
+    }
+    h.push_str("</tbody></table><p class=\"muted\">默认按结论和得分排序（最差在前），点击表头可重新排序。得分为扣分指标的估算，未核实的分值见各站点扣分明细。</p></section>");
+
+    // Site sections: the webmaster's view.
+    for (i, (site, r)) in run.sites.iter().zip(&rows).enumerate() {
+        site_section(&mut h, i, site, r, &issues, &run.now);
+    }
+
+    // All findings, filterable.
+    h.push_str(r#"<section id="findings"><h2>全部问题</h2><div class="filters"><select id="f-site"><option value="">全部站点</option></select><select id="f-check"><option value="">全部检查项</option></select><select id="f-sev"><option value="">全部级别</option><option value="veto">单项否决</option><option value="error">错误</option><option value="warning">警告</option><option value="info">提示</option></select><input id="f-q" type="search" placeholder="搜索页面、链接、说明…"></div><div class="pager"><button id="prev" type="button">上一页</button><span id="page-no"></span><button id="next" type="button">下一页</button><span id="count" class="muted"></span></div><table id="issues"><thead><tr><th>级别</th><th>检查项</th><th>链接/要素</th><th>状态</th><th>说明</th><th>所在页面</th></tr></thead><tbody></tbody></table></section>"#);
+
+    let mut checks = serde_json::Map::new();
+    for id in CheckId::ALL {
+        checks.insert(
+            id.as_str().into(),
+            serde_json::json!({ "title": id.title_zh(), "rule": id.rule_zh(), "fix": id.fix_zh() }),
+        );
+    }
+    let data = serde_json::json!({
+        "sites": run.sites.iter().map(|s| serde_json::json!({ "name": s.name, "url": s.url })).collect::<Vec<_>>(),
+        "checks": checks,
+        "issues": issues.iter().map(|it| {
+            let f = it.first;
+            let detail = f.detail.strip_prefix("首页链接 · ").unwrap_or(&f.detail);
+            serde_json::json!([it.site, f.check.as_str(), f.severity.as_str(), f.target, f.status, detail, f.evidence, it.pages])
+        }).collect::<Vec<_>>(),
+    });
+    let _ = write!(
+        h,
+        r#"</main><script type="application/json" id="govscan-data">{}</script><script>{JS}</script></body></html>"#,
+        script_json(&data)
+    );
+    h
+}
+
+fn site_section(
+    h: &mut String,
+    i: usize,
+    site: &SiteReport,
+    r: &SiteRow,
+    issues: &[Issue<'_>],
+    now: &str,
+) {
+    let s = &site.summary;
+    let _ = write!(
+        h,
+        r#"<section class="site" id="site-{i}"><h2>{name} {badge}</h2><p>{url}</p><div class="cards"><div class="card">得分<b class="score">{score:.1}</b></div><div class="card">页面<b>{pages}</b></div><div class="card">首页最新信息<b>{home}</b></div><div class="card">需整改项<b>{n}</b></div></div>"#,
+        name = esc(&site.name),
+        badge = verdict_badge(r.score.verdict),
+        url = url_link(&site.url),
+        score = r.score.score,
+        pages = r.pages,
+        home = match (s.home_newest, s.home_age_days) {
+            (Some(d), Some(a)) => format!("{d}（{a}天）"),
+            _ => "无".into(),
+        },
+        n = issues.iter().filter(|it| it.site == i).count(),
+    );
+    if !r.score.vetoes.is_empty() {
+        let _ = write!(
+            h,
+            r#"<p><span class="badge veto">单项否决</span> {}</p>"#,
+            esc(&r.score.vetoes.join("；"))
+        );
+    }
+    if site.interrupted {
+        h.push_str(r#"<p class="muted">扫描被中断，以下为已完成部分的结果。</p>"#);
+    }
+    h.push_str("<h3>扣分明细</h3>");
+    if r.score.deductions.is_empty() {
+        h.push_str(r#"<p class="muted">无扣分项。</p>"#);
+    } else {
+        h.push_str(r#"<table><thead><tr><th>扣分项</th><th class="num">数量</th><th class="num">每项扣分</th><th class="num">扣分</th><th class="num">上限</th><th>分值来源</th></tr></thead><tbody>"#);
+        for d in &r.score.deductions {
+            let _ = write!(
+                h,
+                r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.2}</td><td class="num">{}</td><td>{}</td></tr>"#,
+                esc(&d.item),
+                d.count,
+                d.per_unit,
+                d.points,
+                d.cap,
+                if d.verified {
+                    "国办秘函〔2019〕19号"
+                } else {
+                    r#"<span class="unverified">未经核实（规则配置设定）</span>"#
+                }
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    // Findings grouped by check.
+    let mut by_check: BTreeMap<CheckId, (usize, usize)> = BTreeMap::new();
+    for it in issues.iter().filter(|it| it.site == i) {
+        let e = by_check.entry(it.first.check).or_default();
+        e.0 += 1;
+        e.1 += it.pages.len();
+    }
+    h.push_str("<h3>问题（按检查项）</h3>");
+    if by_check.is_empty() {
+        h.push_str(r#"<p class="muted">未发现问题。</p>"#);
+    } else {
+        h.push_str(r#"<table><thead><tr><th>检查项</th><th class="num">需整改项</th><th class="num">涉及页面</th><th>依据</th><th>整改方法</th></tr></thead><tbody>"#);
+        for (check, (n, pages)) in &by_check {
+            let _ = write!(
+                h,
+                r##"<tr><td><a data-filter href="#q:site={i}&amp;check={id}&amp;sev=&amp;text=">{title}</a><div class="muted">{id}</div></td><td class="num">{n}</td><td class="num">{pages}</td><td>{rule}</td><td>{fix}</td></tr>"##,
+                id = check.as_str(),
+                title = check.title_zh(),
+                rule = esc(check.rule_zh()),
+                fix = esc(check.fix_zh()),
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    if !s.footer_missing.is_empty() {
+        h.push_str("<h3>底部功能区要素缺失（页面数）</h3><p>");
+        let parts: Vec<String> = s
+            .footer_missing
+            .iter()
+            .filter_map(|(id, n)| {
+                id.parse::<CheckId>()
+                    .ok()
+                    .map(|c| format!("{}：{n} 个页面", c.title_zh()))
+            })
+            .collect();
+        h.push_str(&esc(&parts.join("；")));
+        let _ = write!(h, "（共检查 {} 个页面）</p>", s.pages);
+    }
+    h.push_str("<h3>栏目</h3>");
+    h.push_str(&column_charts(&s.columns, now));
+    let _ = write!(
+        h,
+        r#"<p class="muted">政策文件 {} 件，其中需解读 {} 件、未关联解读 {} 件；政策解读 {} 件。</p>"#,
+        s.policy_documents,
+        s.policy_needing_interpretation,
+        s.policy_without_interpretation,
+        s.interpretations
+    );
+    if !site.notes.is_empty() {
+        h.push_str("<details><summary>扫描记录</summary><ul>");
+        for n in &site.notes {
+            let _ = write!(h, "<li>{}</li>", esc(n));
+        }
+        h.push_str("</ul></details>");
+    }
+    h.push_str("</section>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_links() {
+        assert_eq!(
+            esc("<script>alert('x')</script>&\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"
+        );
+        assert!(url_link("javascript:alert(1)").starts_with("<span"));
+        assert!(url_link("https://a.gov.cn/?a=1&b=2")
+            .contains("href=\"https://a.gov.cn/?a=1&amp;b=2\""));
+        let j = script_json(&serde_json::json!({"t": "</script><script>alert(1)</script>"}));
+        assert!(!j.contains("</script>") && !j.contains('<'));
+    }
+}
