@@ -147,6 +147,21 @@ pub struct ScanOptions {
     /// URLs with the same path and query keys crawled per site at most (guards against endless calendars).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub trap_cap: u32,
+    /// The history database (SQLite); default govscan.db beside the output folder.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Keep no history (no database).
+    #[arg(long, conflicts_with_all = ["db", "resume"])]
+    pub no_db: bool,
+    /// Continue the interrupted run of the same sites, without fetching again what it already has.
+    #[arg(long)]
+    pub resume: bool,
+    /// Fetch everything again: no conditional requests, no reuse of outside-link checks.
+    #[arg(long)]
+    pub full: bool,
+    /// Days a successful check of an outside link is reused (failures are always checked again).
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    pub link_cache_days: u32,
     /// No progress display or log lines.
     #[arg(long, short)]
     pub quiet: bool,

@@ -6,3 +6,4 @@ pub mod crawl;
 pub mod demo;
 pub mod run;
 pub mod sitelist;
+pub mod store;

@@ -4,12 +4,17 @@ use crate::cli::ScanOptions;
 use crate::crawl::client::{FetchConfig, Fetcher};
 use crate::crawl::crawl_all;
 use crate::crawl::progress::Progress;
-use crate::crawl::site::{CheckCache, CrawlOptions, RunContext, SiteResult, SiteSpec};
+use crate::crawl::site::{
+    CheckCache, CrawlOptions, HistoryContext, HistoryStats, RunContext, SiteResult, SiteSpec,
+};
+use crate::store::Store;
 use anyhow::Context;
 use govscan_checks::Profile;
 use govscan_reports::{RunReport, SiteReport};
 use regex::Regex;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -46,6 +51,8 @@ pub struct ScanSetup {
     pub quiet: bool,
     /// The options as given, for report.json.
     pub options_json: serde_json::Value,
+    /// History store settings.
+    pub history: HistoryOptions,
 }
 
 /// Today in Asia/Shanghai (UTC+8, no daylight saving).
@@ -134,6 +141,17 @@ impl ScanSetup {
             parallel_sites: opts.parallel_sites,
             quiet: opts.quiet,
             options_json,
+            history: HistoryOptions {
+                db: (!opts.no_db).then(|| {
+                    opts.db.clone().unwrap_or_else(|| {
+                        out.parent()
+                            .map_or_else(|| PathBuf::from("govscan.db"), |p| p.join("govscan.db"))
+                    })
+                }),
+                resume: opts.resume,
+                full: opts.full,
+                link_cache_days: opts.link_cache_days,
+            },
         })
     }
 }
@@ -148,6 +166,36 @@ pub struct ScanOutcome {
     pub requests: u64,
     /// Body bytes received.
     pub bytes: u64,
+    /// What the history store saved, when the run kept one.
+    pub saved: Option<HistorySaved>,
+}
+
+/// Requests and bytes the history store saved in a run.
+#[derive(Debug, Clone)]
+pub struct HistorySaved {
+    /// Pages answered 304 Not Modified.
+    pub not_modified: u64,
+    /// Their bytes, not downloaded again.
+    pub bytes_saved: u64,
+    /// Outside links taken from the link cache.
+    pub cached_links: u64,
+    /// URLs taken from the interrupted run.
+    pub replayed: u64,
+    /// The database file.
+    pub db: PathBuf,
+}
+
+/// How a scan uses the history store.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryOptions {
+    /// The database file; `None` keeps no history.
+    pub db: Option<PathBuf>,
+    /// Continue the interrupted run of the same sites.
+    pub resume: bool,
+    /// Fetch everything again (no conditional requests, no link cache).
+    pub full: bool,
+    /// Days a successful outside-link check is reused.
+    pub link_cache_days: u32,
 }
 
 /// Runs a scan and writes its outputs. Ctrl-C stops politely and still writes
@@ -161,6 +209,63 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     })?;
     let started = chrono::Local::now();
     let progress = Arc::new(Progress::new(setup.quiet));
+
+    // The history store: a new run, or the interrupted one with --resume.
+    let mut now = setup.now;
+    let history = match &setup.history.db {
+        None => None,
+        Some(path) => {
+            let store = Arc::new(Store::open(path).map_err(|e| UsageError(format!("{e:#}")))?);
+            let mut urls: Vec<&str> = setup.sites.iter().map(|s| s.seed.as_str()).collect();
+            urls.sort_unstable();
+            let site_key = govscan_checks::content_hash(urls.join("\n").as_bytes());
+            let resumable = if setup.history.resume {
+                store.resumable_run(&site_key)?
+            } else {
+                None
+            };
+            let (run, resumed) = match resumable {
+                Some((run, run_now)) => {
+                    store.reopen_run(run)?;
+                    if let Ok(d) = chrono::NaiveDate::parse_from_str(&run_now, "%Y-%m-%d") {
+                        now = d;
+                    }
+                    progress.log(&format!("继续第 {run} 次扫描（已完成的请求不再重复）"));
+                    (run, true)
+                }
+                None => {
+                    if setup.history.resume {
+                        progress.log("没有可继续的中断扫描：开始新的扫描");
+                    }
+                    let run = store.begin_run(
+                        &started.to_rfc3339(),
+                        &now.to_string(),
+                        &setup.profile.name,
+                        &setup.options_json.to_string(),
+                        &site_key,
+                    )?;
+                    (run, false)
+                }
+            };
+            let mut site_ids = HashMap::new();
+            for s in &setup.sites {
+                site_ids.insert(s.seed.to_string(), store.site_id(s.seed.as_str(), &s.name)?);
+            }
+            store.start_writer()?;
+            Some(HistoryContext {
+                store,
+                run,
+                resume: resumed,
+                revalidate: !setup.history.full,
+                link_cache_max_age: (!setup.history.full && setup.history.link_cache_days > 0)
+                    .then(|| chrono::Duration::days(i64::from(setup.history.link_cache_days))),
+                profile_key: govscan_checks::content_hash(setup.profile.source.as_bytes()),
+                stats: HistoryStats::default(),
+                site_ids,
+            })
+        }
+    };
+
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let signal_progress = progress.clone();
     let signals = tokio::spawn(async move {
@@ -180,9 +285,16 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         options: setup.crawl.clone(),
         cache: CheckCache::default(),
         cancel: cancel_rx.clone(),
-        today: setup.now,
+        today: now,
+        history,
     });
-    let results = crawl_all(setup.sites, ctx, setup.parallel_sites, progress.clone()).await;
+    let results = crawl_all(
+        setup.sites,
+        ctx.clone(),
+        setup.parallel_sites,
+        progress.clone(),
+    )
+    .await;
     signals.abort();
     let interrupted = *cancel_rx.borrow() || results.iter().any(|r| r.interrupted);
     let mut report = RunReport {
@@ -191,23 +303,69 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         profile_toml: setup.profile.source.clone(),
         started: started.to_rfc3339(),
         finished: chrono::Local::now().to_rfc3339(),
-        now: setup.now.to_string(),
+        now: now.to_string(),
         options: setup.options_json,
         sites: results.into_iter().map(site_report).collect(),
     };
-    write_outputs(&setup.out, &mut report, &setup.profile)?;
+    let mut saved = None;
+    if let Some(h) = &ctx.history {
+        h.store.stop_writer();
+        let site_ids: Vec<i64> = report
+            .sites
+            .iter()
+            .map(|s| h.site_ids.get(&s.url).copied().unwrap_or_default())
+            .collect();
+        annotate(&h.store, h.run, &site_ids, &mut report, &setup.profile)?;
+        write_outputs(&setup.out, &mut report, &setup.profile)?;
+        h.store.finish_run(
+            h.run,
+            &report,
+            &site_ids,
+            if interrupted { "interrupted" } else { "done" },
+        )?;
+        saved = Some(HistorySaved {
+            not_modified: h.stats.not_modified.load(Ordering::Relaxed),
+            bytes_saved: h.stats.bytes_saved.load(Ordering::Relaxed),
+            cached_links: h.stats.cached_links.load(Ordering::Relaxed),
+            replayed: h.stats.replayed.load(Ordering::Relaxed),
+            db: h.store.path().to_path_buf(),
+        });
+    } else {
+        write_outputs(&setup.out, &mut report, &setup.profile)?;
+    }
     Ok(ScanOutcome {
         report,
         interrupted,
-        requests: fetcher
-            .stats
-            .requests
-            .load(std::sync::atomic::Ordering::Relaxed),
-        bytes: fetcher
-            .stats
-            .bytes
-            .load(std::sync::atomic::Ordering::Relaxed),
+        requests: fetcher.stats.requests.load(Ordering::Relaxed),
+        bytes: fetcher.stats.bytes.load(Ordering::Relaxed),
+        saved,
     })
+}
+
+/// Adds what the store knows to each site: availability (and its
+/// `site.unreachable` finding) and what changed since the previous run.
+fn annotate(
+    store: &Store,
+    run: i64,
+    site_ids: &[i64],
+    report: &mut RunReport,
+    profile: &Profile,
+) -> anyhow::Result<()> {
+    let until = chrono::Local::now().fixed_offset();
+    for (site, &id) in report.sites.iter_mut().zip(site_ids) {
+        let availability = store.availability(id, until, profile.availability.days)?;
+        if let Some(a) = &availability {
+            let home = site.home.clone();
+            site.findings
+                .extend(govscan_checks::site::availability_findings(
+                    &site.name, &home, a, profile,
+                ));
+        }
+        let mut history = store.site_history(run, id, &site.url, &site.findings, &report.now)?;
+        history.availability = availability;
+        site.history = Some(history);
+    }
+    Ok(())
 }
 
 fn site_report(r: SiteResult) -> SiteReport {
@@ -222,6 +380,7 @@ fn site_report(r: SiteResult) -> SiteReport {
         interrupted: r.interrupted,
         summary: r.summary,
         score: None,
+        history: None,
     }
 }
 
@@ -296,6 +455,16 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
     );
     for (check, n) in &by_check {
         s.push_str(&format!("  {check:<28} {n}\n"));
+    }
+    if let Some(h) = &outcome.saved {
+        s.push_str(&format!(
+            "增量扫描：{} 个页面未修改（304，节省 {:.1} MB），{} 个外部链接沿用近期检查结果，{} 个地址沿用中断前的结果；历史库 {}\n",
+            h.not_modified,
+            h.bytes_saved as f64 / 1_048_576.0,
+            h.cached_links,
+            h.replayed,
+            h.db.display()
+        ));
     }
     for site in &outcome.report.sites {
         if let Some(score) = &site.score {

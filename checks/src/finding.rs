@@ -220,6 +220,31 @@ pub struct Finding {
     pub home_page: bool,
 }
 
+/// A stable fingerprint of a finding: the same problem on the same page of
+/// the same site has the same fingerprint tomorrow (SHA-256, so it survives
+/// upgrades). `site_url` is the site's start URL.
+pub fn fingerprint(site_url: &str, check: CheckId, page: &str, target: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [site_url, check.as_str(), page, target] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A stable hash of a page body (hex).
+pub fn content_hash(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(body)[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl Finding {
     /// The eight `findings.csv` cells, in column order.
     pub fn csv_cells(&self) -> [&str; 8] {

@@ -24,7 +24,7 @@ pub mod urlnorm;
 pub mod workdays;
 
 pub use fetch::{FailureKind, FetchOutcome, FetchResult, Hop};
-pub use finding::{CheckId, Finding, Severity};
+pub use finding::{content_hash, fingerprint, CheckId, Finding, Severity};
 pub use links::{judge, Link, LinkKind, LinkTarget, LinkVerdict};
 pub use page::{analyse_page, PageAnalysis, PageFacts, PageInput};
 pub use profile::Profile;

@@ -92,7 +92,7 @@ impl Malformed {
 }
 
 /// What an href points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkTarget {
     /// An http(s) URL, resolved against the page or `<base>`; fragment kept.
     Web(Url),
@@ -103,7 +103,7 @@ pub enum LinkTarget {
 }
 
 /// One link found on a page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Link {
     /// Element and attribute.
     pub kind: LinkKind,

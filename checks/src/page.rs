@@ -163,8 +163,9 @@ impl PageFacts {
     }
 }
 
-/// Everything [`analyse_page`] learns about a page.
-#[derive(Debug, Clone)]
+/// Everything [`analyse_page`] learns about a page (stored by the history
+/// store, so an unchanged page is not parsed again).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageAnalysis {
     /// Facts to keep.
     pub facts: PageFacts,

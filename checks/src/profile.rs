@@ -65,6 +65,25 @@ struct ProfileFile {
     privacy: PrivacyFile,
     calendar: CalendarFile,
     scoring: ScoringRules,
+    availability: AvailabilityRules,
+}
+
+/// 站点无法访问: how probes are judged (rules.md §1.1, §1.3).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityRules {
+    /// Days of probes a report looks at.
+    pub days: u32,
+    /// Seconds after which a probe counts as failed.
+    pub timeout_secs: u64,
+    /// Failure share that vetoes.
+    pub veto_share: f64,
+    /// Failure share that warns.
+    pub warning_share: f64,
+    /// Consecutive failures that warn.
+    pub consecutive_failures_warning: usize,
+    /// Probes a day the veto rule assumes.
+    pub min_probes_per_day: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -339,6 +358,8 @@ pub struct Profile {
     pub calendar: WorkCalendar,
     /// Verdict and deduction scoring.
     pub scoring: ScoringRules,
+    /// Availability probes.
+    pub availability: AvailabilityRules,
     /// The TOML the profile was loaded from (kept in report.json so a report
     /// can be re-rendered with the same rules).
     pub source: String,
@@ -519,6 +540,7 @@ impl Profile {
                 }
                 file.scoring
             },
+            availability: file.availability,
             source: text.to_string(),
         })
     }

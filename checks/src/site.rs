@@ -13,6 +13,25 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Availability of the home page over the last days, from `govscan probe`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Availability {
+    /// Days covered.
+    pub days: u32,
+    /// Probes in the window.
+    pub probes: usize,
+    /// Failed probes (no answer within the limit, or an error status).
+    pub failures: usize,
+    /// Failure share, 0–1.
+    pub failure_share: f64,
+    /// Longest run of consecutive failures, in minutes (first to last failed probe).
+    pub longest_outage_minutes: i64,
+    /// Most consecutive failed probes.
+    pub longest_failure_streak: usize,
+    /// Time of the last probe.
+    pub last_probe: Option<String>,
+}
+
 /// One crawled page of the site.
 #[derive(Debug, Clone, Copy)]
 pub struct SitePage<'a> {
@@ -529,6 +548,71 @@ fn policy_pairing(
             false,
         );
     }
+}
+
+/// `site.unreachable` from the home-page probes of the last days (站点无法访问:
+/// ≥20 probes a day, a 15-second limit, failures ≥5% → veto).
+pub fn availability_findings(
+    site: &str,
+    home: &str,
+    a: &Availability,
+    profile: &Profile,
+) -> Vec<Finding> {
+    let rules = &profile.availability;
+    let mut out = Out {
+        site,
+        profile,
+        findings: Vec::new(),
+    };
+    let enough = a.probes as f64 >= rules.min_probes_per_day * f64::from(a.days);
+    let share = a.failure_share * 100.0;
+    let evidence = format!(
+        "{}次探测失败{}次（{:.1}%），最长连续失败{}次、约{}分钟",
+        a.probes, a.failures, share, a.longest_failure_streak, a.longest_outage_minutes
+    );
+    if a.failure_share >= rules.veto_share && enough {
+        out.push_with(
+            CheckId::SiteUnreachable,
+            Severity::Veto,
+            home,
+            "站点无法访问",
+            "veto",
+            format!(
+                "单项否决：近{}天首页打不开（超过{}秒）的次数占比{share:.1}%，达到{:.0}%（{}）",
+                a.days,
+                rules.timeout_secs,
+                rules.veto_share * 100.0,
+                profile.veto.rule
+            ),
+            evidence,
+            true,
+        );
+    } else if a.failure_share >= rules.warning_share
+        || a.longest_failure_streak >= rules.consecutive_failures_warning
+    {
+        let why = if a.failure_share >= rules.warning_share && !enough {
+            format!(
+                "（探测次数{}次，少于规则假定的每天{}次，暂按预警处理）",
+                a.probes, rules.min_probes_per_day
+            )
+        } else {
+            String::new()
+        };
+        out.push_with(
+            CheckId::SiteUnreachable,
+            Severity::Warning,
+            home,
+            "站点无法访问",
+            "warning",
+            format!(
+                "预警：近{}天首页探测失败占比{share:.1}%或连续失败{}次{why}",
+                a.days, a.longest_failure_streak
+            ),
+            evidence,
+            true,
+        );
+    }
+    out.findings
 }
 
 fn sitemap_and_footer_summary(input: &SiteInput<'_>, out: &mut Out<'_>, summary: &mut SiteSummary) {

@@ -44,6 +44,7 @@ fn main() -> std::io::Result<()> {
             interrupted: false,
             summary: Default::default(),
             score: None,
+            history: None,
         })
         .collect();
     let mut run = RunReport {

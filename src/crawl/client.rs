@@ -48,6 +48,15 @@ pub struct FetchConfig {
     pub proxy: Option<String>,
 }
 
+/// Validators from a previous fetch, for a conditional request.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    /// Sent as `If-None-Match`.
+    pub etag: Option<String>,
+    /// Sent as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
 /// GET reads the body (up to a cap) when it is HTML; HEAD never does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Want {
@@ -171,7 +180,7 @@ impl Fetcher {
     /// true when the site itself lives on a private address, so redirects
     /// there are allowed.
     pub async fn fetch(&self, url: &Url, want: Want, site_private: bool) -> Fetched {
-        self.fetch_with(url, want, site_private, true).await
+        self.fetch_with(url, want, site_private, true, None).await
     }
 
     /// Like [`Fetcher::fetch`]; with `follow = false` a redirect is returned
@@ -183,6 +192,7 @@ impl Fetcher {
         want: Want,
         site_private: bool,
         follow: bool,
+        validators: Option<&Validators>,
     ) -> Fetched {
         let started = Instant::now();
         let mut hops: Vec<Hop> = Vec::new();
@@ -225,14 +235,18 @@ impl Fetcher {
             if let Some(f) = self.refuse(&current) {
                 return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None);
             }
-            let mut answer = match self.with_retries(&current, &method, want, false).await {
+            let conditional = if hops.is_empty() { validators } else { None };
+            let mut answer = match self
+                .with_retries(&current, &method, want, false, conditional)
+                .await
+            {
                 Ok(a) => a,
                 Err(f) => return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None),
             };
             // Servers that refuse HEAD: try a GET for the first byte and drop the rest.
             if method == Method::HEAD && answer.status.as_u16() >= 400 {
                 if let Ok(a) = self
-                    .with_retries(&current, &Method::GET, Want::Head, true)
+                    .with_retries(&current, &Method::GET, Want::Head, true, None)
                     .await
                 {
                     answer = a;
@@ -336,10 +350,11 @@ impl Fetcher {
         method: &Method,
         want: Want,
         ranged: bool,
+        validators: Option<&Validators>,
     ) -> Result<Answer, Failure> {
         let mut attempt = 0u32;
         loop {
-            let result = self.attempt(url, method, want, ranged).await;
+            let result = self.attempt(url, method, want, ranged, validators).await;
             let retry_after = match &result {
                 Ok(a) if matches!(a.status.as_u16(), 429 | 503) => {
                     Some(retry_after(&a.headers).unwrap_or(self.backoff(attempt)))
@@ -369,6 +384,7 @@ impl Fetcher {
         method: &Method,
         want: Want,
         ranged: bool,
+        validators: Option<&Validators>,
     ) -> Result<Answer, Failure> {
         if let Some(limiter) = &self.limiter {
             let key = format!(
@@ -387,6 +403,14 @@ impl Fetcher {
         let mut request = self.client.request(method.clone(), url.clone());
         if ranged {
             request = request.header(RANGE, "bytes=0-0");
+        }
+        if let Some(v) = validators {
+            if let Some(etag) = &v.etag {
+                request = request.header(reqwest::header::IF_NONE_MATCH, etag.as_str());
+            }
+            if let Some(lm) = &v.last_modified {
+                request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm.as_str());
+            }
         }
         let work = async {
             let response = request.send().await.map_err(|e| classify(&e))?;

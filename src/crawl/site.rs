@@ -8,9 +8,10 @@
 //! verdict or the verdict itself. Referrers of a target that turns out fine
 //! are dropped, so memory grows with the number of URLs, not of links.
 
-use super::client::{Fetched, Fetcher, Want};
+use super::client::{Fetched, Fetcher, Validators, Want};
 use super::robots::{sitemap_seeds, Robots};
 use super::urlnorm::{index_variant, is_attachment, normalise, Scope, Trap, TrapGuard};
+use crate::store::{Store, Write_};
 use govscan_checks::footer::FooterFacts;
 use govscan_checks::links::{is_private_host, judge, LinkVerdict};
 use govscan_checks::page::{
@@ -22,6 +23,7 @@ use govscan_checks::{
     CheckId, FailureKind, FetchOutcome, FetchResult, Finding, Hop, LinkKind, LinkTarget, Profile,
 };
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -136,6 +138,58 @@ pub struct RunContext {
     pub cancel: watch::Receiver<bool>,
     /// The date ages are computed against (`--now`).
     pub today: chrono::NaiveDate,
+    /// The history store, when the run keeps one.
+    pub history: Option<HistoryContext>,
+}
+
+/// How a run uses the history store.
+pub struct HistoryContext {
+    /// The store.
+    pub store: Arc<Store>,
+    /// This run's id.
+    pub run: i64,
+    /// Reuse what this run already fetched (`--resume`).
+    pub resume: bool,
+    /// Send conditional requests for pages seen before (off with `--full`).
+    pub revalidate: bool,
+    /// Reuse successful outside-link checks younger than this.
+    pub link_cache_max_age: Option<chrono::Duration>,
+    /// Identifies the rule profile, so stored analyses are reused only under the same rules.
+    pub profile_key: String,
+    /// What the store saved.
+    pub stats: HistoryStats,
+    /// Site start URL → site id.
+    pub site_ids: HashMap<String, i64>,
+}
+
+/// Requests and bytes the history store saved.
+#[derive(Debug, Default)]
+pub struct HistoryStats {
+    /// URLs answered 304 Not Modified.
+    pub not_modified: AtomicU64,
+    /// Body bytes of those pages, not downloaded again.
+    pub bytes_saved: AtomicU64,
+    /// Outside links taken from the link cache (no request).
+    pub cached_links: AtomicU64,
+    /// URLs taken from the interrupted run (`--resume`, no request).
+    pub replayed: AtomicU64,
+}
+
+/// A fetched URL as the store keeps it: everything [`JobDone`] holds but
+/// the page analysis (stored apart, by content).
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredFetch {
+    depth: u32,
+    crawl: bool,
+    is_home: bool,
+    landing: Landing,
+    bytes: u64,
+    elapsed_ms: u64,
+    location: Option<String>,
+    body_hash: Option<String>,
+    final_url: Option<String>,
+    etag: Option<String>,
+    last_modified: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,7 +206,7 @@ struct Job {
 }
 
 /// What a request ended in, shared by every URL whose redirects lead there.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Landing {
     outcome: FetchOutcome,
     not_found: Option<String>,
@@ -170,7 +224,7 @@ struct JobDone {
     /// A redirect not followed by the fetcher (site pages only).
     location: Option<Url>,
     /// Hash of the HTML body, to learn which URLs the server treats as one.
-    body_hash: Option<u64>,
+    body_hash: Option<String>,
     /// For crawled site pages: the analysis and the final URL.
     page: Option<(Url, PageAnalysis)>,
 }
@@ -425,6 +479,8 @@ struct SiteShared {
     name: Arc<str>,
     /// Footer scripts and frames, fetched once per site.
     footer_sources: Mutex<HashMap<String, FooterCell>>,
+    /// The site's id in the history store.
+    site_id: Option<i64>,
 }
 
 impl SiteShared {
@@ -475,14 +531,14 @@ struct SiteCrawl<'a> {
     robots_skipped: u64,
     home_key: String,
     /// Body hashes of directory-index URLs seen (`/a/` or `/a/index.html`).
-    index_pages: HashMap<String, (String, u64)>,
+    index_pages: HashMap<String, (String, String)>,
     /// The index file name the server serves for `dir/`, once learned.
     index_alias: Option<String>,
 }
 
 impl SiteCrawl<'_> {
     /// Learns from two identical bodies that `dir/` and `dir/NAME` are one page.
-    fn learn_index_alias(&mut self, key: &str, hash: u64) {
+    fn learn_index_alias(&mut self, key: &str, hash: String) {
         if self.index_alias.is_some() {
             return;
         }
@@ -611,6 +667,10 @@ pub async fn crawl_site(
         site_private,
         name: Arc::from(spec.name.as_str()),
         footer_sources: Mutex::new(HashMap::new()),
+        site_id: ctx
+            .history
+            .as_ref()
+            .and_then(|h| h.site_ids.get(spec.seed.as_str()).copied()),
     });
     let mut cancel = ctx.cancel.clone();
     let robots = if opts.ignore_robots {
@@ -708,10 +768,7 @@ pub async fn crawl_site(
         };
         let outcome = &done.landing.outcome;
         pages.push(PageRecord {
-            content_hash: done
-                .body_hash
-                .map(|h| format!("{h:016x}"))
-                .unwrap_or_default(),
+            content_hash: done.body_hash.clone().unwrap_or_default(),
             url: done.key.clone(),
             status: outcome.status_label(),
             content_type: outcome.content_type.clone().unwrap_or_default(),
@@ -968,105 +1025,272 @@ fn normalise_str(url: &str) -> String {
         .unwrap_or_else(|_| url.to_string())
 }
 
+/// A job's result and whether (and with which validators) to store it.
+struct JobResult {
+    done: JobDone,
+    etag: Option<String>,
+    last_modified: Option<String>,
+}
+
+/// Runs one job: from the interrupted run when resuming, from the previous
+/// run when the server says a page is unchanged (304) or an outside link
+/// was checked recently, otherwise from the network. What was fetched is
+/// queued for the store.
 async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
-    let key = job.url.to_string();
+    let history = shared.ctx.history.as_ref().zip(shared.site_id);
+    if let Some((h, site)) = history {
+        if h.resume {
+            let stored = h.store.fetched_in_run(h.run, site, job.url.as_str());
+            if let Some(done) = stored.and_then(|(data, analysis): (Vec<u8>, Option<Vec<u8>>)| {
+                replay(&job, &data, analysis.as_deref())
+            }) {
+                h.stats.replayed.fetch_add(1, Ordering::Relaxed);
+                return done;
+            }
+        }
+    }
+    let result = match job.kind {
+        JobKind::Crawl => crawl_job(&job, &shared).await,
+        JobKind::Check { head } => check_job(&job, &shared, head).await,
+    };
+    if let Some((h, site)) = history {
+        record(h, site, &result, job.kind == JobKind::Crawl);
+    }
+    result.done
+}
+
+/// Queues a fetched URL (and its page analysis, stored by content) for the store.
+fn record(h: &HistoryContext, site: i64, result: &JobResult, crawl: bool) {
+    let done = &result.done;
+    let stored = StoredFetch {
+        depth: done.depth,
+        crawl,
+        is_home: done.is_home,
+        landing: Landing {
+            outcome: done.landing.outcome.clone(),
+            not_found: done.landing.not_found.clone(),
+            anchors: done.landing.anchors.clone(),
+        },
+        bytes: done.bytes,
+        elapsed_ms: done.elapsed_ms,
+        location: done.location.as_ref().map(|u| u.to_string()),
+        body_hash: done.body_hash.clone(),
+        final_url: done.page.as_ref().map(|(u, _)| u.to_string()),
+        etag: result.etag.clone(),
+        last_modified: result.last_modified.clone(),
+    };
+    let Ok(data) = serde_json::to_vec(&stored) else {
+        return;
+    };
+    let analysis = done.page.as_ref().and_then(|(_, a)| {
+        let json = serde_json::to_vec(a).ok()?;
+        let id = format!(
+            "{}\n{}\n{}",
+            done.key,
+            stored.body_hash.as_deref().unwrap_or(""),
+            h.profile_key
+        );
+        Some((govscan_checks::content_hash(id.as_bytes()), json))
+    });
+    h.store.send(Write_::Fetch {
+        run: h.run,
+        site,
+        url: done.key.clone(),
+        etag: stored.etag.clone(),
+        last_modified: stored.last_modified.clone(),
+        content_hash: stored.body_hash.clone(),
+        data,
+        analysis,
+    });
+}
+
+/// Rebuilds a job's result from the store.
+fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<JobDone> {
+    let stored: StoredFetch = serde_json::from_slice(data).ok()?;
+    let page = match (stored.final_url.as_deref(), analysis) {
+        (Some(url), Some(json)) => Some((
+            Url::parse(url).ok()?,
+            serde_json::from_slice::<PageAnalysis>(json).ok()?,
+        )),
+        _ => None,
+    };
+    Some(JobDone {
+        key: job.url.to_string(),
+        depth: job.depth,
+        kind: job.kind,
+        is_home: job.is_home,
+        landing: Arc::new(stored.landing),
+        bytes: stored.bytes,
+        elapsed_ms: stored.elapsed_ms,
+        location: stored.location.as_deref().and_then(|u| Url::parse(u).ok()),
+        body_hash: stored.body_hash,
+        page,
+    })
+}
+
+async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let ctx = &shared.ctx;
-    match job.kind {
-        JobKind::Crawl => {
-            let want = Want::Page {
-                cap: ctx.options.html_cap,
+    let key = job.url.to_string();
+    let previous = match (&ctx.history, shared.site_id) {
+        (Some(h), Some(site)) if h.revalidate => {
+            h.store.previous_fetch(h.run, site, &key).map(|p| (h, p))
+        }
+        _ => None,
+    };
+    let validators = previous.as_ref().map(|(_, p)| Validators {
+        etag: p.etag.clone(),
+        last_modified: p.last_modified.clone(),
+    });
+    let want = Want::Page {
+        cap: ctx.options.html_cap,
+    };
+    let fetched = ctx
+        .fetcher
+        .fetch_with(
+            &job.url,
+            want,
+            shared.site_private,
+            false,
+            validators.as_ref(),
+        )
+        .await;
+    if matches!(fetched.outcome.result, FetchResult::Status(304)) {
+        if let Some((h, prev)) = &previous {
+            if let Some(mut done) = replay(job, &prev.data, prev.analysis.as_deref()) {
+                h.stats.not_modified.fetch_add(1, Ordering::Relaxed);
+                h.stats.bytes_saved.fetch_add(done.bytes, Ordering::Relaxed);
+                done.elapsed_ms = fetched.elapsed_ms;
+                return JobResult {
+                    done,
+                    etag: prev.etag.clone(),
+                    last_modified: prev.last_modified.clone(),
+                };
+            }
+        }
+    }
+    let final_url = Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
+    let in_scope = shared.scope.contains(&final_url);
+    let mut analysis = analyse(&fetched, &final_url, &shared.name, job.is_home, ctx);
+    if let Some(a) = analysis.as_mut().filter(|_| in_scope) {
+        let mut sources = Vec::new();
+        for url in a.footer_sources.clone() {
+            if let Some(facts) = shared.footer_source(&url).await {
+                sources.push((*facts).clone());
+            }
+        }
+        finish_footer(
+            a,
+            &shared.name,
+            final_url.as_str(),
+            job.is_home,
+            &sources,
+            &ctx.profile,
+        );
+    }
+    let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
+    let body_hash = fetched.body.as_deref().map(govscan_checks::content_hash);
+    let landing = Arc::new(Landing {
+        not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
+        anchors: analysis
+            .as_ref()
+            .map(|a| a.anchors.clone().into_boxed_slice()),
+        outcome: fetched.outcome,
+    });
+    let done = JobDone {
+        key,
+        depth: job.depth,
+        kind: job.kind,
+        is_home: job.is_home,
+        landing,
+        bytes: fetched.bytes,
+        elapsed_ms: fetched.elapsed_ms,
+        location: fetched.location,
+        body_hash,
+        page: analysis.filter(|_| in_scope && ok).map(|a| (final_url, a)),
+    };
+    JobResult {
+        done,
+        etag: fetched.etag,
+        last_modified: fetched.last_modified,
+    }
+}
+
+async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> JobResult {
+    let ctx = &shared.ctx;
+    let key = job.url.to_string();
+    let outside = !shared.scope.contains(&job.url);
+    let done_with = |landing: Arc<Landing>, bytes: u64, elapsed_ms: u64| JobDone {
+        key: key.clone(),
+        depth: job.depth,
+        kind: job.kind,
+        is_home: job.is_home,
+        landing,
+        bytes,
+        elapsed_ms,
+        location: None,
+        body_hash: None,
+        page: None,
+    };
+    // A recent successful check of an outside link is reused (successes only).
+    if let (Some(h), true) = (&ctx.history, outside) {
+        if let Some(max_age) = h.link_cache_max_age {
+            let cached = h
+                .store
+                .cached_link(&key, max_age)
+                .and_then(|d: Vec<u8>| serde_json::from_slice::<Landing>(&d).ok());
+            if let Some(landing) = cached {
+                h.stats.cached_links.fetch_add(1, Ordering::Relaxed);
+                return JobResult {
+                    done: done_with(Arc::new(landing), 0, 0),
+                    etag: None,
+                    last_modified: None,
+                };
+            }
+        }
+    }
+    let cell = ctx.cache.cell(&key);
+    let checked = cell
+        .get_or_init(|| async {
+            let want = if head {
+                Want::Head
+            } else {
+                Want::Page {
+                    cap: ctx.options.check_cap,
+                }
             };
-            let fetched = ctx
-                .fetcher
-                .fetch_with(&job.url, want, shared.site_private, false)
-                .await;
+            let fetched = ctx.fetcher.fetch(&job.url, want, shared.site_private).await;
             let final_url =
                 Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
-            let in_scope = shared.scope.contains(&final_url);
-            let mut analysis = analyse(&fetched, &final_url, &shared.name, job.is_home, ctx);
-            if let Some(a) = analysis.as_mut().filter(|_| in_scope) {
-                let mut sources = Vec::new();
-                for url in a.footer_sources.clone() {
-                    if let Some(facts) = shared.footer_source(&url).await {
-                        sources.push((*facts).clone());
-                    }
-                }
-                finish_footer(
-                    a,
-                    &shared.name,
-                    final_url.as_str(),
-                    job.is_home,
-                    &sources,
-                    &ctx.profile,
-                );
-            }
-            let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
-            let body_hash = fetched.body.as_ref().map(|b| {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::hash::DefaultHasher::new();
-                b.hash(&mut h);
-                h.finish()
-            });
-            let landing = Arc::new(Landing {
-                not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
-                anchors: analysis
-                    .as_ref()
-                    .map(|a| a.anchors.clone().into_boxed_slice()),
-                outcome: fetched.outcome,
-            });
-            JobDone {
-                key,
-                depth: job.depth,
-                kind: job.kind,
-                is_home: job.is_home,
-                landing,
+            let analysis = analyse(&fetched, &final_url, &shared.name, false, ctx);
+            Arc::new(Checked {
+                landing: Arc::new(Landing {
+                    not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
+                    anchors: analysis.map(|a| a.anchors.into_boxed_slice()),
+                    outcome: fetched.outcome,
+                }),
                 bytes: fetched.bytes,
                 elapsed_ms: fetched.elapsed_ms,
-                location: fetched.location,
-                body_hash,
-                page: analysis.filter(|_| in_scope && ok).map(|a| (final_url, a)),
+            })
+        })
+        .await
+        .clone();
+    if let (Some(h), true) = (&ctx.history, outside) {
+        let good = matches!(checked.landing.outcome.result, FetchResult::Status(c) if c < 400)
+            && checked.landing.not_found.is_none();
+        if good && h.link_cache_max_age.is_some() {
+            if let Ok(data) = serde_json::to_vec(&*checked.landing) {
+                h.store.send(Write_::LinkCache {
+                    url: key.clone(),
+                    at: chrono::Utc::now().to_rfc3339(),
+                    data,
+                });
             }
         }
-        JobKind::Check { head } => {
-            let cell = ctx.cache.cell(&key);
-            let checked = cell
-                .get_or_init(|| async {
-                    let want = if head {
-                        Want::Head
-                    } else {
-                        Want::Page {
-                            cap: ctx.options.check_cap,
-                        }
-                    };
-                    let fetched = ctx.fetcher.fetch(&job.url, want, shared.site_private).await;
-                    let final_url =
-                        Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
-                    let analysis = analyse(&fetched, &final_url, &shared.name, false, ctx);
-                    Arc::new(Checked {
-                        landing: Arc::new(Landing {
-                            not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
-                            anchors: analysis.map(|a| a.anchors.into_boxed_slice()),
-                            outcome: fetched.outcome,
-                        }),
-                        bytes: fetched.bytes,
-                        elapsed_ms: fetched.elapsed_ms,
-                    })
-                })
-                .await
-                .clone();
-            JobDone {
-                key,
-                depth: job.depth,
-                kind: job.kind,
-                is_home: job.is_home,
-                landing: checked.landing.clone(),
-                bytes: checked.bytes,
-                elapsed_ms: checked.elapsed_ms,
-                location: None,
-                body_hash: None,
-                page: None,
-            }
-        }
+    }
+    JobResult {
+        done: done_with(checked.landing.clone(), checked.bytes, checked.elapsed_ms),
+        etag: None,
+        last_modified: None,
     }
 }
 

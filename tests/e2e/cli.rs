@@ -104,6 +104,7 @@ async fn a_site_list_with_bad_lines_still_scans_the_rest() {
         "--rate",
         "0",
         "-q",
+        "--no-db",
     ]);
     for h in ["www.a.gov.cn", "www.b.gov.cn", "down.gov.cn"] {
         cmd.args(["--resolve", &format!("{h}:{port}:127.0.0.1")]);
@@ -161,6 +162,7 @@ async fn ctrl_c_stops_politely_and_writes_what_was_found() {
         "--site-concurrency",
         "1",
         "-q",
+        "--no-db",
         "--no-sitemap",
     ])
     .args([
@@ -215,6 +217,7 @@ async fn a_province_profile_changes_the_rules_and_a_bad_one_is_refused() {
             "--rate",
             "0",
             "-q",
+            "--no-db",
             "--resolve",
             &format!("www.p.gov.cn:{}:127.0.0.1", fx.port),
         ]);

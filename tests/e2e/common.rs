@@ -72,7 +72,13 @@ pub async fn start(build: impl FnOnce(u16, &mut Portal)) -> Fixture {
 /// Scans `urls` in-process with these flags (as a user would type them).
 pub async fn scan(urls: &[String], flags: &[String], out: &Path) -> ScanOutcome {
     let mut argv = vec!["govscan".to_string(), "--quiet".into()];
-    for (flag, value) in [("--offline", None), ("--now", Some("2026-11-23"))] {
+    let db = out.join("govscan.db").display().to_string();
+    let db_flag: (&str, Option<&str>) = if flags.iter().any(|f| f == "--no-db") {
+        ("--no-db", None)
+    } else {
+        ("--db", Some(db.as_str()))
+    };
+    for (flag, value) in [("--offline", None), ("--now", Some("2026-11-23")), db_flag] {
         if !flags.iter().any(|f| f == flag) {
             argv.push(flag.into());
             argv.extend(value.map(String::from));

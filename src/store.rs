@@ -1,0 +1,634 @@
+//! The history store: one SQLite file (rusqlite, bundled SQLite, WAL) that
+//! keeps every run, every fetched URL with what was read from it, every
+//! finding with its stable fingerprint, cached outside-link checks and the
+//! availability probes.
+//!
+//! Fetched URLs are written while the crawl goes (batched by a writer
+//! thread behind a bounded channel), so an interrupted run can be resumed
+//! without fetching again what it already has.
+
+use anyhow::Context;
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use flate2::Compression;
+use govscan_checks::{fingerprint, Finding};
+use govscan_reports::model::{Availability, FindingHistory, SiteHistory, TrendPoint};
+use govscan_reports::RunReport;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The schema version this build writes; older files are migrated on open.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "CREATE TABLE runs(
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT,
+        now TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        options TEXT NOT NULL,
+        site_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        version TEXT NOT NULL);
+     CREATE TABLE sites(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+     CREATE TABLE run_sites(
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        site_id INTEGER NOT NULL REFERENCES sites(id),
+        findings INTEGER NOT NULL,
+        score REAL,
+        verdict TEXT,
+        PRIMARY KEY(run_id, site_id));
+     CREATE TABLE fetches(
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        site_id INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        content_hash TEXT,
+        data BLOB NOT NULL,
+        analysis TEXT,
+        PRIMARY KEY(run_id, site_id, url));
+     CREATE TABLE analyses(key TEXT PRIMARY KEY, data BLOB NOT NULL);
+     CREATE TABLE findings(
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        site_id INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY(run_id, site_id, fingerprint));
+     CREATE INDEX findings_by_fingerprint ON findings(site_id, fingerprint);
+     CREATE TABLE link_cache(url TEXT PRIMARY KEY, checked_at TEXT NOT NULL, data BLOB NOT NULL);
+     CREATE TABLE probes(
+        site_id INTEGER NOT NULL REFERENCES sites(id),
+        at TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        ms INTEGER NOT NULL);
+     CREATE INDEX probes_by_site ON probes(site_id, at);",
+];
+
+fn pack(json: &[u8]) -> Vec<u8> {
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::fast());
+    let _ = enc.write_all(json);
+    enc.finish().unwrap_or_default()
+}
+
+fn unpack(blob: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    DeflateDecoder::new(blob).read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// One write for the writer thread.
+pub enum Write_ {
+    /// A fetched URL of a run.
+    Fetch {
+        /// Run.
+        run: i64,
+        /// Site.
+        site: i64,
+        /// URL key.
+        url: String,
+        /// `ETag`.
+        etag: Option<String>,
+        /// `Last-Modified`.
+        last_modified: Option<String>,
+        /// Body hash.
+        content_hash: Option<String>,
+        /// The serialised fetch result (JSON).
+        data: Vec<u8>,
+        /// The page analysis (JSON) and its content-addressed key.
+        analysis: Option<(String, Vec<u8>)>,
+    },
+    /// A successful outside-link check to cache.
+    LinkCache {
+        /// URL.
+        url: String,
+        /// When.
+        at: String,
+        /// Serialised outcome (JSON).
+        data: Vec<u8>,
+    },
+}
+
+/// The history store.
+pub struct Store {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+    writer: Mutex<Option<(SyncSender<Write_>, std::thread::JoinHandle<()>)>>,
+}
+
+fn open_conn(path: &Path) -> anyhow::Result<Connection> {
+    let conn = Connection::open(path)
+        .with_context(|| format!("cannot open history database {}", path.display()))?;
+    // Another govscan on the same file: wait for it rather than fail at once.
+    conn.busy_timeout(Duration::from_secs(120))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+fn busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked)
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the store at `path`.
+    pub fn open(path: &Path) -> anyhow::Result<Store> {
+        let mut conn = open_conn(path)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            anyhow::bail!(
+                "history database {} was written by a newer govscan (schema {version}, this build knows {SCHEMA_VERSION}): upgrade govscan or use another --db",
+                path.display()
+            );
+        }
+        if version < SCHEMA_VERSION {
+            let tx = conn.transaction().map_err(|e| {
+                if busy(&e) {
+                    anyhow::anyhow!(
+                        "history database {} is busy: another govscan is using it",
+                        path.display()
+                    )
+                } else {
+                    e.into()
+                }
+            })?;
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                tx.execute_batch(sql)
+                    .with_context(|| format!("migrating {} to schema {}", path.display(), i + 1))?;
+            }
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
+        }
+        Ok(Store {
+            path: path.to_path_buf(),
+            conn: Mutex::new(conn),
+            writer: Mutex::new(None),
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The id of a site, created on first use.
+    pub fn site_id(&self, url: &str, name: &str) -> anyhow::Result<i64> {
+        let conn = self.conn();
+        conn.execute("INSERT INTO sites(url, name) VALUES (?1, ?2) ON CONFLICT(url) DO UPDATE SET name = excluded.name", params![url, name])?;
+        Ok(
+            conn.query_row("SELECT id FROM sites WHERE url = ?1", params![url], |r| {
+                r.get(0)
+            })?,
+        )
+    }
+
+    /// Starts a run. `site_key` identifies the set of sites, so that
+    /// `--resume` finds the interrupted run of the same job.
+    pub fn begin_run(
+        &self,
+        started: &str,
+        now: &str,
+        profile: &str,
+        options: &str,
+        site_key: &str,
+    ) -> anyhow::Result<i64> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO runs(started, now, profile, options, site_key, status, version) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)",
+            params![started, now, profile, options, site_key, env!("CARGO_PKG_VERSION")],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    /// The latest unfinished run of the same sites, to resume.
+    pub fn resumable_run(&self, site_key: &str) -> anyhow::Result<Option<(i64, String)>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                "SELECT id, now FROM runs WHERE site_key = ?1 AND status != 'done' ORDER BY id DESC LIMIT 1",
+                params![site_key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Marks a resumed run as running again.
+    pub fn reopen_run(&self, run: i64) -> anyhow::Result<()> {
+        self.conn().execute(
+            "UPDATE runs SET status = 'running', finished = NULL WHERE id = ?1",
+            params![run],
+        )?;
+        Ok(())
+    }
+
+    /// Starts the writer thread; `send` queues writes (bounded: the crawl
+    /// waits if the disk falls behind).
+    pub fn start_writer(&self) -> anyhow::Result<()> {
+        let conn = open_conn(&self.path)?;
+        let (tx, rx) = sync_channel::<Write_>(1024);
+        let handle = std::thread::spawn(move || writer_loop(conn, rx));
+        *self.writer.lock().unwrap_or_else(|e| e.into_inner()) = Some((tx, handle));
+        Ok(())
+    }
+
+    /// Queues a write.
+    pub fn send(&self, w: Write_) {
+        if let Some((tx, _)) = self
+            .writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            let _ = tx.send(w);
+        }
+    }
+
+    /// Flushes and stops the writer thread.
+    pub fn stop_writer(&self) {
+        let taken = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some((tx, handle)) = taken {
+            drop(tx);
+            let _ = handle.join();
+        }
+    }
+
+    /// A URL this run already fetched (for `--resume`): the fetch data and
+    /// its analysis (JSON), if any.
+    pub fn fetched_in_run(
+        &self,
+        run: i64,
+        site: i64,
+        url: &str,
+    ) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        let conn = self.conn();
+        let row: Option<(Vec<u8>, Option<String>)> = conn
+            .query_row(
+                "SELECT data, analysis FROM fetches WHERE run_id = ?1 AND site_id = ?2 AND url = ?3",
+                params![run, site, url],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten();
+        let (data, key) = row?;
+        let analysis = key.and_then(|k| self.analysis(&conn, &k));
+        Some((unpack(&data)?, analysis))
+    }
+
+    fn analysis(&self, conn: &Connection, key: &str) -> Option<Vec<u8>> {
+        let blob: Vec<u8> = conn
+            .query_row(
+                "SELECT data FROM analyses WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()?;
+        unpack(&blob)
+    }
+
+    /// What the latest completed run before `run` saw at a URL: validators,
+    /// fetch data and analysis, for a conditional request.
+    pub fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch> {
+        let conn = self.conn();
+        type Row = (Option<String>, Option<String>, Vec<u8>, Option<String>);
+        let row: Option<Row> = conn
+            .query_row(
+                "SELECT f.etag, f.last_modified, f.data, f.analysis FROM fetches f JOIN runs r ON r.id = f.run_id
+                 WHERE f.site_id = ?1 AND f.url = ?2 AND f.run_id < ?3 AND r.status = 'done'
+                 ORDER BY f.run_id DESC LIMIT 1",
+                params![site, url, run],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .ok()
+            .flatten();
+        let (etag, last_modified, data, key) = row?;
+        if etag.is_none() && last_modified.is_none() {
+            return None;
+        }
+        let analysis = key.and_then(|k| self.analysis(&conn, &k));
+        Some(PreviousFetch {
+            etag,
+            last_modified,
+            data: unpack(&data)?,
+            analysis,
+        })
+    }
+
+    /// A cached successful check of an outside URL, if younger than `max_age`.
+    pub fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>> {
+        let conn = self.conn();
+        let (at, data): (String, Vec<u8>) = conn
+            .query_row(
+                "SELECT checked_at, data FROM link_cache WHERE url = ?1",
+                params![url],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten()?;
+        let at = chrono::DateTime::parse_from_rfc3339(&at).ok()?;
+        if chrono::Utc::now().signed_duration_since(at) > max_age {
+            return None;
+        }
+        unpack(&data)
+    }
+
+    /// Writes the final findings and scores of a finished (or interrupted) run.
+    pub fn finish_run(
+        &self,
+        run: i64,
+        report: &RunReport,
+        site_ids: &[i64],
+        status: &str,
+    ) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM findings WHERE run_id = ?1", params![run])?;
+        {
+            let mut insert = tx.prepare("INSERT OR IGNORE INTO findings(run_id, site_id, fingerprint, data) VALUES (?1, ?2, ?3, ?4)")?;
+            for (site, id) in report.sites.iter().zip(site_ids) {
+                for f in &site.findings {
+                    let fp = fingerprint(&site.url, f.check, &f.page, &f.target);
+                    insert.execute(params![run, id, fp, serde_json::to_string(f)?])?;
+                }
+                let score = site.score.as_ref();
+                tx.execute(
+                    "INSERT OR REPLACE INTO run_sites(run_id, site_id, findings, score, verdict) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        run,
+                        id,
+                        site.findings.len() as i64,
+                        score.map(|s| s.score),
+                        score.map(|s| serde_json::to_string(&s.verdict).unwrap_or_default())
+                    ],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE runs SET status = ?2, finished = ?3 WHERE id = ?1",
+            params![run, status, chrono::Local::now().to_rfc3339()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What changed for a site since its previous completed run.
+    pub fn site_history(
+        &self,
+        run: i64,
+        site: i64,
+        site_url: &str,
+        findings: &[Finding],
+        now: &str,
+    ) -> anyhow::Result<SiteHistory> {
+        let conn = self.conn();
+        let previous: Option<(i64, String)> = conn
+            .query_row(
+                "SELECT r.id, r.now FROM runs r JOIN run_sites s ON s.run_id = r.id
+                 WHERE s.site_id = ?1 AND r.id < ?2 AND r.status = 'done' ORDER BY r.id DESC LIMIT 1",
+                params![site, run],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let mut first_seen_q = conn.prepare(
+            "SELECT MIN(r.now) FROM findings f JOIN runs r ON r.id = f.run_id WHERE f.site_id = ?1 AND f.fingerprint = ?2 AND r.id < ?3 AND r.status = 'done'",
+        )?;
+        let mut before: HashMap<String, Finding> = HashMap::new();
+        if let Some((prev, _)) = &previous {
+            let mut q = conn.prepare(
+                "SELECT fingerprint, data FROM findings WHERE run_id = ?1 AND site_id = ?2",
+            )?;
+            let rows = q.query_map(params![prev, site], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (fp, data) = row?;
+                if let Ok(f) = serde_json::from_str::<Finding>(&data) {
+                    before.insert(fp, f);
+                }
+            }
+        }
+        let mut history = SiteHistory {
+            previous_run: previous.as_ref().map(|p| p.1.clone()),
+            ..SiteHistory::default()
+        };
+        let mut current = std::collections::HashSet::new();
+        for f in findings {
+            let fp = fingerprint(site_url, f.check, &f.page, &f.target);
+            let first: Option<String> = first_seen_q
+                .query_row(params![site, fp, run], |r| r.get(0))
+                .optional()?
+                .flatten();
+            history.findings.push(FindingHistory {
+                new: previous.is_some() && !before.contains_key(&fp),
+                first_seen: first.unwrap_or_else(|| now.to_string()),
+                fingerprint: fp.clone(),
+            });
+            current.insert(fp);
+        }
+        let mut fixed: Vec<(&String, &Finding)> = before
+            .iter()
+            .filter(|(fp, _)| !current.contains(*fp))
+            .collect();
+        fixed.sort_by(|a, b| (a.1.check, &a.1.page).cmp(&(b.1.check, &b.1.page)));
+        for (fp, f) in fixed {
+            let first: Option<String> = first_seen_q
+                .query_row(params![site, fp, run], |r| r.get(0))
+                .optional()?
+                .flatten();
+            history.fixed.push(f.clone());
+            history.fixed_first_seen.push(first.unwrap_or_default());
+        }
+        let mut q = conn.prepare(
+            "SELECT r.now, s.findings, COALESCE(s.score, 0) FROM run_sites s JOIN runs r ON r.id = s.run_id
+             WHERE s.site_id = ?1 AND r.id < ?2 AND r.status = 'done' ORDER BY r.id DESC LIMIT 29",
+        )?;
+        let mut trend: Vec<TrendPoint> = q
+            .query_map(params![site, run], |r| {
+                Ok(TrendPoint {
+                    date: r.get(0)?,
+                    findings: r.get::<_, i64>(1)? as usize,
+                    score: r.get(2)?,
+                })
+            })?
+            .filter_map(Result::ok)
+            .collect();
+        trend.reverse();
+        history.trend = trend;
+        Ok(history)
+    }
+
+    /// Records one availability probe.
+    pub fn record_probe(
+        &self,
+        site: i64,
+        at: &str,
+        ok: bool,
+        status: &str,
+        ms: i64,
+    ) -> anyhow::Result<()> {
+        self.conn().execute(
+            "INSERT INTO probes(site_id, at, ok, status, ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![site, at, ok as i64, status, ms],
+        )?;
+        Ok(())
+    }
+
+    /// Availability of a site's home page over the `days` before `until`.
+    pub fn availability(
+        &self,
+        site: i64,
+        until: chrono::DateTime<chrono::FixedOffset>,
+        days: u32,
+    ) -> anyhow::Result<Option<Availability>> {
+        let since = until - chrono::Duration::days(i64::from(days));
+        let conn = self.conn();
+        let mut q = conn.prepare(
+            "SELECT at, ok FROM probes WHERE site_id = ?1 AND at >= ?2 AND at <= ?3 ORDER BY at",
+        )?;
+        let rows: Vec<(String, bool)> = q
+            .query_map(params![site, since.to_rfc3339(), until.to_rfc3339()], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? != 0))
+            })?
+            .filter_map(Result::ok)
+            .collect();
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let failures = rows.iter().filter(|(_, ok)| !ok).count();
+        let (mut streak, mut best_streak, mut best_minutes) = (0usize, 0usize, 0i64);
+        let mut streak_start: Option<chrono::DateTime<chrono::FixedOffset>> = None;
+        for (at, ok) in &rows {
+            let at = chrono::DateTime::parse_from_rfc3339(at).ok();
+            if *ok {
+                streak = 0;
+                streak_start = None;
+            } else {
+                streak += 1;
+                if streak_start.is_none() {
+                    streak_start = at;
+                }
+                best_streak = best_streak.max(streak);
+                if let (Some(s), Some(a)) = (streak_start, at) {
+                    best_minutes = best_minutes.max((a - s).num_minutes());
+                }
+            }
+        }
+        Ok(Some(Availability {
+            days,
+            probes: rows.len(),
+            failures,
+            failure_share: failures as f64 / rows.len() as f64,
+            longest_outage_minutes: best_minutes,
+            longest_failure_streak: best_streak,
+            last_probe: rows.last().map(|r| r.0.clone()),
+        }))
+    }
+
+    /// Deletes runs (and what only they use) older than `keep_days`, and
+    /// probes older than that; then reclaims the space.
+    pub fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)> {
+        let cutoff =
+            (chrono::Local::now() - chrono::Duration::days(i64::from(keep_days))).to_rfc3339();
+        let conn = self.conn();
+        let runs = conn.execute(
+            "DELETE FROM runs WHERE started < ?1 AND status = 'done'",
+            params![cutoff],
+        )?;
+        conn.execute("DELETE FROM analyses WHERE key NOT IN (SELECT analysis FROM fetches WHERE analysis IS NOT NULL)", [])?;
+        conn.execute(
+            "DELETE FROM link_cache WHERE checked_at < ?1",
+            params![cutoff],
+        )?;
+        let probes = conn.execute("DELETE FROM probes WHERE at < ?1", params![cutoff])?;
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
+        Ok((runs, probes))
+    }
+}
+
+/// What a previous run saw at a URL.
+pub struct PreviousFetch {
+    /// `ETag` to send as `If-None-Match`.
+    pub etag: Option<String>,
+    /// `Last-Modified` to send as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+    /// The fetch data (JSON).
+    pub data: Vec<u8>,
+    /// The analysis (JSON), for pages.
+    pub analysis: Option<Vec<u8>>,
+}
+
+fn writer_loop(mut conn: Connection, rx: Receiver<Write_>) {
+    const BATCH: usize = 200;
+    loop {
+        let Ok(first) = rx.recv() else { return };
+        let mut batch = vec![first];
+        let deadline = std::time::Instant::now() + Duration::from_millis(500);
+        while batch.len() < BATCH {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(w) => batch.push(w),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = write_batch(&mut conn, batch) {
+            eprintln!("govscan: history database write failed: {e}");
+        }
+    }
+}
+
+fn write_batch(conn: &mut Connection, batch: Vec<Write_>) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    for w in batch {
+        match w {
+            Write_::Fetch {
+                run,
+                site,
+                url,
+                etag,
+                last_modified,
+                content_hash,
+                data,
+                analysis,
+            } => {
+                let key = match analysis {
+                    Some((key, json)) => {
+                        tx.execute(
+                            "INSERT OR IGNORE INTO analyses(key, data) VALUES (?1, ?2)",
+                            params![key, pack(&json)],
+                        )?;
+                        Some(key)
+                    }
+                    None => None,
+                };
+                tx.execute(
+                    "INSERT OR REPLACE INTO fetches(run_id, site_id, url, etag, last_modified, content_hash, data, analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![run, site, url, etag, last_modified, content_hash, pack(&data), key],
+                )?;
+            }
+            Write_::LinkCache { url, at, data } => {
+                tx.execute(
+                    "INSERT OR REPLACE INTO link_cache(url, checked_at, data) VALUES (?1, ?2, ?3)",
+                    params![url, at, pack(&data)],
+                )?;
+            }
+        }
+    }
+    tx.commit()
+}
