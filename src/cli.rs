@@ -24,10 +24,67 @@ pub enum Command {
     Demo(DemoCmd),
     /// Re-render report.html and the CSV files of a scan from its report.json, without crawling.
     Report(ReportCmd),
+    /// Probe each site's home page once (for cron every 30-60 minutes), or every --every.
+    Probe(Box<ProbeCmd>),
+    /// Delete history older than --keep-days from the database.
+    Prune(PruneCmd),
     /// Print the built-in national rule profile (TOML), to copy and edit for --rules.
     Profile,
     /// Print the JSON Schema of report.json.
     Schema,
+}
+
+/// `govscan probe`.
+#[derive(Debug, Args)]
+pub struct ProbeCmd {
+    /// Home page URLs to probe.
+    pub urls: Vec<String>,
+    /// A CSV site list (`name,url`), as for scan.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// The history database.
+    #[arg(long, value_name = "FILE", default_value = "govscan.db")]
+    pub db: PathBuf,
+    /// Keep probing at this interval (30m, 90s, 1h) until Ctrl-C.
+    #[arg(long, value_name = "INTERVAL")]
+    pub every: Option<String>,
+    /// Stop after this many rounds (with --every).
+    #[arg(long, value_name = "N")]
+    pub rounds: Option<u64>,
+    /// Map HOST to ADDR like curl. Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<ResolveRule>,
+    /// Request only --resolve hosts and loopback.
+    #[arg(long)]
+    pub offline: bool,
+    /// A rule profile (its [availability] time limit is used).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// No output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `govscan prune`.
+#[derive(Debug, Args)]
+pub struct PruneCmd {
+    /// Keep this many days of runs and probes.
+    #[arg(long, value_name = "N")]
+    pub keep_days: u32,
+    /// The history database.
+    #[arg(long, value_name = "FILE", default_value = "govscan.db")]
+    pub db: PathBuf,
+}
+
+/// `--fail-on`: which findings make a scan exit with 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any 单项否决.
+    Veto,
+    /// Any veto or error.
+    Error,
+    /// Any veto, error or warning.
+    Warning,
 }
 
 /// `govscan report`.
@@ -51,6 +108,12 @@ pub struct ScanCmd {
     /// Output folder for findings.csv and pages.csv.
     #[arg(long, value_name = "DIR", default_value = "govscan-out")]
     pub out: PathBuf,
+    /// Exit with code 1 when findings of this severity (or worse) exist, for cron alerts.
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// With --fail-on: count only findings that are new since the previous run.
+    #[arg(long, requires = "fail_on")]
+    pub fail_on_new: bool,
     #[command(flatten)]
     pub opts: ScanOptions,
 }
@@ -64,6 +127,10 @@ pub struct DemoCmd {
     /// Only serve the demo portal (until Ctrl-C) and print its address; do not scan.
     #[arg(long)]
     pub serve_only: bool,
+    /// Serve on this loopback port (default: a free one). A fixed port keeps the
+    /// demo's URLs the same from run to run, so its history applies.
+    #[arg(long)]
+    pub port: Option<u16>,
     /// Number of article pages in the generated portal.
     #[arg(long, default_value_t = 240)]
     pub articles: usize,

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod crawl;
 pub mod demo;
+pub mod probe;
 pub mod run;
 pub mod sitelist;
 pub mod store;

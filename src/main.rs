@@ -2,7 +2,9 @@
 //! matched (reserved), 2 usage or configuration error, 130 interrupted.
 
 use clap::Parser;
-use govscan::cli::{Cli, Command, ScanCmd};
+use govscan::cli::{Cli, Command, FailOn, ProbeCmd, ScanCmd};
+use govscan::crawl::site::SiteSpec;
+use govscan_checks::Severity;
 use govscan::run::{run_scan, summary, ScanSetup, UsageError};
 use govscan::sitelist::{parse_site_list, parse_site_url};
 use std::process::ExitCode;
@@ -36,6 +38,13 @@ fn main() -> ExitCode {
                 );
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Probe(cmd) => probe(*cmd).await,
+            Command::Prune(cmd) => {
+                let store = govscan::store::Store::open(&cmd.db).map_err(|e| UsageError(format!("{e:#}")))?;
+                let (runs, probes) = store.prune(cmd.keep_days)?;
+                println!("已删除 {runs} 次扫描、{probes} 条探测记录（保留近 {} 天）：{}", cmd.keep_days, cmd.db.display());
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Schema => {
                 print!("{}", govscan_reports::report_schema());
                 Ok(ExitCode::SUCCESS)
@@ -59,19 +68,15 @@ fn main() -> ExitCode {
     }
 }
 
-async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
+/// The sites named on the command line and in a site list.
+fn collect_sites(urls: &[String], list: Option<&std::path::Path>) -> anyhow::Result<Vec<SiteSpec>> {
     let mut sites = Vec::new();
-    for raw in &cmd.urls {
+    for raw in urls {
         let seed = parse_site_url(raw).map_err(UsageError)?;
-        sites.push(govscan::crawl::site::SiteSpec {
-            name: seed.host_str().unwrap_or("").to_string(),
-            seed,
-            extra: Vec::new(),
-        });
+        sites.push(SiteSpec { name: seed.host_str().unwrap_or("").to_string(), seed, extra: Vec::new() });
     }
-    if let Some(path) = &cmd.sites {
-        let text = std::fs::read(path)
-            .map_err(|e| UsageError(format!("cannot read site list {}: {e}", path.display())))?;
+    if let Some(path) = list {
+        let text = std::fs::read(path).map_err(|e| UsageError(format!("cannot read site list {}: {e}", path.display())))?;
         let text = String::from_utf8_lossy(&text);
         let (listed, bad) = parse_site_list(&text);
         for b in &bad {
@@ -80,21 +85,92 @@ async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
         sites.extend(listed);
     }
     if sites.is_empty() {
-        return Err(UsageError(
-            "nothing to scan: give one or more URLs or --sites FILE (see govscan scan --help)"
-                .into(),
-        )
-        .into());
+        return Err(UsageError("nothing to scan: give one or more URLs or --sites FILE (see govscan scan --help)".into()).into());
     }
+    Ok(sites)
+}
+
+async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
+    let sites = collect_sites(&cmd.urls, cmd.sites.as_deref())?;
     let setup = ScanSetup::new(sites, &cmd.opts, &cmd.out)?;
     let quiet = setup.quiet;
     let outcome = run_scan(setup).await?;
     if !quiet {
         print!("{}", summary(&outcome, &cmd.out));
     }
-    Ok(if outcome.interrupted {
-        ExitCode::from(130)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if outcome.interrupted {
+        return Ok(ExitCode::from(130));
+    }
+    if let Some(level) = cmd.fail_on {
+        let worst = match level {
+            FailOn::Veto => Severity::Veto,
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        };
+        // A finding counts as new when the previous run of its site did not
+        // have it (on a site's first run, everything is new).
+        let matched = outcome.report.sites.iter().any(|site| {
+            site.findings.iter().enumerate().any(|(i, f)| {
+                let new = match site.history.as_ref() {
+                    Some(h) if h.previous_run.is_some() => h.findings.get(i).is_none_or(|fh| fh.new),
+                    _ => true,
+                };
+                f.severity <= worst && (!cmd.fail_on_new || new)
+            })
+        });
+        if matched {
+            if !quiet {
+                eprintln!("govscan: findings at or above --fail-on {level:?} exist (exit code 1)");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn probe(cmd: ProbeCmd) -> anyhow::Result<ExitCode> {
+    use govscan::probe::{parse_every, probe_config, probe_round};
+    let sites = collect_sites(&cmd.urls, cmd.sites.as_deref())?;
+    let every = cmd.every.as_deref().map(parse_every).transpose().map_err(UsageError)?;
+    let profile = match &cmd.rules {
+        Some(p) => govscan_checks::Profile::from_path(p).map_err(|e| UsageError(e.to_string()))?,
+        None => govscan_checks::Profile::national(),
+    };
+    let mut flags = vec!["govscan".to_string()];
+    if cmd.offline {
+        flags.push("--offline".into());
+    }
+    for r in &cmd.resolve {
+        flags.push("--resolve".into());
+        flags.push(format!("{}:{}:{}", r.host, r.port, r.addr));
+    }
+    let opts = <govscan::cli::OptionsOnly as clap::Parser>::try_parse_from(&flags)?.opts;
+    let base = ScanSetup::new(Vec::new(), &opts, std::path::Path::new("."))?.fetch;
+    let fetcher = govscan::crawl::client::Fetcher::new(probe_config(&base, &profile))?;
+    let store = govscan::store::Store::open(&cmd.db).map_err(|e| UsageError(format!("{e:#}")))?;
+    let mut with_ids = Vec::new();
+    for s in sites {
+        let id = store.site_id(s.seed.as_str(), &s.name)?;
+        with_ids.push((s, id));
+    }
+    let mut round = 0u64;
+    loop {
+        round += 1;
+        let results = probe_round(&fetcher, &store, &with_ids).await?;
+        if !cmd.quiet {
+            for (name, ok, status, ms) in &results {
+                let state = if *ok { "正常" } else { "无法访问" };
+                println!("{} {name}：{state}（{status}，{ms} 毫秒）", chrono::Local::now().format("%Y-%m-%d %H:%M:%S"));
+            }
+        }
+        let Some(every) = every else { break };
+        if cmd.rounds.is_some_and(|n| round >= n) {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = tokio::signal::ctrl_c() => break,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@
   var data = JSON.parse(document.getElementById("govscan-data").textContent);
   var PER_PAGE = 100;
   var SEV_ZH = { veto: "单项否决", error: "错误", warning: "警告", info: "提示" };
-  var state = { site: "", check: "", sev: "", q: "", page: 0 };
+  var state = { site: "", check: "", sev: "", change: "", q: "", page: 0 };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -53,7 +53,8 @@
   var list = document.getElementById("issues");
   if (!list) return;
   var fSite = document.getElementById("f-site"), fCheck = document.getElementById("f-check"),
-      fSev = document.getElementById("f-sev"), fQ = document.getElementById("f-q");
+      fSev = document.getElementById("f-sev"), fChange = document.getElementById("f-change"),
+      fQ = document.getElementById("f-q");
   data.sites.forEach(function (s, i) { var o = el("option", "", s.name); o.value = String(i); fSite.appendChild(o); });
   Object.keys(data.checks).forEach(function (id) {
     var o = el("option", "", id + " " + data.checks[id].title); o.value = id; fCheck.appendChild(o);
@@ -63,6 +64,8 @@
     if (state.site !== "" && String(it[0]) !== state.site) return false;
     if (state.check && it[1] !== state.check) return false;
     if (state.sev && it[2] !== state.sev) return false;
+    if (state.change === "new" && !it[8]) return false;
+    if (state.change === "old" && it[8]) return false;
     if (q) {
       var hay = (it[3] + " " + it[5] + " " + it[6] + " " + it[7].join(" ")).toLowerCase();
       if (hay.indexOf(q) < 0) return false;
@@ -82,7 +85,10 @@
     for (var k = start; k < end; k++) {
       var it = shown[k], tr = el("tr");
       tr.setAttribute("data-check", it[1]);
-      var sev = el("td"); sev.appendChild(el("span", "badge " + it[2], SEV_ZH[it[2]] || it[2])); tr.appendChild(sev);
+      var sev = el("td"); sev.appendChild(el("span", "badge " + it[2], SEV_ZH[it[2]] || it[2]));
+      if (it[8]) sev.appendChild(el("div", "badge new", "新增"));
+      else if (it[9]) sev.appendChild(el("div", "muted", "自 " + it[9]));
+      tr.appendChild(sev);
       var chk = el("td"); chk.appendChild(el("div", "", data.checks[it[1]].title)); chk.appendChild(el("div", "muted", it[1]));
       chk.appendChild(el("div", "muted", data.sites[it[0]].name)); tr.appendChild(chk);
       var tgt = el("td"); tgt.appendChild(link(it[3])); if (it[6]) tgt.appendChild(el("div", "muted", "“" + it[6] + "”")); tr.appendChild(tgt);
@@ -117,13 +123,15 @@
 
   var timer = null;
   function fromControls() {
-    state.site = fSite.value; state.check = fCheck.value; state.sev = fSev.value; state.q = fQ.value; state.page = 0;
+    state.site = fSite.value; state.check = fCheck.value; state.sev = fSev.value; state.change = fChange.value;
+    state.q = fQ.value; state.page = 0;
     var h = "#q:site=" + encodeURIComponent(state.site) + "&check=" + encodeURIComponent(state.check) +
-            "&sev=" + encodeURIComponent(state.sev) + "&text=" + encodeURIComponent(state.q);
+            "&sev=" + encodeURIComponent(state.sev) + "&text=" + encodeURIComponent(state.q) +
+            "&change=" + encodeURIComponent(state.change);
     if (history.replaceState) history.replaceState(null, "", h);
     render();
   }
-  [fSite, fCheck, fSev].forEach(function (s) { s.addEventListener("change", fromControls); });
+  [fSite, fCheck, fSev, fChange].forEach(function (s) { s.addEventListener("change", fromControls); });
   fQ.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(fromControls, 200); });
   document.getElementById("prev").addEventListener("click", function () { if (state.page > 0) { state.page--; render(); } });
   document.getElementById("next").addEventListener("click", function () { state.page++; render(); });
@@ -138,8 +146,10 @@
       if (p[0] === "check") fCheck.value = v;
       if (p[0] === "sev") fSev.value = v;
       if (p[0] === "text") fQ.value = v;
+      if (p[0] === "change") fChange.value = v;
     });
-    state.site = fSite.value; state.check = fCheck.value; state.sev = fSev.value; state.q = fQ.value;
+    state.site = fSite.value; state.check = fCheck.value; state.sev = fSev.value; state.change = fChange.value;
+    state.q = fQ.value;
     return true;
   }
   Array.prototype.forEach.call(document.querySelectorAll("a[data-filter]"), function (a) {

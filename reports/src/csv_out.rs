@@ -128,6 +128,35 @@ pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
     w.flush()
 }
 
+/// Writes `changes.csv`: the findings that are new since the previous run
+/// of each site, and those that were fixed — the `findings.csv` columns plus
+/// `change` (`new` or `fixed`) and `first_seen`.
+pub fn write_changes(path: &Path, run: &RunReport) -> io::Result<()> {
+    let mut w = writer(path)?;
+    let mut header: Vec<&str> = FINDINGS_COLUMNS.to_vec();
+    header.extend(["change", "first_seen"]);
+    row(&mut w, &header)?;
+    for site in &run.sites {
+        let Some(h) = &site.history else { continue };
+        if h.previous_run.is_none() {
+            continue; // a first run has nothing to compare with
+        }
+        for (f, fh) in site.findings.iter().zip(&h.findings) {
+            if fh.new {
+                let mut cells = f.csv_cells().to_vec();
+                cells.extend(["new", fh.first_seen.as_str()]);
+                row(&mut w, &cells)?;
+            }
+        }
+        for (f, first) in h.fixed.iter().zip(&h.fixed_first_seen) {
+            let mut cells = f.csv_cells().to_vec();
+            cells.extend(["fixed", first.as_str()]);
+            row(&mut w, &cells)?;
+        }
+    }
+    w.flush()
+}
+
 /// Writes `pages.csv`.
 pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
     let mut w = writer(path)?;

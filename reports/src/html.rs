@@ -71,46 +71,47 @@ struct Issue<'a> {
     site: usize,
     first: &'a Finding,
     pages: Vec<&'a str>,
+    /// Whether any of its findings is new since the previous run.
+    new: bool,
+    /// The earliest first-seen date of its findings.
+    first_seen: Option<&'a str>,
 }
 
 fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
     let mut out: Vec<Issue<'a>> = Vec::new();
     let mut index: HashMap<(usize, CheckId, &'a str, &'a str), usize> = HashMap::new();
     for (si, site) in sites.iter().enumerate() {
-        for f in &site.findings {
+        let history = site.history.as_ref().filter(|h| h.findings.len() == site.findings.len());
+        let compared = history.is_some_and(|h| h.previous_run.is_some());
+        for (fi, f) in site.findings.iter().enumerate() {
+            let fh = history.map(|h| &h.findings[fi]);
+            let new = compared && fh.is_some_and(|h| h.new);
+            let first_seen = fh.map(|h| h.first_seen.as_str());
             let id = f.check.as_str();
             let groupable = id.starts_with("link.") || id.starts_with("footer.");
             if groupable {
                 let key = (si, f.check, f.target.as_str(), f.status.as_str());
                 if let Some(&i) = index.get(&key) {
-                    if !out[i].pages.contains(&f.page.as_str()) {
-                        out[i].pages.push(&f.page);
+                    let issue = &mut out[i];
+                    if !issue.pages.contains(&f.page.as_str()) {
+                        issue.pages.push(&f.page);
                     }
+                    issue.new |= new;
+                    issue.first_seen = match (issue.first_seen, first_seen) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
                     continue;
                 }
                 index.insert(key, out.len());
             }
-            out.push(Issue {
-                site: si,
-                first: f,
-                pages: vec![&f.page],
-            });
+            out.push(Issue { site: si, first: f, pages: vec![&f.page], new, first_seen });
         }
     }
     // Worst first: severity, then how many pages a fix reaches.
     out.sort_by(|a, b| {
-        (
-            a.first.severity,
-            a.site,
-            a.first.check,
-            std::cmp::Reverse(a.pages.len()),
-        )
-            .cmp(&(
-                b.first.severity,
-                b.site,
-                b.first.check,
-                std::cmp::Reverse(b.pages.len()),
-            ))
+        (a.first.severity, a.site, a.first.check, std::cmp::Reverse(a.pages.len()))
+            .cmp(&(b.first.severity, b.site, b.first.check, std::cmp::Reverse(b.pages.len())))
     });
     out
 }
@@ -317,6 +318,34 @@ fn column_charts(columns: &[ColumnState], now: &str) -> String {
     )
 }
 
+/// A small line of a site's findings over its recent runs.
+fn sparkline(site: &SiteReport, current: usize) -> String {
+    let Some(h) = &site.history else { return String::new() };
+    let mut points: Vec<(String, usize, f64)> = h.trend.iter().map(|t| (t.date.clone(), t.findings, t.score)).collect();
+    points.push(("本次".into(), current, site.score.as_ref().map_or(0.0, |s| s.score)));
+    if points.len() < 2 {
+        return r#"<span class="muted">首次扫描</span>"#.into();
+    }
+    let max = points.iter().map(|p| p.1).max().unwrap_or(1).max(1) as f64;
+    let (w, hgt) = (120.0, 28.0);
+    let step = w / (points.len() - 1) as f64;
+    let coords: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", i as f64 * step, hgt - 2.0 - p.1 as f64 / max * (hgt - 4.0)))
+        .collect();
+    let title: Vec<String> = points.iter().map(|p| format!("{}：{}项，{:.1}分", p.0, p.1, p.2)).collect();
+    let first = points.first().map_or(0, |p| p.1) as i64;
+    let delta = current as i64 - first;
+    format!(
+        r##"<svg width="{w}" height="{hgt}" viewBox="0 0 {w} {hgt}" role="img" aria-label="问题数趋势"><title>{}</title><polyline fill="none" stroke="#1f5fa8" stroke-width="2" points="{}"/></svg><div class="muted">{}{}</div>"##,
+        esc(&title.join("\n")),
+        coords.join(" "),
+        if delta > 0 { "+" } else { "" },
+        delta
+    )
+}
+
 fn num_cell(v: impl std::fmt::Display, sort: f64) -> String {
     format!(r#"<td class="num" data-v="{sort}">{v}</td>"#)
 }
@@ -370,13 +399,14 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
         issues.len()
     );
     h.push_str(&chart_by_category(&order, &issues));
-    h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr><th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th></tr></thead><tbody>"#);
+    h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr><th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th><th>趋势（问题数）</th></tr></thead><tbody>"#);
     for (i, r) in &order {
         let (rank, _) = r.badness();
         let footer: Vec<&str> = r.footer_missing.iter().map(|c| c.title_zh()).collect();
         let _ = write!(
             h,
-            r##"<tr><td data-v="{name}"><a href="#site-{i}">{name}</a><div class="muted url">{url}</div></td><td data-v="{rank}">{badge}</td>{score}<td data-v="{vetoes}">{vetoes}</td>{pages}{dh}{do_}{sc}{ec}<td data-v="{fn_}">{footer}</td>{pol}{pri}</tr>"##,
+            r##"<tr><td data-v="{name}"><a href="#site-{i}">{name}</a><div class="muted url">{url}</div></td><td data-v="{rank}">{badge}</td>{score}<td data-v="{vetoes}">{vetoes}</td>{pages}{dh}{do_}{sc}{ec}<td data-v="{fn_}">{footer}</td>{pol}{pri}<td>{trend}</td></tr>"##,
+            trend = sparkline(&run.sites[*i], r.findings),
             name = esc(&r.name),
             url = esc(&r.url),
             badge = verdict_badge(r.score.verdict),
@@ -404,7 +434,7 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
     }
 
     // All findings, filterable.
-    h.push_str(r#"<section id="findings"><h2>全部问题</h2><div class="filters"><select id="f-site"><option value="">全部站点</option></select><select id="f-check"><option value="">全部检查项</option></select><select id="f-sev"><option value="">全部级别</option><option value="veto">单项否决</option><option value="error">错误</option><option value="warning">警告</option><option value="info">提示</option></select><input id="f-q" type="search" placeholder="搜索页面、链接、说明…"></div><div class="pager"><button id="prev" type="button">上一页</button><span id="page-no"></span><button id="next" type="button">下一页</button><span id="count" class="muted"></span></div><table id="issues"><thead><tr><th>级别</th><th>检查项</th><th>链接/要素</th><th>状态</th><th>说明</th><th>所在页面</th></tr></thead><tbody></tbody></table></section>"#);
+    h.push_str(r#"<section id="findings"><h2>全部问题</h2><div class="filters"><select id="f-site"><option value="">全部站点</option></select><select id="f-check"><option value="">全部检查项</option></select><select id="f-sev"><option value="">全部级别</option><option value="veto">单项否决</option><option value="error">错误</option><option value="warning">警告</option><option value="info">提示</option></select><select id="f-change"><option value="">新增与持续</option><option value="new">仅新增</option><option value="old">仅持续</option></select><input id="f-q" type="search" placeholder="搜索页面、链接、说明…"></div><div class="pager"><button id="prev" type="button">上一页</button><span id="page-no"></span><button id="next" type="button">下一页</button><span id="count" class="muted"></span></div><table id="issues"><thead><tr><th>级别</th><th>检查项</th><th>链接/要素</th><th>状态</th><th>说明</th><th>所在页面</th></tr></thead><tbody></tbody></table></section>"#);
 
     let mut checks = serde_json::Map::new();
     for id in CheckId::ALL {
@@ -419,7 +449,7 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
         "issues": issues.iter().map(|it| {
             let f = it.first;
             let detail = f.detail.strip_prefix("首页链接 · ").unwrap_or(&f.detail);
-            serde_json::json!([it.site, f.check.as_str(), f.severity.as_str(), f.target, f.status, detail, f.evidence, it.pages])
+            serde_json::json!([it.site, f.check.as_str(), f.severity.as_str(), f.target, f.status, detail, f.evidence, it.pages, if it.new { 1 } else { 0 }, it.first_seen.unwrap_or("")])
         }).collect::<Vec<_>>(),
     });
     let _ = write!(
@@ -462,6 +492,9 @@ fn site_section(
     }
     if site.interrupted {
         h.push_str(r#"<p class="muted">扫描被中断，以下为已完成部分的结果。</p>"#);
+    }
+    if let Some(hist) = &site.history {
+        history_block(h, i, hist);
     }
     h.push_str("<h3>扣分明细</h3>");
     if r.score.deductions.is_empty() {
@@ -542,6 +575,46 @@ fn site_section(
         h.push_str("</ul></details>");
     }
     h.push_str("</section>");
+}
+
+/// What changed since the previous run, and the availability probes.
+fn history_block(h: &mut String, i: usize, hist: &crate::model::SiteHistory) {
+    if let Some(prev) = &hist.previous_run {
+        let new = hist.findings.iter().filter(|f| f.new).count();
+        let _ = write!(
+            h,
+            r##"<p>与上次扫描（{}）相比：<a data-filter href="#q:site={i}&amp;check=&amp;sev=&amp;text=&amp;change=new">新增 {new} 项</a>，已修复 {} 项。</p>"##,
+            esc(prev),
+            hist.fixed.len()
+        );
+        if !hist.fixed.is_empty() {
+            h.push_str(r#"<details><summary>已修复的问题</summary><table><thead><tr><th>检查项</th><th>页面</th><th>链接/要素</th><th>首次发现</th></tr></thead><tbody>"#);
+            for (f, first) in hist.fixed.iter().zip(&hist.fixed_first_seen).take(500) {
+                let _ = write!(
+                    h,
+                    r#"<tr><td>{}<div class="muted">{}</div></td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+                    f.check.title_zh(),
+                    f.check.as_str(),
+                    url_link(&f.page),
+                    esc(&f.target),
+                    esc(first)
+                );
+            }
+            h.push_str("</tbody></table></details>");
+        }
+    }
+    if let Some(a) = &hist.availability {
+        let _ = write!(
+            h,
+            r#"<h3>站点可访问性（近{}天探测）</h3><div class="cards"><div class="card">探测次数<b>{}</b></div><div class="card">失败<b>{}</b></div><div class="card">失败占比<b>{:.1}%</b></div><div class="card">最长连续失败<b>{}次 / 约{}分钟</b></div></div>"#,
+            a.days,
+            a.probes,
+            a.failures,
+            a.failure_share * 100.0,
+            a.longest_failure_streak,
+            a.longest_outage_minutes
+        );
+    }
 }
 
 #[cfg(test)]

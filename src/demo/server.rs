@@ -94,6 +94,8 @@ pub struct Hit {
     pub host: String,
     /// Path and query, as sent.
     pub path: String,
+    /// Whether it was a conditional request (`If-None-Match` or `If-Modified-Since`).
+    pub conditional: bool,
 }
 
 /// A set of virtual hosts and their pages.
@@ -101,6 +103,8 @@ pub struct Hit {
 pub struct Portal {
     routes: HashMap<String, Route>,
     hits: Mutex<Vec<Hit>>,
+    /// Which version of the versioned routes is served (a site that changes between runs).
+    version: AtomicU32,
 }
 
 fn route_key(host: &str, path: &str) -> String {
@@ -124,10 +128,27 @@ impl Portal {
         Portal::default()
     }
 
-    /// Adds a route for `host` and `path` (path may contain Chinese; it is encoded).
-    pub fn add(&mut self, host: &str, path: &str, route: Route) {
+    /// Adds a route for `host` and `path` (path may contain Chinese; it is
+    /// encoded). A 200 response gets an `ETag` from its body, as a static
+    /// file server sends, unless it has one.
+    pub fn add(&mut self, host: &str, path: &str, mut route: Route) {
+        let has_validator = route.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("etag") || k.eq_ignore_ascii_case("last-modified"));
+        if route.status == 200 && !has_validator && !route.body.is_empty() {
+            route.headers.push(("etag".into(), format!("\"{}\"", govscan_checks::content_hash(&route.body))));
+        }
         self.routes
             .insert(route_key(host, &encode_path(path)), route);
+    }
+
+    /// Adds a route served only while [`Portal::set_version`] is `version`
+    /// (it takes precedence over an unversioned route of the same path).
+    pub fn add_versioned(&mut self, version: u32, host: &str, path: &str, route: Route) {
+        self.routes.insert(format!("v{version}:{}", route_key(host, &encode_path(path))), route);
+    }
+
+    /// Serves version `v` of the versioned routes from now on.
+    pub fn set_version(&self, v: u32) {
+        self.version.store(v, Ordering::SeqCst);
     }
 
     /// Adds a UTF-8 HTML page.
@@ -161,17 +182,18 @@ impl Portal {
         method: &str,
         host: &str,
         path: &str,
+        validators: (Option<String>, Option<String>),
     ) -> (Response<Full<Bytes>>, Option<Duration>) {
-        self.hits
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Hit {
-                at: Instant::now(),
-                method: method.to_string(),
-                host: host.to_string(),
-                path: path.to_string(),
-            });
-        let Some(route) = self.routes.get(&route_key(host, path)) else {
+        self.hits.lock().unwrap_or_else(|e| e.into_inner()).push(Hit {
+            at: Instant::now(),
+            method: method.to_string(),
+            host: host.to_string(),
+            path: path.to_string(),
+            conditional: validators.0.is_some() || validators.1.is_some(),
+        });
+        let key = route_key(host, path);
+        let versioned = format!("v{}:{key}", self.version.load(Ordering::SeqCst));
+        let Some(route) = self.routes.get(&versioned).or_else(|| self.routes.get(&key)) else {
             let body = "<html><head><title>404 Not Found</title></head><body><h1>404</h1><p>您访问的页面不存在</p></body></html>";
             let resp = Response::builder()
                 .status(404)
@@ -196,6 +218,19 @@ impl Portal {
                 .expect("static response");
             return (resp, None);
         }
+        // Conditional requests: 304 when the validators still match.
+        let header_of = |name: &str| {
+            route.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        };
+        let etag_matches = matches!((&validators.0, header_of("etag")), (Some(a), Some(b)) if a == b);
+        let date_matches = matches!((&validators.1, header_of("last-modified")), (Some(a), Some(b)) if a == b);
+        if route.status == 200 && (etag_matches || (validators.0.is_none() && date_matches)) {
+            let mut builder = Response::builder().status(304);
+            if let Some(etag) = header_of("etag") {
+                builder = builder.header("etag", etag);
+            }
+            return (builder.body(Full::new(Bytes::new())).expect("static response"), None);
+        }
         let mut builder = Response::builder().status(route.status);
         for (k, v) in &route.headers {
             builder = builder.header(k.as_str(), v.as_str());
@@ -214,7 +249,12 @@ impl Portal {
 
 /// Binds a free port on 127.0.0.1 (bind first, so pages can name the port).
 pub async fn bind() -> std::io::Result<(TcpListener, SocketAddr)> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    bind_port(0).await
+}
+
+/// Binds 127.0.0.1 at `port` (0: a free one).
+pub async fn bind_port(port: u16) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     Ok((listener, addr))
 }
@@ -252,7 +292,11 @@ pub fn serve(listener: TcpListener, portal: Arc<Portal>) -> tokio::task::JoinHan
                             .uri()
                             .path_and_query()
                             .map_or("/".to_string(), |p| p.to_string());
-                        let (resp, delay) = portal.answer(req.method().as_str(), &host, &path);
+                        let header = |n: &str| {
+                            req.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string)
+                        };
+                        let validators = (header("if-none-match"), header("if-modified-since"));
+                        let (resp, delay) = portal.answer(req.method().as_str(), &host, &path, validators);
                         if let Some(d) = delay {
                             tokio::time::sleep(d).await;
                         }

@@ -8,5 +8,6 @@ mod charsets;
 mod cli;
 mod crawl;
 mod demo;
+mod history;
 mod links;
 mod report;
