@@ -4,9 +4,9 @@
 use clap::Parser;
 use govscan::cli::{Cli, Command, FailOn, ProbeCmd, ScanCmd};
 use govscan::crawl::site::SiteSpec;
-use govscan_checks::Severity;
 use govscan::run::{run_scan, summary, ScanSetup, UsageError};
 use govscan::sitelist::{parse_site_list, parse_site_url};
+use govscan_checks::Severity;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -40,9 +40,14 @@ fn main() -> ExitCode {
             }
             Command::Probe(cmd) => probe(*cmd).await,
             Command::Prune(cmd) => {
-                let store = govscan::store::Store::open(&cmd.db).map_err(|e| UsageError(format!("{e:#}")))?;
+                let store = govscan::store::Store::open(&cmd.db)
+                    .map_err(|e| UsageError(format!("{e:#}")))?;
                 let (runs, probes) = store.prune(cmd.keep_days)?;
-                println!("已删除 {runs} 次扫描、{probes} 条探测记录（保留近 {} 天）：{}", cmd.keep_days, cmd.db.display());
+                println!(
+                    "已删除 {runs} 次扫描、{probes} 条探测记录（保留近 {} 天）：{}",
+                    cmd.keep_days,
+                    cmd.db.display()
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Command::Schema => {
@@ -73,10 +78,15 @@ fn collect_sites(urls: &[String], list: Option<&std::path::Path>) -> anyhow::Res
     let mut sites = Vec::new();
     for raw in urls {
         let seed = parse_site_url(raw).map_err(UsageError)?;
-        sites.push(SiteSpec { name: seed.host_str().unwrap_or("").to_string(), seed, extra: Vec::new() });
+        sites.push(SiteSpec {
+            name: seed.host_str().unwrap_or("").to_string(),
+            seed,
+            extra: Vec::new(),
+        });
     }
     if let Some(path) = list {
-        let text = std::fs::read(path).map_err(|e| UsageError(format!("cannot read site list {}: {e}", path.display())))?;
+        let text = std::fs::read(path)
+            .map_err(|e| UsageError(format!("cannot read site list {}: {e}", path.display())))?;
         let text = String::from_utf8_lossy(&text);
         let (listed, bad) = parse_site_list(&text);
         for b in &bad {
@@ -85,7 +95,11 @@ fn collect_sites(urls: &[String], list: Option<&std::path::Path>) -> anyhow::Res
         sites.extend(listed);
     }
     if sites.is_empty() {
-        return Err(UsageError("nothing to scan: give one or more URLs or --sites FILE (see govscan scan --help)".into()).into());
+        return Err(UsageError(
+            "nothing to scan: give one or more URLs or --sites FILE (see govscan scan --help)"
+                .into(),
+        )
+        .into());
     }
     Ok(sites)
 }
@@ -112,7 +126,9 @@ async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
         let matched = outcome.report.sites.iter().any(|site| {
             site.findings.iter().enumerate().any(|(i, f)| {
                 let new = match site.history.as_ref() {
-                    Some(h) if h.previous_run.is_some() => h.findings.get(i).is_none_or(|fh| fh.new),
+                    Some(h) if h.previous_run.is_some() => {
+                        h.findings.get(i).is_none_or(|fh| fh.new)
+                    }
                     _ => true,
                 };
                 f.severity <= worst && (!cmd.fail_on_new || new)
@@ -131,7 +147,12 @@ async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
 async fn probe(cmd: ProbeCmd) -> anyhow::Result<ExitCode> {
     use govscan::probe::{parse_every, probe_config, probe_round};
     let sites = collect_sites(&cmd.urls, cmd.sites.as_deref())?;
-    let every = cmd.every.as_deref().map(parse_every).transpose().map_err(UsageError)?;
+    let every = cmd
+        .every
+        .as_deref()
+        .map(parse_every)
+        .transpose()
+        .map_err(UsageError)?;
     let profile = match &cmd.rules {
         Some(p) => govscan_checks::Profile::from_path(p).map_err(|e| UsageError(e.to_string()))?,
         None => govscan_checks::Profile::national(),
@@ -160,7 +181,10 @@ async fn probe(cmd: ProbeCmd) -> anyhow::Result<ExitCode> {
         if !cmd.quiet {
             for (name, ok, status, ms) in &results {
                 let state = if *ok { "正常" } else { "无法访问" };
-                println!("{} {name}：{state}（{status}，{ms} 毫秒）", chrono::Local::now().format("%Y-%m-%d %H:%M:%S"));
+                println!(
+                    "{} {name}：{state}（{status}，{ms} 毫秒）",
+                    chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+                );
             }
         }
         let Some(every) = every else { break };

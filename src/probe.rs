@@ -16,7 +16,9 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
         Some(i) => (&s[..i], &s[i..]),
         None => (s, "m"),
     };
-    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a duration like 30m, 90s or 1h"))?;
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 30m, 90s or 1h"))?;
     let secs = match unit {
         "s" => n,
         "m" | "min" => n * 60,
@@ -30,10 +32,17 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
 }
 
 /// One round of probes: every site once, concurrently. Returns (site, ok, status, ms).
-pub async fn probe_round(fetcher: &Fetcher, store: &Store, sites: &[(SiteSpec, i64)]) -> anyhow::Result<Vec<(String, bool, String, u64)>> {
+pub async fn probe_round(
+    fetcher: &Fetcher,
+    store: &Store,
+    sites: &[(SiteSpec, i64)],
+) -> anyhow::Result<Vec<(String, bool, String, u64)>> {
     let mut out = Vec::new();
     let futures = sites.iter().map(|(spec, _)| {
-        let private = spec.seed.host().is_some_and(|h| govscan_checks::links::is_private_host(&h));
+        let private = spec
+            .seed
+            .host()
+            .is_some_and(|h| govscan_checks::links::is_private_host(&h));
         fetcher.fetch(&spec.seed, Want::Page { cap: 1024 * 1024 }, private)
     });
     let results = futures_util::future::join_all(futures).await;

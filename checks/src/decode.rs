@@ -79,7 +79,9 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
     let is_utf8 = std::str::from_utf8(bytes).is_ok();
     match declared {
         Some((enc, source)) if enc == UTF_8 => {
-            if is_utf8 {
+            // Declared UTF-8 with a few broken bytes is still UTF-8 (a
+            // truncated or badly pasted character); mostly invalid is not.
+            if is_utf8 || mostly_utf8(bytes) {
                 return utf8(bytes, source);
             }
         }
@@ -114,6 +116,25 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
         charset: enc.name(),
         source: CharsetSource::Detected,
     }
+}
+
+/// Whether at most 10% of the non-ASCII bytes are in invalid UTF-8
+/// sequences (legacy Chinese text read as UTF-8 is mostly invalid).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+    let mut invalid = 0usize;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(_) => break,
+            Err(e) => {
+                let bad = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+                invalid += bad;
+                rest = &rest[e.valid_up_to() + bad..];
+            }
+        }
+    }
+    non_ascii > 0 && invalid * 10 <= non_ascii
 }
 
 fn utf8(bytes: &[u8], source: CharsetSource) -> Decoded {
@@ -192,6 +213,15 @@ mod tests {
         let d = decode_html(&encode("gbk", &long), None, Some("cn"));
         assert_eq!(d.text, long);
         assert_eq!(d.source, CharsetSource::Detected);
+    }
+
+    #[test]
+    fn declared_utf8_with_a_few_broken_bytes_stays_utf8() {
+        let mut bytes = "<title>县人民政府门户网站</title>".repeat(10).into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe");
+        let d = decode_html(&bytes, Some("text/html; charset=utf-8"), Some("cn"));
+        assert_eq!(d.charset, "UTF-8");
+        assert!(d.text.starts_with("<title>县人民政府门户网站</title>"));
     }
 
     #[test]

@@ -81,7 +81,10 @@ fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
     let mut out: Vec<Issue<'a>> = Vec::new();
     let mut index: HashMap<(usize, CheckId, &'a str, &'a str), usize> = HashMap::new();
     for (si, site) in sites.iter().enumerate() {
-        let history = site.history.as_ref().filter(|h| h.findings.len() == site.findings.len());
+        let history = site
+            .history
+            .as_ref()
+            .filter(|h| h.findings.len() == site.findings.len());
         let compared = history.is_some_and(|h| h.previous_run.is_some());
         for (fi, f) in site.findings.iter().enumerate() {
             let fh = history.map(|h| &h.findings[fi]);
@@ -105,13 +108,29 @@ fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
                 }
                 index.insert(key, out.len());
             }
-            out.push(Issue { site: si, first: f, pages: vec![&f.page], new, first_seen });
+            out.push(Issue {
+                site: si,
+                first: f,
+                pages: vec![&f.page],
+                new,
+                first_seen,
+            });
         }
     }
     // Worst first: severity, then how many pages a fix reaches.
     out.sort_by(|a, b| {
-        (a.first.severity, a.site, a.first.check, std::cmp::Reverse(a.pages.len()))
-            .cmp(&(b.first.severity, b.site, b.first.check, std::cmp::Reverse(b.pages.len())))
+        (
+            a.first.severity,
+            a.site,
+            a.first.check,
+            std::cmp::Reverse(a.pages.len()),
+        )
+            .cmp(&(
+                b.first.severity,
+                b.site,
+                b.first.check,
+                std::cmp::Reverse(b.pages.len()),
+            ))
     });
     out
 }
@@ -320,9 +339,19 @@ fn column_charts(columns: &[ColumnState], now: &str) -> String {
 
 /// A small line of a site's findings over its recent runs.
 fn sparkline(site: &SiteReport, current: usize) -> String {
-    let Some(h) = &site.history else { return String::new() };
-    let mut points: Vec<(String, usize, f64)> = h.trend.iter().map(|t| (t.date.clone(), t.findings, t.score)).collect();
-    points.push(("本次".into(), current, site.score.as_ref().map_or(0.0, |s| s.score)));
+    let Some(h) = &site.history else {
+        return String::new();
+    };
+    let mut points: Vec<(String, usize, f64)> = h
+        .trend
+        .iter()
+        .map(|t| (t.date.clone(), t.findings, t.score))
+        .collect();
+    points.push((
+        "本次".into(),
+        current,
+        site.score.as_ref().map_or(0.0, |s| s.score),
+    ));
     if points.len() < 2 {
         return r#"<span class="muted">首次扫描</span>"#.into();
     }
@@ -332,9 +361,18 @@ fn sparkline(site: &SiteReport, current: usize) -> String {
     let coords: Vec<String> = points
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{:.1},{:.1}", i as f64 * step, hgt - 2.0 - p.1 as f64 / max * (hgt - 4.0)))
+        .map(|(i, p)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * step,
+                hgt - 2.0 - p.1 as f64 / max * (hgt - 4.0)
+            )
+        })
         .collect();
-    let title: Vec<String> = points.iter().map(|p| format!("{}：{}项，{:.1}分", p.0, p.1, p.2)).collect();
+    let title: Vec<String> = points
+        .iter()
+        .map(|p| format!("{}：{}项，{:.1}分", p.0, p.1, p.2))
+        .collect();
     let first = points.first().map_or(0, |p| p.1) as i64;
     let delta = current as i64 - first;
     format!(

@@ -530,6 +530,8 @@ struct SiteCrawl<'a> {
     crawled_keys: HashSet<String>,
     robots_skipped: u64,
     home_key: String,
+    /// Redirects walked to reach a URL (for the redirect limit).
+    redirect_hops: HashMap<String, usize>,
     /// Body hashes of directory-index URLs seen (`/a/` or `/a/index.html`).
     index_pages: HashMap<String, (String, String)>,
     /// The index file name the server serves for `dir/`, once learned.
@@ -691,6 +693,7 @@ pub async fn crawl_site(
         crawled_keys: HashSet::new(),
         robots_skipped: 0,
         home_key: seed.to_string(),
+        redirect_hops: HashMap::new(),
         index_pages: HashMap::new(),
         index_alias: None,
     };
@@ -844,6 +847,26 @@ pub async fn crawl_site(
                     site.ledger.skip(&done.key);
                 }
             } else if !known {
+                // The redirect limit stops a chain here, not after walking it.
+                let hops = site.redirect_hops.get(&done.key).copied().unwrap_or(0) + 1;
+                if hops >= ctx.fetcher.config().max_redirects {
+                    let limit = FetchOutcome {
+                        url: next_key.clone(),
+                        final_url: next_key.clone(),
+                        result: FetchResult::Failed(FailureKind::TooManyRedirects, "limit".into()),
+                        hops: Vec::new(),
+                        content_type: None,
+                    };
+                    let landing = Arc::new(Landing {
+                        outcome: limit,
+                        not_found: None,
+                        anchors: None,
+                    });
+                    site.ledger
+                        .resolve(&next_key, landing, &ctx.profile.links, &mut emit);
+                    continue;
+                }
+                site.redirect_hops.insert(next_key.clone(), hops);
                 let navigation = done.kind == JobKind::Crawl;
                 site.schedule(
                     next.clone(),

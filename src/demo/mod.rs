@@ -37,7 +37,12 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
     let now = cmd.now.unwrap_or_else(today_in_china);
     let (listener, addr) = server::bind_port(cmd.port.unwrap_or(0))
         .await
-        .map_err(|e| crate::run::UsageError(format!("cannot listen on 127.0.0.1:{}: {e}", cmd.port.unwrap_or(0))))?;
+        .map_err(|e| {
+            crate::run::UsageError(format!(
+                "cannot listen on 127.0.0.1:{}: {e}",
+                cmd.port.unwrap_or(0)
+            ))
+        })?;
     let closed = server::closed_port().await?;
     let demo = portal::build(addr.port(), closed, now, cmd.articles.max(10));
     let flags = demo_flags(addr.port(), &demo.hosts, now);

@@ -132,9 +132,14 @@ impl Portal {
     /// encoded). A 200 response gets an `ETag` from its body, as a static
     /// file server sends, unless it has one.
     pub fn add(&mut self, host: &str, path: &str, mut route: Route) {
-        let has_validator = route.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("etag") || k.eq_ignore_ascii_case("last-modified"));
+        let has_validator = route.headers.iter().any(|(k, _)| {
+            k.eq_ignore_ascii_case("etag") || k.eq_ignore_ascii_case("last-modified")
+        });
         if route.status == 200 && !has_validator && !route.body.is_empty() {
-            route.headers.push(("etag".into(), format!("\"{}\"", govscan_checks::content_hash(&route.body))));
+            route.headers.push((
+                "etag".into(),
+                format!("\"{}\"", govscan_checks::content_hash(&route.body)),
+            ));
         }
         self.routes
             .insert(route_key(host, &encode_path(path)), route);
@@ -143,7 +148,10 @@ impl Portal {
     /// Adds a route served only while [`Portal::set_version`] is `version`
     /// (it takes precedence over an unversioned route of the same path).
     pub fn add_versioned(&mut self, version: u32, host: &str, path: &str, route: Route) {
-        self.routes.insert(format!("v{version}:{}", route_key(host, &encode_path(path))), route);
+        self.routes.insert(
+            format!("v{version}:{}", route_key(host, &encode_path(path))),
+            route,
+        );
     }
 
     /// Serves version `v` of the versioned routes from now on.
@@ -184,16 +192,23 @@ impl Portal {
         path: &str,
         validators: (Option<String>, Option<String>),
     ) -> (Response<Full<Bytes>>, Option<Duration>) {
-        self.hits.lock().unwrap_or_else(|e| e.into_inner()).push(Hit {
-            at: Instant::now(),
-            method: method.to_string(),
-            host: host.to_string(),
-            path: path.to_string(),
-            conditional: validators.0.is_some() || validators.1.is_some(),
-        });
+        self.hits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Hit {
+                at: Instant::now(),
+                method: method.to_string(),
+                host: host.to_string(),
+                path: path.to_string(),
+                conditional: validators.0.is_some() || validators.1.is_some(),
+            });
         let key = route_key(host, path);
         let versioned = format!("v{}:{key}", self.version.load(Ordering::SeqCst));
-        let Some(route) = self.routes.get(&versioned).or_else(|| self.routes.get(&key)) else {
+        let Some(route) = self
+            .routes
+            .get(&versioned)
+            .or_else(|| self.routes.get(&key))
+        else {
             let body = "<html><head><title>404 Not Found</title></head><body><h1>404</h1><p>您访问的页面不存在</p></body></html>";
             let resp = Response::builder()
                 .status(404)
@@ -220,16 +235,27 @@ impl Portal {
         }
         // Conditional requests: 304 when the validators still match.
         let header_of = |name: &str| {
-            route.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+            route
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
         };
-        let etag_matches = matches!((&validators.0, header_of("etag")), (Some(a), Some(b)) if a == b);
-        let date_matches = matches!((&validators.1, header_of("last-modified")), (Some(a), Some(b)) if a == b);
+        let etag_matches =
+            matches!((&validators.0, header_of("etag")), (Some(a), Some(b)) if a == b);
+        let date_matches =
+            matches!((&validators.1, header_of("last-modified")), (Some(a), Some(b)) if a == b);
         if route.status == 200 && (etag_matches || (validators.0.is_none() && date_matches)) {
             let mut builder = Response::builder().status(304);
             if let Some(etag) = header_of("etag") {
                 builder = builder.header("etag", etag);
             }
-            return (builder.body(Full::new(Bytes::new())).expect("static response"), None);
+            return (
+                builder
+                    .body(Full::new(Bytes::new()))
+                    .expect("static response"),
+                None,
+            );
         }
         let mut builder = Response::builder().status(route.status);
         for (k, v) in &route.headers {
@@ -293,10 +319,14 @@ pub fn serve(listener: TcpListener, portal: Arc<Portal>) -> tokio::task::JoinHan
                             .path_and_query()
                             .map_or("/".to_string(), |p| p.to_string());
                         let header = |n: &str| {
-                            req.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string)
+                            req.headers()
+                                .get(n)
+                                .and_then(|v| v.to_str().ok())
+                                .map(str::to_string)
                         };
                         let validators = (header("if-none-match"), header("if-modified-since"));
-                        let (resp, delay) = portal.answer(req.method().as_str(), &host, &path, validators);
+                        let (resp, delay) =
+                            portal.answer(req.method().as_str(), &host, &path, validators);
                         if let Some(d) = delay {
                             tokio::time::sleep(d).await;
                         }

@@ -17,8 +17,24 @@ fn govscan() -> Command {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_run_marks_new_persisting_and_fixed_findings() {
     let fx = start(|_, p| {
-        p.add_versioned(0, HOST, "/", Route::html(page("首页", r#"<a href="/gone1.html">一</a><a href="/gone2.html">二</a>"#)));
-        p.add_versioned(1, HOST, "/", Route::html(page("首页", r#"<a href="/gone2.html">二</a><a href="/gone3.html">三</a>"#)));
+        p.add_versioned(
+            0,
+            HOST,
+            "/",
+            Route::html(page(
+                "首页",
+                r#"<a href="/gone1.html">一</a><a href="/gone2.html">二</a>"#,
+            )),
+        );
+        p.add_versioned(
+            1,
+            HOST,
+            "/",
+            Route::html(page(
+                "首页",
+                r#"<a href="/gone2.html">二</a><a href="/gone3.html">三</a>"#,
+            )),
+        );
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
@@ -42,31 +58,74 @@ async fn a_second_run_marks_new_persisting_and_fixed_findings() {
         .iter()
         .zip(&h.findings)
         .filter(|(f, _)| f.check.as_str() == "link.dead")
-        .map(|(f, fh)| (f.target.rsplit('/').next().unwrap(), fh.new, fh.first_seen.as_str()))
+        .map(|(f, fh)| {
+            (
+                f.target.rsplit('/').next().unwrap(),
+                fh.new,
+                fh.first_seen.as_str(),
+            )
+        })
         .collect();
-    assert!(dead.contains(&("gone2.html", false, "2026-11-20")), "{dead:?}");
-    assert!(dead.contains(&("gone3.html", true, "2026-11-21")), "{dead:?}");
-    let fixed: Vec<&str> = h.fixed.iter().map(|f| f.target.rsplit('/').next().unwrap()).collect();
+    assert!(
+        dead.contains(&("gone2.html", false, "2026-11-20")),
+        "{dead:?}"
+    );
+    assert!(
+        dead.contains(&("gone3.html", true, "2026-11-21")),
+        "{dead:?}"
+    );
+    let fixed: Vec<&str> = h
+        .fixed
+        .iter()
+        .map(|f| f.target.rsplit('/').next().unwrap())
+        .collect();
     assert_eq!(fixed, vec!["gone1.html"]);
     assert_eq!(h.trend.len(), 1);
     // The same problem has the same fingerprint night after night.
-    let fp2 = h.findings.iter().zip(&site.findings).find(|(_, f)| f.target.ends_with("gone2.html")).unwrap().0;
+    let fp2 = h
+        .findings
+        .iter()
+        .zip(&site.findings)
+        .find(|(_, f)| f.target.ends_with("gone2.html"))
+        .unwrap()
+        .0;
     assert_eq!(
         fp2.fingerprint,
-        govscan_checks::fingerprint(&site.url, govscan_checks::CheckId::LinkDead, &format!("{}/", fx.base(HOST)), &format!("{}/gone2.html", fx.base(HOST)))
+        govscan_checks::fingerprint(
+            &site.url,
+            govscan_checks::CheckId::LinkDead,
+            &format!("{}/", fx.base(HOST)),
+            &format!("{}/gone2.html", fx.base(HOST))
+        )
     );
 
     // changes.csv: findings.csv's columns plus change and first_seen.
     let changes = std::fs::read_to_string(out2.join("changes.csv")).unwrap();
     let mut lines = changes.lines();
-    assert_eq!(lines.next().unwrap(), "\u{feff}site,check,severity,page,target,status,detail,evidence,change,first_seen");
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}site,check,severity,page,target,status,detail,evidence,change,first_seen"
+    );
     let rows: Vec<&str> = lines.collect();
-    assert!(rows.iter().any(|r| r.contains("gone3.html") && r.ends_with(",new,2026-11-21")), "{rows:?}");
-    assert!(rows.iter().any(|r| r.contains("gone1.html") && r.ends_with(",fixed,2026-11-20")), "{rows:?}");
-    assert!(!rows.iter().any(|r| r.contains("gone2.html")), "persisting findings are not changes");
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("gone3.html") && r.ends_with(",new,2026-11-21")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("gone1.html") && r.ends_with(",fixed,2026-11-20")),
+        "{rows:?}"
+    );
+    assert!(
+        !rows.iter().any(|r| r.contains("gone2.html")),
+        "persisting findings are not changes"
+    );
     // findings.csv keeps its eight columns.
     let findings = std::fs::read_to_string(out2.join("findings.csv")).unwrap();
-    assert!(findings.starts_with("\u{feff}site,check,severity,page,target,status,detail,evidence\n"));
+    assert!(
+        findings.starts_with("\u{feff}site,check,severity,page,target,status,detail,evidence\n")
+    );
     // The report says so too.
     let html = std::fs::read_to_string(out2.join("report.html")).unwrap();
     assert!(html.contains("与上次扫描（2026-11-20）相比") && html.contains("已修复的问题"));
@@ -84,7 +143,14 @@ async fn a_rescan_revalidates_unchanged_pages_and_reuses_outside_link_checks() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("history.db").display().to_string();
-    let mut f = flags(&["--rate", "0", "--db", &db, "--no-sitemap", "--ignore-robots"]);
+    let mut f = flags(&[
+        "--rate",
+        "0",
+        "--db",
+        &db,
+        "--no-sitemap",
+        "--ignore-robots",
+    ]);
     f.extend(fx.resolve(&[HOST, "www.outside.gov.cn"]));
     let first = scan(&[fx.base(HOST) + "/"], &f, &dir.path().join("r1")).await;
     let hits_before = fx.portal.hits().len();
@@ -95,7 +161,10 @@ async fn a_rescan_revalidates_unchanged_pages_and_reuses_outside_link_checks() {
     assert_eq!(saved.not_modified, 3, "{hits:?}");
     assert!(saved.bytes_saved > 0);
     for path in ["/", "/a.html", "/b.html"] {
-        assert!(hits.iter().any(|h| h.path == path && h.conditional), "{path} not conditional");
+        assert!(
+            hits.iter().any(|h| h.path == path && h.conditional),
+            "{path} not conditional"
+        );
     }
     // The outside link checked fine last night is not requested again; the dead link is.
     assert_eq!(saved.cached_links, 1);
@@ -119,11 +188,21 @@ async fn a_rescan_revalidates_unchanged_pages_and_reuses_outside_link_checks() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_killed_run_resumes_without_fetching_again_and_ends_the_same() {
     let fx = start(|_, p| {
-        let links: String = (0..40).map(|i| format!(r#"<a href="/p{i}.html">第{i}页</a>"#)).collect();
+        let links: String = (0..40)
+            .map(|i| format!(r#"<a href="/p{i}.html">第{i}页</a>"#))
+            .collect();
         p.page(HOST, "/", page("首页", &links));
         for i in 0..40 {
-            let body = if i % 7 == 0 { format!(r#"<a href="/dead{i}.html">失效</a>"#) } else { "<p>正文</p>".into() };
-            p.add(HOST, &format!("/p{i}.html"), Route::html(page("页", &body)).delayed(Duration::from_millis(150)));
+            let body = if i % 7 == 0 {
+                format!(r#"<a href="/dead{i}.html">失效</a>"#)
+            } else {
+                "<p>正文</p>".into()
+            };
+            p.add(
+                HOST,
+                &format!("/p{i}.html"),
+                Route::html(page("页", &body)).delayed(Duration::from_millis(150)),
+            );
         }
     })
     .await;
@@ -131,12 +210,29 @@ async fn a_killed_run_resumes_without_fetching_again_and_ends_the_same() {
     let db = dir.path().join("history.db");
     let out = dir.path().join("out");
     let args = |cmd: &mut Command, db: &std::path::Path, out: &std::path::Path| {
-        cmd.args(["scan", &format!("{}/", fx.base(HOST)), "--out", out.to_str().unwrap(), "--db", db.to_str().unwrap()])
-            .args(["--offline", "--rate", "0", "--site-concurrency", "2", "-q", "--now", "2026-11-23", "--no-sitemap"])
-            .args(["--resolve", &format!("{HOST}:{}:127.0.0.1", fx.port)])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        cmd.args([
+            "scan",
+            &format!("{}/", fx.base(HOST)),
+            "--out",
+            out.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .args([
+            "--offline",
+            "--rate",
+            "0",
+            "--site-concurrency",
+            "2",
+            "-q",
+            "--now",
+            "2026-11-23",
+            "--no-sitemap",
+        ])
+        .args(["--resolve", &format!("{HOST}:{}:127.0.0.1", fx.port)])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     };
     let mut cmd = govscan();
     args(&mut cmd, &db, &out);
@@ -155,13 +251,23 @@ async fn a_killed_run_resumes_without_fetching_again_and_ends_the_same() {
         .map(Result::unwrap)
         .collect();
     drop(conn);
-    assert!(kept.len() > 3 && hits_at_kill < 40, "killed too late or too early: {} kept, {hits_at_kill} hits", kept.len());
+    assert!(
+        kept.len() > 3 && hits_at_kill < 40,
+        "killed too late or too early: {} kept, {hits_at_kill} hits",
+        kept.len()
+    );
 
     let mut cmd = govscan();
     args(&mut cmd, &db, &out);
     cmd.arg("--resume");
-    let output = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // Nothing the killed run had stored was fetched again.
     let base = fx.base(HOST);
     for url in &kept {
@@ -173,10 +279,16 @@ async fn a_killed_run_resumes_without_fetching_again_and_ends_the_same() {
     let fresh_out = dir.path().join("fresh");
     let mut cmd = govscan();
     args(&mut cmd, &dir.path().join("fresh.db"), &fresh_out);
-    let output = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    let output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
     assert!(output.status.success());
     let sorted = |p: &std::path::Path| {
-        let mut lines: Vec<String> = std::fs::read_to_string(p.join("findings.csv")).unwrap().lines().map(str::to_string).collect();
+        let mut lines: Vec<String> = std::fs::read_to_string(p.join("findings.csv"))
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
         lines.sort();
         lines
     };
@@ -195,10 +307,22 @@ async fn probes_give_availability_and_the_unreachable_veto() {
     let url = format!("{}/", fx.base(HOST));
     // A real probe, by the command cron would run.
     let output = govscan()
-        .args(["probe", &url, "--db", db.to_str().unwrap(), "--offline", "--resolve", &format!("{HOST}:{}:127.0.0.1", fx.port)])
+        .args([
+            "probe",
+            &url,
+            "--db",
+            db.to_str().unwrap(),
+            "--offline",
+            "--resolve",
+            &format!("{HOST}:{}:127.0.0.1", fx.port),
+        ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("正常"));
     // A week of half-hourly probes, 6% failed (12 of 200, two in a row).
     let store = Store::open(&db).unwrap();
@@ -207,20 +331,43 @@ async fn probes_give_availability_and_the_unreachable_veto() {
     for i in 0..199 {
         let at = now - chrono::Duration::minutes(30 * (i + 1));
         let failed = i % 17 == 0 || i == 1;
-        store.record_probe(site, &at.to_rfc3339(), !failed, if failed { "timeout" } else { "200" }, 100).unwrap();
+        store
+            .record_probe(
+                site,
+                &at.to_rfc3339(),
+                !failed,
+                if failed { "timeout" } else { "200" },
+                100,
+            )
+            .unwrap();
     }
     drop(store);
     let mut f = flags(&["--rate", "0", "--db", db.to_str().unwrap()]);
     f.extend(fx.resolve(&[HOST]));
     let outcome = scan(std::slice::from_ref(&url), &f, &dir.path().join("out")).await;
     let site = &outcome.report.sites[0];
-    let a = site.history.as_ref().unwrap().availability.as_ref().unwrap();
+    let a = site
+        .history
+        .as_ref()
+        .unwrap()
+        .availability
+        .as_ref()
+        .unwrap();
     assert_eq!(a.probes, 200);
     assert_eq!(a.failures, 13);
     assert!(a.longest_failure_streak >= 2);
-    let veto = site.findings.iter().find(|f| f.check.as_str() == "site.unreachable").expect("site.unreachable");
+    let veto = site
+        .findings
+        .iter()
+        .find(|f| f.check.as_str() == "site.unreachable")
+        .expect("site.unreachable");
     assert_eq!(veto.severity, govscan_checks::Severity::Veto);
-    assert!(site.score.as_ref().unwrap().vetoes.contains(&"站点无法访问".to_string()));
+    assert!(site
+        .score
+        .as_ref()
+        .unwrap()
+        .vetoes
+        .contains(&"站点无法访问".to_string()));
 
     // Too few probes for the rule (it assumes ≥20 a day): a warning, not a veto.
     let db2 = dir.path().join("few.db");
@@ -228,13 +375,19 @@ async fn probes_give_availability_and_the_unreachable_veto() {
     let site2 = store.site_id(&url, HOST).unwrap();
     for i in 0..20 {
         let at = now - chrono::Duration::hours(i + 1);
-        store.record_probe(site2, &at.to_rfc3339(), i != 3, "200", 100).unwrap();
+        store
+            .record_probe(site2, &at.to_rfc3339(), i != 3, "200", 100)
+            .unwrap();
     }
     drop(store);
     let mut f = flags(&["--rate", "0", "--db", db2.to_str().unwrap()]);
     f.extend(fx.resolve(&[HOST]));
     let outcome = scan(std::slice::from_ref(&url), &f, &dir.path().join("out2")).await;
-    let u = outcome.report.sites[0].findings.iter().find(|f| f.check.as_str() == "site.unreachable").unwrap();
+    let u = outcome.report.sites[0]
+        .findings
+        .iter()
+        .find(|f| f.check.as_str() == "site.unreachable")
+        .unwrap();
     assert_eq!(u.severity, govscan_checks::Severity::Warning);
 }
 
@@ -250,10 +403,24 @@ async fn fail_on_sets_the_exit_code_for_cron() {
     let db = dir.path().join("h.db");
     let run = |extra: &[&str]| {
         let mut cmd = govscan();
-        cmd.args(["scan", &format!("{}/", fx.base(HOST)), "--out", dir.path().join("o").to_str().unwrap()])
-            .args(["--db", db.to_str().unwrap(), "--offline", "--rate", "0", "-q", "--now", "2026-11-23"])
-            .args(["--resolve", &format!("{HOST}:{}:127.0.0.1", fx.port)])
-            .args(extra);
+        cmd.args([
+            "scan",
+            &format!("{}/", fx.base(HOST)),
+            "--out",
+            dir.path().join("o").to_str().unwrap(),
+        ])
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--offline",
+            "--rate",
+            "0",
+            "-q",
+            "--now",
+            "2026-11-23",
+        ])
+        .args(["--resolve", &format!("{HOST}:{}:127.0.0.1", fx.port)])
+        .args(extra);
         cmd
     };
     let code = |mut cmd: Command| cmd.output().unwrap().status.code();
@@ -262,7 +429,11 @@ async fn fail_on_sets_the_exit_code_for_cron() {
     assert_eq!(code(run(&["--fail-on", "error"])), Some(1));
     // Nothing new since the previous run: --fail-on-new stays quiet.
     assert_eq!(code(run(&["--fail-on", "error", "--fail-on-new"])), Some(0));
-    assert_eq!(code(run(&["--fail-on-new"])), Some(2), "--fail-on-new needs --fail-on");
+    assert_eq!(
+        code(run(&["--fail-on-new"])),
+        Some(2),
+        "--fail-on-new needs --fail-on"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -279,32 +450,61 @@ async fn a_second_process_on_the_same_database_waits_its_turn() {
         let db = db.clone();
         std::thread::spawn(move || {
             let conn = rusqlite::Connection::open(&db).unwrap();
-            conn.execute_batch("BEGIN EXCLUSIVE; INSERT INTO sites(url, name) VALUES ('x', 'x');").unwrap();
+            conn.execute_batch("BEGIN EXCLUSIVE; INSERT INTO sites(url, name) VALUES ('x', 'x');")
+                .unwrap();
             std::thread::sleep(Duration::from_millis(1500));
             conn.execute_batch("COMMIT;").unwrap();
         })
     };
     std::thread::sleep(Duration::from_millis(200));
     let output = govscan()
-        .args(["scan", &format!("{}/", fx.base(HOST)), "--out", dir.path().join("o").to_str().unwrap()])
-        .args(["--db", db.to_str().unwrap(), "--offline", "--rate", "0", "-q"])
+        .args([
+            "scan",
+            &format!("{}/", fx.base(HOST)),
+            "--out",
+            dir.path().join("o").to_str().unwrap(),
+        ])
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--offline",
+            "--rate",
+            "0",
+            "-q",
+        ])
         .args(["--resolve", &format!("{HOST}:{}:127.0.0.1", fx.port)])
         .output()
         .unwrap();
     holder.join().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(ok, "ok");
-    let runs: i64 = conn.query_row("SELECT COUNT(*) FROM runs WHERE status = 'done'", [], |r| r.get(0)).unwrap();
+    let runs: i64 = conn
+        .query_row("SELECT COUNT(*) FROM runs WHERE status = 'done'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     assert_eq!(runs, 1);
 
     // prune keeps recent runs and drops old ones.
-    conn.execute("UPDATE runs SET started = '2020-01-01T00:00:00+08:00'", []).unwrap();
+    conn.execute("UPDATE runs SET started = '2020-01-01T00:00:00+08:00'", [])
+        .unwrap();
     drop(conn);
-    let output = govscan().args(["prune", "--keep-days", "30", "--db", db.to_str().unwrap()]).output().unwrap();
+    let output = govscan()
+        .args(["prune", "--keep-days", "30", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let runs: i64 = conn.query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0)).unwrap();
+    let runs: i64 = conn
+        .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(runs, 0);
 }

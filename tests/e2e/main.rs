@@ -9,5 +9,6 @@ mod cli;
 mod crawl;
 mod demo;
 mod history;
+mod hostile;
 mod links;
 mod report;

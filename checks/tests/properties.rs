@@ -1,0 +1,134 @@
+//! Property tests: the parsers never panic, and normalisation, date
+//! formatting, ICP display and the ID checksum round-trip.
+
+use chrono::{Datelike, NaiveDate};
+use govscan_checks::dates::{find_dates, parse_date};
+use govscan_checks::formats::{find_icp, find_police, find_site_code, judge_doc_no, DocNo};
+use govscan_checks::page::{analyse_page, PageInput};
+use govscan_checks::privacy::{id_check_char, is_valid_id};
+use govscan_checks::urlnorm::normalise;
+use govscan_checks::Profile;
+use proptest::prelude::*;
+use std::sync::OnceLock;
+use url::Url;
+
+fn profile() -> &'static Profile {
+    static P: OnceLock<Profile> = OnceLock::new();
+    P.get_or_init(Profile::national)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn url_normalisation_is_idempotent(path in "[a-zA-Z0-9/._%;=?&~-]{0,40}", frag in "[a-z]{0,5}") {
+        if let Ok(u) = Url::parse(&format!("http://www.x.gov.cn/{path}#{frag}")) {
+            let once = normalise(&u);
+            let twice = normalise(&once);
+            prop_assert_eq!(once.as_str(), twice.as_str());
+            prop_assert!(once.fragment().is_none());
+        }
+    }
+
+    #[test]
+    fn url_normalisation_never_panics(s in "\\PC{0,60}") {
+        if let Ok(u) = Url::parse(&format!("http://x.gov.cn/{s}")) {
+            let _ = normalise(&u);
+        }
+    }
+
+    #[test]
+    fn dates_round_trip(y in 1990i32..2040, m in 1u32..=12, d in 1u32..=28, style in 0usize..4) {
+        let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let text = match style {
+            0 => date.format("%Y-%m-%d").to_string(),
+            1 => format!("{} 14:29:32", date.format("%Y/%m/%d")),
+            2 => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+            _ => format!("发布时间：{}.{:02}.{:02}", date.year(), date.month(), date.day()),
+        };
+        prop_assert_eq!(parse_date(&text), Some(date));
+    }
+
+    #[test]
+    fn text_parsers_never_panic(s in "\\PC{0,200}") {
+        let _ = find_dates(&s);
+        let _ = find_icp(&s);
+        let _ = find_police(&s);
+        let _ = find_site_code(&s);
+        let _ = judge_doc_no(&s);
+    }
+
+    #[test]
+    fn icp_display_round_trips(p in prop::sample::select(vec!["京", "浙", "粤", "蜀", "赣"]), digits in "[0-9]{8}", site in proptest::option::of(1u32..20)) {
+        let shown = match site {
+            Some(n) => format!("{p}ICP备{digits}号-{n}"),
+            None => format!("{p}ICP备{digits}号"),
+        };
+        let found = find_icp(&format!("版权所有 {shown} 技术支持")).unwrap();
+        prop_assert!(found.valid);
+        prop_assert_eq!(&found.display, &shown);
+        prop_assert_eq!(find_icp(&found.display).unwrap().display, shown);
+    }
+
+    #[test]
+    fn standard_doc_numbers_are_standard(org in "[\\p{Han}]{2,6}", y in 1990u32..2040, n in 1u32..500) {
+        let no = format!("{org}〔{y}〕{n}号");
+        prop_assert_eq!(judge_doc_no(&no), DocNo::Standard);
+        let padded = format!("{org}〔{y}〕0{n}号");
+        let nonstandard = matches!(judge_doc_no(&padded), DocNo::NonStandard(_));
+        prop_assert!(nonstandard);
+    }
+
+    #[test]
+    fn id_checksum_round_trips(area in 110000u32..659999, y in 1930i32..2005, doy in 0u32..365, seq in 0u32..1000) {
+        let birth = NaiveDate::from_yo_opt(y, doy % 365 + 1).unwrap();
+        let first17 = format!("{area:06}{}{seq:03}", birth.format("%Y%m%d"));
+        let check = id_check_char(&first17).unwrap();
+        let id = format!("{}{}", first17, check);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let valid = is_valid_id(&id, today);
+        prop_assert!(valid);
+        // Any other check character is rejected.
+        for other in "0123456789X".chars().filter(|c| *c != check) {
+            let wrong = format!("{}{}", first17, other);
+            let valid = is_valid_id(&wrong, today);
+            prop_assert!(!valid);
+        }
+    }
+
+    #[test]
+    fn page_analysis_never_panics(body in proptest::collection::vec(any::<u8>(), 0..2000), home in any::<bool>()) {
+        let url = Url::parse("http://www.x.gov.cn/a/b.html").unwrap();
+        let input = PageInput {
+            site: "s",
+            url: &url,
+            body: &body,
+            content_type: None,
+            is_home: home,
+            truncated: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        };
+        let _ = analyse_page(&input, profile());
+    }
+
+    #[test]
+    fn html_like_input_never_panics(parts in proptest::collection::vec(prop::sample::select(vec![
+        "<a href=", "\"", "'", ">", "</a>", "<td>", "<li>", "索引号：", "发文字号：", "2026-11-20", "ICP备", "12345678", "号",
+        "<script>", "</script>", "document.write(unescape(\"%3C\"))", "公网安备", "11010202007633", "网站标识码", "#", "javascript:void(0)",
+        "\u{0}", "\u{3000}", "<!--", "-->", "<base href=", "http://", "https://[::1", "%zz", "\n", "\t",
+    ]), 0..60)) {
+        let html = parts.concat();
+        let url = Url::parse("http://www.x.gov.cn/").unwrap();
+        let input = PageInput {
+            site: "s",
+            url: &url,
+            body: html.as_bytes(),
+            content_type: Some("text/html; charset=utf-8"),
+            is_home: true,
+            truncated: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        };
+        let mut a = analyse_page(&input, profile());
+        govscan_checks::page::finish_footer(&mut a, "s", "http://www.x.gov.cn/", true, &[], profile());
+    }
+}
