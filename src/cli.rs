@@ -127,6 +127,18 @@ pub struct DemoCmd {
     /// Only serve the demo portal (until Ctrl-C) and print its address; do not scan.
     #[arg(long)]
     pub serve_only: bool,
+    /// Benchmark mode: leave out the pages that are slow or fail on purpose.
+    #[arg(long)]
+    pub bench: bool,
+    /// Add this many department sites (for the many-sites benchmark).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub extra_sites: usize,
+    /// Pages of each extra site.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub extra_site_pages: usize,
+    /// Write the demo's site list (CSV) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub write_sites: Option<PathBuf>,
     /// Serve on this loopback port (default: a free one). A fixed port keeps the
     /// demo's URLs the same from run to run, so its history applies.
     #[arg(long)]
@@ -167,10 +179,10 @@ pub struct ScanOptions {
     #[arg(long, default_value_t = 256, value_name = "N")]
     pub parallel_sites: usize,
     /// Pages crawled per site at most (links beyond are still checked).
-    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
     pub max_pages: usize,
-    /// Link depth from the home page at most.
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    /// Link depth from the home page at most (pagination chains of big columns run hundreds deep).
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
     pub max_depth: u32,
     /// Time limit for one request in seconds, body included.
     #[arg(long, default_value_t = 20.0, value_name = "SECS")]

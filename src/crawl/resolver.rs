@@ -61,14 +61,23 @@ impl std::str::FromStr for ResolveRule {
 #[derive(Debug, Clone)]
 pub struct GovscanResolver {
     overrides: Arc<HashMap<String, IpAddr>>,
+    /// `*.suffix` rules (suffix with its dot) and `*` (empty suffix).
+    wildcards: Arc<Vec<(String, IpAddr)>>,
     offline: bool,
 }
 
 impl GovscanResolver {
     /// A resolver with `--resolve` rules; `offline` refuses every other name.
     pub fn new(rules: &[ResolveRule], offline: bool) -> GovscanResolver {
+        let (wild, exact): (Vec<&ResolveRule>, Vec<&ResolveRule>) =
+            rules.iter().partition(|r| r.host.starts_with('*'));
         GovscanResolver {
-            overrides: Arc::new(rules.iter().map(|r| (r.host.clone(), r.addr)).collect()),
+            overrides: Arc::new(exact.iter().map(|r| (r.host.clone(), r.addr)).collect()),
+            wildcards: Arc::new(
+                wild.iter()
+                    .map(|r| (r.host[1..].to_string(), r.addr))
+                    .collect(),
+            ),
             offline,
         }
     }
@@ -96,6 +105,16 @@ impl Resolve for GovscanResolver {
             // RFC 6761: `.invalid` never resolves; `localhost` is always loopback.
             if host == "invalid" || host.ends_with(".invalid") {
                 return Err(Box::new(ResolveFailure::NotFound(host)) as _);
+            }
+            // `*.x.gov.cn` and `*`, most specific first.
+            let wildcard = this
+                .wildcards
+                .iter()
+                .filter(|(suffix, _)| host.ends_with(suffix.as_str()))
+                .max_by_key(|(suffix, _)| suffix.len());
+            if let Some((_, ip)) = wildcard {
+                let addrs: Addrs = Box::new(std::iter::once(SocketAddr::new(*ip, 0)));
+                return Ok(addrs);
             }
             if this.offline {
                 return Err(Box::new(ResolveFailure::Offline(host)) as _);
@@ -130,5 +149,35 @@ mod tests {
         assert!("a.cn:80".parse::<ResolveRule>().is_err());
         assert!("a.cn:x:127.0.0.1".parse::<ResolveRule>().is_err());
         assert!(":80:127.0.0.1".parse::<ResolveRule>().is_err());
+        let w: ResolveRule = "*.sfx-demo.gov.cn:0:127.0.0.1".parse().unwrap();
+        assert_eq!(w.host, "*.sfx-demo.gov.cn");
+    }
+
+    #[tokio::test]
+    async fn wildcards_map_hosts_but_never_invalid_names() {
+        let rules: Vec<ResolveRule> = [
+            "*.a.gov.cn:0:127.0.0.2",
+            "*:0:127.0.0.3",
+            "x.a.gov.cn:0:127.0.0.4",
+        ]
+        .iter()
+        .map(|r| r.parse().unwrap())
+        .collect();
+        let r = GovscanResolver::new(&rules, true);
+        let ip = |name: &str| {
+            let r = r.clone();
+            let name = name.to_string();
+            async move {
+                r.resolve(name.parse().unwrap())
+                    .await
+                    .ok()
+                    .and_then(|mut a| a.next())
+                    .map(|a| a.ip().to_string())
+            }
+        };
+        assert_eq!(ip("x.a.gov.cn").await.as_deref(), Some("127.0.0.4"));
+        assert_eq!(ip("y.a.gov.cn").await.as_deref(), Some("127.0.0.2"));
+        assert_eq!(ip("www.b.gov.cn").await.as_deref(), Some("127.0.0.3"));
+        assert_eq!(ip("old.site.invalid").await, None);
     }
 }

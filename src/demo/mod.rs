@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// The scan flags the demo uses: loopback only, no rate limit, short timeouts.
-pub fn demo_flags(port: u16, hosts: &[&str], now: chrono::NaiveDate) -> Vec<String> {
+pub fn demo_flags(port: u16, hosts: &[String], now: chrono::NaiveDate) -> Vec<String> {
     let mut flags: Vec<String> = vec![
         "govscan".into(),
         "--offline".into(),
@@ -44,7 +44,13 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
             ))
         })?;
     let closed = server::closed_port().await?;
-    let demo = portal::build(addr.port(), closed, now, cmd.articles.max(10));
+    let options = portal::DemoOptions {
+        articles: cmd.articles.max(10),
+        bench: cmd.bench,
+        extra_sites: cmd.extra_sites,
+        extra_site_pages: cmd.extra_site_pages,
+    };
+    let demo = portal::build_with(addr.port(), closed, now, &options);
     let flags = demo_flags(addr.port(), &demo.hosts, now);
     let sites: Vec<SiteSpec> = demo
         .sites
@@ -57,11 +63,23 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         .collect();
     let portal = Arc::new(demo.portal);
     let server = server::serve(listener, portal.clone());
+    if let Some(path) = &cmd.write_sites {
+        let mut csv = String::from("name,url\n");
+        for s in &sites {
+            csv.push_str(&format!("{},{}\n", s.name, s.seed));
+        }
+        std::fs::write(path, csv)
+            .map_err(|e| crate::run::UsageError(format!("cannot write {}: {e}", path.display())))?;
+    }
     if cmd.serve_only {
+        let expected: usize = sites
+            .iter()
+            .map(|s| portal.html_pages(s.seed.host_str().unwrap_or("")))
+            .sum();
         println!(
-            "示范门户已启动（127.0.0.1:{}），共 {} 个页面。按 Ctrl-C 停止。",
+            "示范门户已启动（127.0.0.1:{}），{} 个站点共 {expected} 个HTML页面。按 Ctrl-C 停止。",
             addr.port(),
-            portal.len()
+            sites.len()
         );
         for s in &sites {
             println!("  {}  {}", s.name, s.seed);

@@ -31,17 +31,17 @@ pub const WIDGET_HOSTS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct SiteInfo {
     /// Host name.
-    pub host: &'static str,
+    pub host: String,
     /// 网站名称.
-    pub name: &'static str,
+    pub name: String,
     /// 政府网站标识码.
-    pub site_code: &'static str,
+    pub site_code: String,
     /// ICP备案编号 as displayed.
-    pub icp: &'static str,
+    pub icp: String,
     /// 公网安备 14 digits, if the footer shows it.
     pub police: Option<&'static str>,
     /// 主办单位.
-    pub host_org: &'static str,
+    pub host_org: String,
     /// Navigation: label and column path.
     pub nav: Vec<(&'static str, &'static str)>,
 }
@@ -84,7 +84,7 @@ pub struct Demo {
     /// The sites to scan: (name, home URL).
     pub sites: Vec<(String, String)>,
     /// Every host that must resolve to loopback.
-    pub hosts: Vec<&'static str>,
+    pub hosts: Vec<String>,
 }
 
 struct Gen {
@@ -93,6 +93,8 @@ struct Gen {
     now: NaiveDate,
     portal: Portal,
     seq: u32,
+    /// Benchmark mode: no deliberately slow or failing pages.
+    bench: bool,
 }
 
 fn esc(s: &str) -> String {
@@ -168,7 +170,7 @@ impl Gen {
         } else if flaws.bad_code {
             "339999001"
         } else {
-            site.site_code
+            site.site_code.as_str()
         };
         let mut f =
             String::from("<div class=\"footer\" id=\"footer\">\n<div class=\"footer-nav\">");
@@ -183,12 +185,16 @@ impl Gen {
             let _ = write!(
                 f,
                 "<p>主办单位：{}　承办单位：示范县大数据发展中心</p>\n<p>地址：示范县人民路1号　联系电话：0571-87654321　邮编：311999　电子邮箱：bgs@sfx-demo.gov.cn</p>\n",
-                site.host_org
+                site.host_org.as_str()
             );
         }
         f.push_str("<p>");
         if !flaws.no_icp {
-            let _ = write!(f, r#"<a href="{miit}/" target="_blank">{}</a>"#, site.icp);
+            let _ = write!(
+                f,
+                r#"<a href="{miit}/" target="_blank">{}</a>"#,
+                site.icp.as_str()
+            );
         }
         if let Some(police) = site.police {
             let link_code = if flaws.police_mismatch {
@@ -215,7 +221,7 @@ impl Gen {
             let _ = write!(
                 f,
                 r#"<script id="_jiucuo_" sitecode='{code}' src='{jiucuo}/exposure/jiucuo.js'></script>"#,
-                code = site.site_code
+                code = site.site_code.as_str()
             );
         }
         f.push_str("</div></div>");
@@ -250,9 +256,9 @@ impl Gen {
 {footer}
 </body></html>"#,
             title = esc(title),
-            name = site.name,
-            host = site.host,
-            code = site.site_code,
+            name = site.name.as_str(),
+            host = site.host.as_str(),
+            code = site.site_code.as_str(),
             footer = self.footer(site, flaws)
         )
     }
@@ -315,7 +321,7 @@ impl Gen {
             );
             let html = self.layout(
                 site,
-                &format!("{name}_{}", site.name),
+                &format!("{name}_{}", site.name.as_str()),
                 &meta,
                 &body,
                 FooterFlaws::default(),
@@ -325,9 +331,9 @@ impl Gen {
             } else {
                 format!("{dir}index_{p}.html")
             };
-            self.portal.page(site.host, &path, html.clone());
+            self.portal.page(site.host.as_str(), &path, html.clone());
             if p == 0 {
-                self.portal.page(site.host, dir, html);
+                self.portal.page(site.host.as_str(), dir, html);
             }
         }
     }
@@ -374,15 +380,19 @@ impl Gen {
             r#"<div class="position">当前位置：<a href="/">首页</a> &gt; {column}</div>
 <div class="article"><h1>{t}</h1><div class="info">发布时间：{d} 09:30　来源：示范县人民政府办公室</div>
 <div class="content"><p>{d_cn}，{t}。会议强调，要坚持以人民为中心的发展思想，压实工作责任，确保各项任务落到实处。</p>
-<p>会议要求，各乡镇、各部门要加强协调配合，及时发现和解决问题，以实际成效取信于民。</p>{extra}</div></div>"#,
+<p>会议要求，各乡镇、各部门要加强协调配合，及时发现和解决问题，以实际成效取信于民。</p>{extra}{more}</div></div>"#,
             t = esc(&item.title),
             d = ymd(item.date),
-            d_cn = cn_date(item.date)
+            d_cn = cn_date(item.date),
+            // Benchmark pages carry a real article's length (5–10 KB a page).
+            more = if self.bench { BENCH_PARAGRAPHS } else { "" },
         );
         let html = self.layout(site, &item.title, &meta, &body, flaws);
-        self.portal.page(site.host, &item.path, html);
+        self.portal.page(site.host.as_str(), &item.path, html);
     }
 }
+
+const BENCH_PARAGRAPHS: &str = "<p>一、提高政治站位。各级各部门要充分认识做好当前工作的重要性和紧迫性，把思想和行动统一到县委、县政府的决策部署上来，切实增强责任感和使命感，以更高标准、更实举措抓好各项任务落实。</p><p>二、突出工作重点。要聚焦重点领域和关键环节，全面排查风险隐患，建立问题清单、责任清单和整改清单，做到底数清、情况明、措施实，坚决防范和遏制重大问题发生。</p><p>三、强化协调联动。各乡镇、各有关部门要按照职责分工，密切配合、形成合力，建立健全信息共享和会商研判机制，及时研究解决工作中遇到的困难和问题。</p><p>四、严格督查考核。县政府督查室将会同有关部门，采取明查暗访、随机抽查等方式，对各地各部门工作开展情况进行督导检查，对工作不力、措施不实的单位予以通报批评。</p><p>五、加强宣传引导。要充分利用政府网站、政务新媒体等平台，广泛宣传相关政策措施和工作成效，及时回应社会关切，营造全社会共同参与的良好氛围。</p>";
 
 /// A fake but checksum-valid resident ID for the privacy plant.
 pub fn demo_id_number() -> String {
@@ -393,20 +403,48 @@ pub fn demo_id_number() -> String {
 /// Builds the demo for a server on `port`; `closed_port` is a loopback port
 /// where nothing listens.
 pub fn build(port: u16, closed_port: u16, now: NaiveDate, articles: usize) -> Demo {
+    build_with(
+        port,
+        closed_port,
+        now,
+        &DemoOptions {
+            articles,
+            ..DemoOptions::default()
+        },
+    )
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Default)]
+pub struct DemoOptions {
+    /// Article pages of the county portal.
+    pub articles: usize,
+    /// Leave out the pages that are slow or fail on purpose (for benchmarks).
+    pub bench: bool,
+    /// Extra department sites.
+    pub extra_sites: usize,
+    /// Pages of each extra site.
+    pub extra_site_pages: usize,
+}
+
+/// Builds the demo with options.
+pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOptions) -> Demo {
+    let articles = opts.articles;
     let mut g = Gen {
         port,
         closed_port,
         now,
         portal: Portal::new(),
         seq: 1000,
+        bench: opts.bench,
     };
     let main = SiteInfo {
-        host: MAIN_HOST,
-        name: "示范县人民政府",
-        site_code: "3399990001",
-        icp: "浙ICP备12345678号-1",
+        host: MAIN_HOST.into(),
+        name: "示范县人民政府".into(),
+        site_code: "3399990001".into(),
+        icp: "浙ICP备12345678号-1".into(),
         police: Some("33999902000123"),
-        host_org: "示范县人民政府办公室",
+        host_org: "示范县人民政府办公室".into(),
         nav: vec![
             ("新闻中心", "/xwzx/ywdt/"),
             ("通知公告", "/zwgk/tzgg/"),
@@ -421,18 +459,29 @@ pub fn build(port: u16, closed_port: u16, now: NaiveDate, articles: usize) -> De
     build_main(&mut g, &main, articles);
     build_edu(&mut g);
     build_outside(&mut g);
+    let extra = build_extra_sites(&mut g, opts.extra_sites, opts.extra_site_pages.max(20));
     Demo {
         portal: g.portal,
-        sites: vec![
+        sites: [
             (main.name.to_string(), format!("http://{MAIN_HOST}:{port}/")),
             (
                 "示范县教育局".to_string(),
                 format!("http://{EDU_HOST}:{port}/"),
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(extra.iter().cloned())
+        .collect(),
         hosts: [MAIN_HOST, EDU_HOST, CITY_HOST, APP_HOST]
             .into_iter()
             .chain(WIDGET_HOSTS.iter().copied())
+            .map(String::from)
+            .chain(extra.iter().map(|(_, url)| {
+                url::Url::parse(url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(String::from))
+                    .unwrap_or_default()
+            }))
             .collect(),
     }
 }
@@ -541,27 +590,27 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
 
     // Link targets of the planted defects.
     g.portal.page(
-        site.host,
+        site.host.as_str(),
         "/zwgk/tzgg/notfound.html",
         "<html><head><title>示范县人民政府</title></head><body><div class=\"error\">对不起，您访问的页面不存在或已被删除！</div><a href=\"/\">返回首页</a></body></html>",
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/xwzx/old-topic/index.html",
         Route::redirect(302, "/"),
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/loop/a.html",
         Route::redirect(302, "/loop/b.html"),
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/loop/b.html",
         Route::redirect(302, "/loop/a.html"),
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/api/error.html",
         Route::new(
             500,
@@ -570,9 +619,13 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         ),
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/slow/report.html",
-        Route::html("<title>数据报告</title>").delayed(std::time::Duration::from_secs(30)),
+        if g.bench {
+            Route::html("<title>数据报告</title>")
+        } else {
+            Route::html("<title>数据报告</title>").delayed(std::time::Duration::from_secs(30))
+        },
     );
     let flaky = g.layout(
         site,
@@ -582,28 +635,31 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         FooterFlaws::default(),
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/flaky/stat.html",
-        Route::html(flaky).failing_first(1),
+        Route::html(flaky).failing_first(if g.bench { 0 } else { 1 }),
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/files/2025/plan.pdf",
         Route::new(200, "application/pdf", vec![b'%'; 64 * 1024]),
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/css/main.css",
         Route::new(200, "text/css", "body{font-family:sans-serif}"),
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/js/common.js",
         Route::new(200, "application/javascript", "var x=1;"),
     );
     for img in ["/images/logo.png", "/images/gongan.png"] {
-        g.portal
-            .add(site.host, img, Route::new(200, "image/png", vec![0u8; 128]));
+        g.portal.add(
+            site.host.as_str(),
+            img,
+            Route::new(200, "image/png", vec![0u8; 128]),
+        );
     }
     let guide = g.layout(
         site,
@@ -612,7 +668,7 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         r#"<h1>不动产登记办事指南</h1><h3 id="step1">第一步 申请</h3><p>提交材料。</p><h3 id="step2">第二步 受理</h3><p>窗口受理。</p>"#,
         FooterFlaws { bad_code: true, ..FooterFlaws::default() },
     );
-    g.portal.page(site.host, "/bsfw/guide.html", guide);
+    g.portal.page(site.host.as_str(), "/bsfw/guide.html", guide);
     for (path, title, text) in [
         (
             "/lxwm/",
@@ -634,7 +690,7 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
             &format!("<h1>{title}</h1><p>{text}</p>"),
             FooterFlaws::default(),
         );
-        g.portal.page(site.host, path, html);
+        g.portal.page(site.host.as_str(), path, html);
     }
     // The search page's template has a cut-down footer without 主办单位 and contacts.
     let search = g.layout(
@@ -647,7 +703,7 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
             ..FooterFlaws::default()
         },
     );
-    g.portal.page(site.host, "/sousuo/", search);
+    g.portal.page(site.host.as_str(), "/sousuo/", search);
     // A 专题 template without the ICP number and the sitemap link.
     let zt = g.items("/ztzl/yshj/", "营商环境专题", 4, 3, 5);
     let zt_flaws = FooterFlaws {
@@ -667,7 +723,7 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         &zt_body,
         zt_flaws,
     );
-    g.portal.page(site.host, "/ztzl/yshj/", zt_home);
+    g.portal.page(site.host.as_str(), "/ztzl/yshj/", zt_home);
     let columns: Vec<(&str, &str)> = vec![
         ("要闻动态", "/xwzx/ywdt/"),
         ("部门动态", "/xwzx/bmdt/"),
@@ -694,7 +750,7 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         &map,
         FooterFlaws::default(),
     );
-    g.portal.page(site.host, "/wzdt/", sitemap_page);
+    g.portal.page(site.host.as_str(), "/wzdt/", sitemap_page);
 
     // Home page.
     let mut body = String::from(
@@ -733,10 +789,10 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
         port = g.port
     );
     let home = g.layout(site, "示范县人民政府", "", &body, FooterFlaws::default());
-    g.portal.page(site.host, "/", home.clone());
-    g.portal.page(site.host, "/index.html", home);
+    g.portal.page(site.host.as_str(), "/", home.clone());
+    g.portal.page(site.host.as_str(), "/index.html", home);
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/robots.txt",
         Route::new(
             200,
@@ -744,12 +800,12 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
             "User-agent: *\nDisallow: /admin/\nSitemap: /sitemap.xml\n",
         ),
     );
-    let base = g.base(site.host);
+    let base = g.base(site.host.as_str());
     let sitemap = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>{base}/</loc></url><url><loc>{base}/zwgk/sitemap-only.html</loc></url></urlset>"
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/sitemap.xml",
         Route::new(200, "application/xml", sitemap),
     );
@@ -781,7 +837,7 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
     let page = |title: &str, charset_meta: &str, meta: &str, body: &str| {
         format!(
             "<html><head>{charset_meta}<title>{title}</title><meta name=\"SiteIDCode\" content=\"{code}\">{meta}</head><body><ul class=\"nav\"><li><a href=\"/\">首页</a></li></ul>{body}{footer}</body></html>",
-            code = site.site_code,
+            code = site.site_code.as_str(),
         )
     };
     let meta_gbk = r#"<meta http-equiv="Content-Type" content="text/html; charset=gbk">"#;
@@ -793,7 +849,7 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
     );
     for path in ["/zwgk/tjxx/", "/zwgk/tjxx/index.html"] {
         g.portal.add(
-            site.host,
+            site.host.as_str(),
             path,
             Route::new(200, "text/html; charset=GBK", gbk(&list_html)),
         );
@@ -811,8 +867,11 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
             ("text/html; charset=gbk", meta_gbk)
         };
         let html = page(&it.title, charset_meta, &meta, &body);
-        g.portal
-            .add(site.host, &it.path, Route::new(200, ct, gbk(&html)));
+        g.portal.add(
+            site.host.as_str(),
+            &it.path,
+            Route::new(200, ct, gbk(&html)),
+        );
     }
     let report = page(
         "2025年示范县国民经济和社会发展统计公报",
@@ -821,7 +880,7 @@ fn build_gbk_column(g: &mut Gen, site: &SiteInfo, items: &[Item]) {
         "<h1>2025年示范县国民经济和社会发展统计公报</h1><p>全年全县实现地区生产总值312.5亿元。</p>",
     );
     g.portal.add(
-        site.host,
+        site.host.as_str(),
         "/zwgk/tjxx/统计公报.html",
         Route::new(200, "text/html; charset=gbk", gbk(&report)),
     );
@@ -996,7 +1055,7 @@ fn build_policy(g: &mut Gen, site: &SiteInfo) -> (Vec<Item>, Vec<Item>) {
             ymd(published)
         );
         let html = g.layout(site, d.title, &meta, &body, FooterFlaws::default());
-        g.portal.page(site.host, &doc_items[i].path, html);
+        g.portal.page(site.host.as_str(), &doc_items[i].path, html);
     }
     for (i, it) in interps.iter().enumerate() {
         let related = match it.links_doc {
@@ -1015,7 +1074,8 @@ fn build_policy(g: &mut Gen, site: &SiteInfo) -> (Vec<Item>, Vec<Item>) {
             d = ymd(interp_items[i].date)
         );
         let html = g.layout(site, it.title, &meta, &body, FooterFlaws::default());
-        g.portal.page(site.host, &interp_items[i].path, html);
+        g.portal
+            .page(site.host.as_str(), &interp_items[i].path, html);
     }
     g.column_lists(site, "政策文件", "/zwgk/zcwj/", &doc_items, "");
     g.column_lists(site, "政策解读", "/zwgk/zcjd/", &interp_items, "");
@@ -1023,52 +1083,70 @@ fn build_policy(g: &mut Gen, site: &SiteInfo) -> (Vec<Item>, Vec<Item>) {
 }
 
 /// The education bureau: a small site whose home page has not been updated
-/// for a month and whose footer lacks the 公安 filing number.
+/// for a month, whose footer lacks the 公安 filing number and shows an
+/// `_error` conac badge.
 fn build_edu(g: &mut Gen) {
     let site = SiteInfo {
-        host: EDU_HOST,
-        name: "示范县教育局",
-        site_code: "3399990002",
-        icp: "浙ICP备12345678号-2",
+        host: EDU_HOST.into(),
+        name: "示范县教育局".into(),
+        site_code: "3399990002".into(),
+        icp: "浙ICP备12345678号-2".into(),
         police: None,
-        host_org: "示范县教育局",
+        host_org: "示范县教育局".into(),
         nav: vec![
             ("教育动态", "/jydt/"),
             ("通知公告", "/tzgg/"),
             ("招生考试", "/zsks/"),
         ],
     };
-    let jydt = g.items("/jydt/", "教育动态", 12, 30, 10);
-    let tzgg = g.items("/tzgg/", "通知公告", 8, 35, 20);
-    let zsks = g.items("/zsks/", "招生考试", 4, 200, 60);
-    // The bureau's badge no longer matches its registration: an `_error` badge.
+    let columns = [
+        ("教育动态", "/jydt/", 12, 30, 10),
+        ("通知公告", "/tzgg/", 8, 35, 20),
+        ("招生考试", "/zsks/", 4, 200, 60),
+    ];
     let flaws = FooterFlaws {
         conac_error: true,
         ..FooterFlaws::default()
     };
-    for it in &jydt {
-        g.article(&site, "教育动态", it, "", flaws);
-    }
-    for it in &tzgg {
-        g.article(&site, "通知公告", it, "", flaws);
-    }
-    for it in &zsks {
-        g.article(&site, "招生考试", it, "", flaws);
-    }
-    g.column_lists(&site, "教育动态", "/jydt/", &jydt, "");
-    g.column_lists(&site, "通知公告", "/tzgg/", &tzgg, "");
-    g.column_lists(&site, "招生考试", "/zsks/", &zsks, "");
-    let mut body = String::new();
-    let _ = write!(body, "<h3>教育动态</h3>{}", Gen::list_html(&jydt[..5]));
-    let _ = write!(body, "<h3>通知公告</h3>{}", Gen::list_html(&tzgg[..5]));
-    let _ = write!(
-        body,
-        r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a> <a href="/wzdt/">网站地图</a>"#
+    build_department(
+        g,
+        &site,
+        &columns,
+        flaws,
+        r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a>"#,
     );
-    let home = g.layout(&site, "示范县教育局", "", &body, flaws);
-    g.portal.page(EDU_HOST, "/", home);
-    let map = g.layout(&site, "网站地图", "", r#"<a href="/jydt/">教育动态</a><a href="/tzgg/">通知公告</a><a href="/zsks/">招生考试</a>"#, flaws);
-    g.portal.page(EDU_HOST, "/wzdt/", map);
+}
+
+/// A department site: columns of dated articles, a home page listing the
+/// newest, a sitemap and the usual service pages. `columns` holds (name,
+/// dir, items, age of the newest in days, days between items).
+fn build_department(
+    g: &mut Gen,
+    site: &SiteInfo,
+    columns: &[(&str, &str, usize, i64, i64)],
+    flaws: FooterFlaws,
+    extra_home: &str,
+) {
+    let mut home = String::new();
+    let mut map = String::from("<h1>网站地图</h1>");
+    for (name, dir, n, newest, step) in columns {
+        let items = g.items(dir, name, *n, *newest, *step);
+        for it in &items {
+            g.article(site, name, it, "", flaws);
+        }
+        g.column_lists(site, name, dir, &items, "");
+        let _ = write!(
+            home,
+            "<h3>{name}</h3>{}",
+            Gen::list_html(&items[..items.len().min(5)])
+        );
+        let _ = write!(map, r#"<a href="{dir}">{name}</a>"#);
+    }
+    let _ = write!(home, r#"{extra_home} <a href="/wzdt/">网站地图</a>"#);
+    let page = g.layout(site, &site.name, "", &home, flaws);
+    g.portal.page(&site.host, "/", page);
+    let sitemap = g.layout(site, "网站地图", "", &map, flaws);
+    g.portal.page(&site.host, "/wzdt/", sitemap);
     for (path, title) in [
         ("/lxwm/", "联系我们"),
         ("/sybz/", "使用帮助"),
@@ -1076,28 +1154,60 @@ fn build_edu(g: &mut Gen) {
         ("/sousuo/", "站内搜索"),
     ] {
         let html = g.layout(
-            &site,
+            site,
             title,
             "",
             &format!("<h1>{title}</h1><p>页面内容</p>"),
             flaws,
         );
-        g.portal.page(EDU_HOST, path, html);
+        g.portal.page(&site.host, path, html);
     }
     g.portal.add(
-        EDU_HOST,
+        &site.host,
         "/css/main.css",
         Route::new(200, "text/css", "body{}"),
     );
     g.portal.add(
-        EDU_HOST,
+        &site.host,
         "/js/common.js",
         Route::new(200, "application/javascript", "var x=1;"),
     );
     for img in ["/images/logo.png", "/images/gongan.png"] {
         g.portal
-            .add(EDU_HOST, img, Route::new(200, "image/png", vec![0u8; 64]));
+            .add(&site.host, img, Route::new(200, "image/png", vec![0u8; 64]));
     }
+}
+
+/// `--extra-sites`: more department sites of about `pages` pages each, all
+/// well kept (for the many-sites benchmark).
+fn build_extra_sites(g: &mut Gen, count: usize, pages: usize) -> Vec<(String, String)> {
+    let per_column = (pages.saturating_sub(12) / 3).max(3);
+    (0..count)
+        .map(|i| {
+            let host = format!("bm{i:03}.sfx-demo.gov.cn");
+            let name = format!("示范县第{}部门", i + 1);
+            let site = SiteInfo {
+                host: host.clone(),
+                name: name.clone(),
+                site_code: format!("33999910{:02}", i % 100),
+                icp: format!("浙ICP备12345678号-{}", i + 3),
+                police: Some("33999902000123"),
+                host_org: name.clone(),
+                nav: vec![
+                    ("工作动态", "/gzdt/"),
+                    ("通知公告", "/tzgg/"),
+                    ("政策文件", "/zcwj/"),
+                ],
+            };
+            let columns = [
+                ("工作动态", "/gzdt/", per_column, 2, 2),
+                ("通知公告", "/tzgg/", per_column, 5, 7),
+                ("政策文件", "/zcwj/", per_column, 10, 9),
+            ];
+            build_department(g, &site, &columns, FooterFlaws::default(), "");
+            (name, format!("http://{host}:{}/", g.port))
+        })
+        .collect()
 }
 
 /// Pages of outside hosts: the city portal and the badge/widget stubs.

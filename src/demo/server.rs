@@ -164,6 +164,35 @@ impl Portal {
         self.add(host, path, Route::html(html));
     }
 
+    /// HTML pages (200, text/html) served for `host`, counting a directory
+    /// and its `index.html` twin with the same body once: what a complete
+    /// crawl of the site finds.
+    pub fn html_pages(&self, host: &str) -> usize {
+        let prefix = host.to_ascii_lowercase();
+        let html: Vec<(&String, &Route)> = self
+            .routes
+            .iter()
+            .filter(|(k, r)| {
+                k.starts_with(&prefix)
+                    && k[prefix.len()..].starts_with('/')
+                    && r.status == 200
+                    && r.headers
+                        .iter()
+                        .any(|(n, v)| n == "content-type" && v.contains("html"))
+            })
+            .collect();
+        html.iter()
+            .filter(|(k, r)| {
+                let Some(dir) = k.strip_suffix("index.html") else {
+                    return true;
+                };
+                !html
+                    .iter()
+                    .any(|(k2, r2)| k2.as_str() == dir && r2.body == r.body)
+            })
+            .count()
+    }
+
     /// Whether a route exists.
     pub fn has(&self, host: &str, path: &str) -> bool {
         self.routes
