@@ -6,7 +6,7 @@
 //! script text (footers written by `document.write` or held in JavaScript
 //! strings); an element seen only in script text is `script`, not missing.
 
-use crate::finding::{CheckId, Finding};
+use crate::finding::{CheckId, Finding, FindingSink};
 use crate::formats;
 use crate::links::{Link, LinkKind, LinkTarget};
 use crate::profile::Profile;
@@ -542,7 +542,7 @@ pub fn check(
     scripted: bool,
     profile: &Profile,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = FindingSink::new(site, page, is_home, profile);
     let unseen = if scripted {
         "（页面底部可能由脚本生成，静态解析未能确认，请人工核实）"
     } else {
@@ -550,19 +550,7 @@ pub fn check(
     };
     let mut push =
         |check: CheckId, target: &str, status: &str, detail: String, evidence: String| {
-            if profile.enabled(check) {
-                out.push(Finding {
-                    site: site.to_string(),
-                    check,
-                    severity: profile.severity(check),
-                    page: page.to_string(),
-                    target: target.to_string(),
-                    status: status.to_string(),
-                    detail,
-                    evidence,
-                    home_page: is_home,
-                });
-            }
+            out.push(check, target, status, detail, evidence)
         };
     match &f.icp {
         None => push(
@@ -738,7 +726,7 @@ pub fn check(
             evidence,
         );
     }
-    out
+    out.into_vec()
 }
 
 #[cfg(test)]

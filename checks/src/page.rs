@@ -7,7 +7,7 @@
 use crate::columns::{breadcrumb_column, list_facts, ListFacts, RawItem};
 use crate::dates::parse_date;
 use crate::decode::decode_html;
-use crate::finding::{CheckId, Finding};
+use crate::finding::{CheckId, Finding, FindingSink};
 use crate::footer::{self, FooterFacts, FooterInput, ScriptTag};
 use crate::links::{classify_href, is_private_host, Link, LinkKind, LinkTarget};
 use crate::policy::{self, PolicyMeta};
@@ -132,7 +132,7 @@ pub struct PageFacts {
     pub published: Option<NaiveDate>,
     /// The 信息公开 metadata block.
     #[serde(default)]
-    pub policy: Option<PolicyMeta>,
+    pub policy: Option<Box<PolicyMeta>>,
     /// Same-site links of policy and interpretation pages.
     #[serde(default)]
     pub related: Vec<RelatedLink>,
@@ -146,6 +146,38 @@ pub struct PageFacts {
 }
 
 impl PageFacts {
+    /// Gives back the slack of strings built piece by piece: the crawler
+    /// keeps these facts for every page until the site checks run.
+    pub fn shrink(&mut self) {
+        let strings = [&mut self.title, &mut self.headline, &mut self.charset];
+        for s in strings {
+            s.shrink_to_fit();
+        }
+        let options = [
+            &mut self.column,
+            &mut self.meta.site_name,
+            &mut self.meta.site_domain,
+            &mut self.meta.site_id_code,
+            &mut self.meta.column_name,
+            &mut self.meta.column_type,
+            &mut self.meta.article_title,
+            &mut self.meta.pub_date,
+            &mut self.footer.icp,
+            &mut self.footer.police,
+            &mut self.footer.police_link,
+            &mut self.footer.site_code,
+            &mut self.footer.jiucuo_code,
+            &mut self.footer.sitemap_url,
+            &mut self.footer.host,
+        ];
+        for s in options.into_iter().flatten() {
+            s.shrink_to_fit();
+        }
+        if self.headline == self.title {
+            self.headline = self.title.clone();
+        }
+    }
+
     /// The newest item date, for list and home pages only.
     pub fn newest_date(&self) -> Option<NaiveDate> {
         matches!(self.kind, PageKind::List | PageKind::Home)
@@ -591,7 +623,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         .unwrap_or_else(|| facts.title.clone());
     let main_text = &text[..footer::footer_start(&text)];
     facts.list = list_facts(&items, &text, input.today, profile);
-    facts.policy = policy::extract_meta(&text);
+    facts.policy = policy::extract_meta(&text).map(Box::new);
     facts.published = facts
         .meta
         .pub_date
@@ -665,6 +697,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         profile,
     ));
 
+    facts.shrink();
     PageAnalysis {
         facts,
         links,
@@ -862,25 +895,12 @@ pub fn detect_not_found(title: &str, text: &str, profile: &Profile) -> Option<St
 
 fn page_findings(input: &PageInput<'_>, links: &[Link], profile: &Profile) -> Vec<Finding> {
     let page = input.url.as_str();
-    let mut out: Vec<Finding> = Vec::new();
+    let mut out = FindingSink::new(input.site, page, input.is_home, profile);
     let mut push = |check: CheckId, target: &str, status: &str, detail: String, evidence: &str| {
-        if !profile.enabled(check) {
-            return;
+        // One finding per page, check and target.
+        if !out.has_target(check, target) {
+            out.push(check, target, status, detail, evidence.to_string());
         }
-        if out.iter().any(|f| f.check == check && f.target == target) {
-            return;
-        }
-        out.push(Finding {
-            site: input.site.to_string(),
-            check,
-            severity: profile.severity(check),
-            page: page.to_string(),
-            target: target.to_string(),
-            status: status.to_string(),
-            detail,
-            evidence: evidence.to_string(),
-            home_page: input.is_home,
-        });
     };
     let page_is_private = input.url.host().is_some_and(|h| is_private_host(&h));
     for link in links {
@@ -917,7 +937,7 @@ fn page_findings(input: &PageInput<'_>, links: &[Link], profile: &Profile) -> Ve
             "",
         );
     }
-    out
+    out.into_vec()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! with their interpretations (rules.md §2.6, §3.6, §4).
 
 use crate::dates::parse_date;
-use crate::finding::{CheckId, Finding};
+use crate::finding::{CheckId, Finding, FindingSink};
 use crate::formats::{judge_doc_no, DocNo};
 use crate::profile::Profile;
 use chrono::NaiveDate;
@@ -204,22 +204,10 @@ pub fn hygiene(
     today: NaiveDate,
     profile: &Profile,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = FindingSink::new(site, page, false, profile);
     let mut push =
         |check: CheckId, target: &str, status: &str, detail: String, evidence: String| {
-            if profile.enabled(check) {
-                out.push(Finding {
-                    site: site.to_string(),
-                    check,
-                    severity: profile.severity(check),
-                    page: page.to_string(),
-                    target: target.to_string(),
-                    status: status.to_string(),
-                    detail,
-                    evidence,
-                    home_page: false,
-                });
-            }
+            out.push(check, target, status, detail, evidence)
         };
     let mut missing = Vec::new();
     if !meta.has("doc_no") {
@@ -296,7 +284,7 @@ pub fn hygiene(
             }
         }
     }
-    out
+    out.into_vec()
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ mod tests {
     }
 }
 
-use crate::finding::{CheckId, Finding};
+use crate::finding::{CheckId, Finding, FindingSink};
 use crate::profile::Profile;
 use chrono::NaiveDate;
 use regex::Regex;
@@ -100,24 +100,11 @@ pub fn scan(
     today: NaiveDate,
     profile: &Profile,
 ) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::new();
+    let mut out = FindingSink::new(site, page, is_home, profile);
     let mut push = |check: CheckId, target: &str, detail: String, evidence: String| {
-        if profile.enabled(check)
-            && !out
-                .iter()
-                .any(|f| f.check == check && f.evidence == evidence)
-        {
-            out.push(Finding {
-                site: site.to_string(),
-                check,
-                severity: profile.severity(check),
-                page: page.to_string(),
-                target: target.to_string(),
-                status: "unmasked".to_string(),
-                detail,
-                evidence,
-                home_page: is_home,
-            });
+        // The same number twice on a page is one leak.
+        if !out.has_evidence(check, &evidence) {
+            out.push(check, target, "unmasked", detail, evidence);
         }
     };
     let mut ids = 0;
@@ -162,7 +149,7 @@ pub fn scan(
             );
         }
     }
-    out
+    out.into_vec()
 }
 
 #[cfg(test)]

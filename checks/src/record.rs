@@ -32,5 +32,6 @@ pub struct PageRecord {
     #[serde(default)]
     pub content_hash: String,
     /// Facts read from it (crawled pages only).
-    pub facts: Option<PageFacts>,
+    // Boxed: a site's page list is long, and many entries are checked links only.
+    pub facts: Option<Box<PageFacts>>,
 }

@@ -4,7 +4,7 @@
 //! footer summary.
 
 use crate::columns::{column_states, ColumnPage, ColumnState};
-use crate::finding::{CheckId, Finding, Severity};
+use crate::finding::{CheckId, Finding, FindingSink, Severity};
 use crate::page::{PageFacts, PageKind};
 use crate::policy::needs_interpretation;
 use crate::profile::Profile;
@@ -78,10 +78,10 @@ pub struct SiteSummary {
     pub interpretations: usize,
 }
 
+/// Site-level findings, each about a page of the site (argument order of
+/// the calls below: check, page, target, status, detail, evidence, home).
 struct Out<'a> {
-    site: &'a str,
-    profile: &'a Profile,
-    findings: Vec<Finding>,
+    sink: FindingSink<'a>,
 }
 
 impl Out<'_> {
@@ -96,16 +96,8 @@ impl Out<'_> {
         evidence: String,
         home: bool,
     ) {
-        self.push_with(
-            check,
-            self.profile.severity(check),
-            page,
-            target,
-            status,
-            detail,
-            evidence,
-            home,
-        );
+        self.sink
+            .push_on(page, home, check, target, status, detail, evidence);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -120,29 +112,16 @@ impl Out<'_> {
         evidence: String,
         home: bool,
     ) {
-        if !self.profile.enabled(check) {
-            return;
-        }
-        self.findings.push(Finding {
-            site: self.site.to_string(),
-            check,
-            severity,
-            page: page.to_string(),
-            target: target.to_string(),
-            status: status.to_string(),
-            detail,
-            evidence,
-            home_page: home,
-        });
+        self.sink.push_with(
+            page, home, check, severity, target, status, detail, evidence,
+        );
     }
 }
 
 /// Runs the site-wide checks.
 pub fn site_checks(input: &SiteInput<'_>, profile: &Profile) -> (Vec<Finding>, SiteSummary) {
     let mut out = Out {
-        site: input.site,
-        profile,
-        findings: Vec::new(),
+        sink: FindingSink::new(input.site, input.home, true, profile),
     };
     let mut summary = SiteSummary {
         pages: input.pages.len(),
@@ -151,7 +130,7 @@ pub fn site_checks(input: &SiteInput<'_>, profile: &Profile) -> (Vec<Finding>, S
     columns_and_home(input, profile, &mut out, &mut summary);
     policy_pairing(input, profile, &mut out, &mut summary);
     sitemap_and_footer_summary(input, &mut out, &mut summary);
-    (out.findings, summary)
+    (out.sink.into_vec(), summary)
 }
 
 fn columns_and_home(
@@ -560,9 +539,7 @@ pub fn availability_findings(
 ) -> Vec<Finding> {
     let rules = &profile.availability;
     let mut out = Out {
-        site,
-        profile,
-        findings: Vec::new(),
+        sink: FindingSink::new(site, home, true, profile),
     };
     let enough = a.probes as f64 >= rules.min_probes_per_day * f64::from(a.days);
     let share = a.failure_share * 100.0;
@@ -612,7 +589,7 @@ pub fn availability_findings(
             true,
         );
     }
-    out.findings
+    out.sink.into_vec()
 }
 
 fn sitemap_and_footer_summary(input: &SiteInput<'_>, out: &mut Out<'_>, summary: &mut SiteSummary) {

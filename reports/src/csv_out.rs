@@ -167,7 +167,7 @@ pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
             let depth = p.depth.to_string();
             let ms = p.response_ms.to_string();
             let home = if p.is_home { "yes" } else { "" };
-            let facts = fact_cells(p.facts.as_ref());
+            let facts = fact_cells(p.facts.as_deref());
             let mut cells: Vec<&str> = vec![
                 &p.url,
                 &p.status,

@@ -954,7 +954,7 @@ pub async fn crawl_site(
         }
         if let Some(record) = pages.last_mut() {
             record.crawled = true;
-            record.facts = Some(analysis.facts);
+            record.facts = Some(Box::new(analysis.facts));
         }
     }
     if interrupted {
