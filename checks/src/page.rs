@@ -20,7 +20,7 @@ use schemars::JsonSchema;
 use scraper::{Html, Node};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use url::Url;
 
 /// What the crawler hands to the analysis for one page.
@@ -46,15 +46,15 @@ pub struct PageInput<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PageMeta {
     /// `SiteName`.
-    pub site_name: Option<String>,
+    pub site_name: Option<Arc<str>>,
     /// `SiteDomain`.
-    pub site_domain: Option<String>,
+    pub site_domain: Option<Arc<str>>,
     /// `SiteIDCode`.
-    pub site_id_code: Option<String>,
+    pub site_id_code: Option<Arc<str>>,
     /// `ColumnName`.
-    pub column_name: Option<String>,
+    pub column_name: Option<Arc<str>>,
     /// `ColumnType`.
-    pub column_type: Option<String>,
+    pub column_type: Option<Arc<str>>,
     /// `ArticleTitle`.
     pub article_title: Option<String>,
     /// `PubDate`.
@@ -120,10 +120,10 @@ pub struct PageFacts {
     pub headline: String,
     /// Footer facts.
     #[serde(default)]
-    pub footer: FooterFacts,
+    pub footer: std::sync::Arc<FooterFacts>,
     /// Column name (list pages).
     #[serde(default)]
-    pub column: Option<String>,
+    pub column: Option<Arc<str>>,
     /// Dated list items (list and home pages).
     #[serde(default)]
     pub list: ListFacts,
@@ -153,23 +153,7 @@ impl PageFacts {
         for s in strings {
             s.shrink_to_fit();
         }
-        let options = [
-            &mut self.column,
-            &mut self.meta.site_name,
-            &mut self.meta.site_domain,
-            &mut self.meta.site_id_code,
-            &mut self.meta.column_name,
-            &mut self.meta.column_type,
-            &mut self.meta.article_title,
-            &mut self.meta.pub_date,
-            &mut self.footer.icp,
-            &mut self.footer.police,
-            &mut self.footer.police_link,
-            &mut self.footer.site_code,
-            &mut self.footer.jiucuo_code,
-            &mut self.footer.sitemap_url,
-            &mut self.footer.host,
-        ];
+        let options = [&mut self.meta.article_title, &mut self.meta.pub_date];
         for s in options.into_iter().flatten() {
             s.shrink_to_fit();
         }
@@ -597,7 +581,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let mut findings = page_findings(input, &links, profile);
 
     // Footer.
-    facts.footer = footer::extract(
+    facts.footer = std::sync::Arc::new(footer::extract(
         &FooterInput {
             url: input.url,
             text: &text,
@@ -607,7 +591,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
             markers: &markers,
         },
         profile,
-    );
+    ));
     facts.scripted = script_text.contains("document.write")
         || script_text.contains("innerHTML")
         || script_text.contains(".append(");
@@ -638,14 +622,15 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         .column_name
         .clone()
         .filter(|c| !c.is_empty())
-        .or(breadcrumb)
+        .or(breadcrumb.map(Arc::from))
         .or_else(|| {
             facts
                 .title
                 .split(['_', '-', '|', '—'])
                 .next()
-                .map(|s| s.trim().to_string())
+                .map(str::trim)
                 .filter(|s| !s.is_empty())
+                .map(Arc::from)
         });
     facts.column = column_name;
 
@@ -719,7 +704,7 @@ pub fn finish_footer(
     profile: &Profile,
 ) {
     for source in sources {
-        footer::merge(&mut analysis.facts.footer, source);
+        footer::merge(std::sync::Arc::make_mut(&mut analysis.facts.footer), source);
     }
     // An error page says nothing about the site's template.
     if analysis.not_found.is_some() {
@@ -769,7 +754,7 @@ pub fn footer_source_facts(
         truncated: false,
         today: NaiveDate::MIN,
     };
-    analyse_page(&input, profile).facts.footer
+    (*analyse_page(&input, profile).facts.footer).clone()
 }
 
 fn labelled_date(text: &str) -> Option<NaiveDate> {
@@ -833,20 +818,28 @@ fn read_meta(el: &scraper::node::Element, meta: &mut PageMeta, refresh: &mut dyn
     let (Some(name), Some(content)) = (el.attr("name"), el.attr("content")) else {
         return;
     };
-    let value = content.trim().to_string();
-    let slot = match name.trim().to_ascii_lowercase().as_str() {
+    let value = content.trim();
+    if value.is_empty() {
+        return;
+    }
+    // Site and column tags repeat on every page: shared strings (the crawler interns them).
+    let shared = match name.trim().to_ascii_lowercase().as_str() {
         "sitename" => &mut meta.site_name,
         "sitedomain" => &mut meta.site_domain,
         "siteidcode" => &mut meta.site_id_code,
         "columnname" => &mut meta.column_name,
         "columntype" => &mut meta.column_type,
-        "articletitle" => &mut meta.article_title,
-        "pubdate" => &mut meta.pub_date,
+        "articletitle" => {
+            meta.article_title.get_or_insert_with(|| value.to_string());
+            return;
+        }
+        "pubdate" => {
+            meta.pub_date.get_or_insert_with(|| value.to_string());
+            return;
+        }
         _ => return,
     };
-    if slot.is_none() && !value.is_empty() {
-        *slot = Some(value);
-    }
+    shared.get_or_insert_with(|| Arc::from(value));
 }
 
 /// The URL in a `<meta http-equiv=refresh content="5; url=…">`.

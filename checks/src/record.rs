@@ -4,6 +4,7 @@
 use crate::page::PageFacts;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// One fetched URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -11,11 +12,11 @@ pub struct PageRecord {
     /// The URL requested (normalised, no fragment).
     pub url: String,
     /// HTTP status or failure class.
-    pub status: String,
+    pub status: Arc<str>,
     /// `Content-Type`.
-    pub content_type: String,
+    pub content_type: Arc<str>,
     /// Charset used to decode it (HTML only).
-    pub charset: String,
+    pub charset: Arc<str>,
     /// Body bytes received.
     pub bytes: u64,
     /// Link depth from the home page.

@@ -641,7 +641,7 @@ mod tests {
     fn list(name: &str, newest_age: Option<i64>) -> PageFacts {
         PageFacts {
             kind: PageKind::List,
-            column: Some(name.to_string()),
+            column: Some(name.into()),
             list: ListFacts {
                 dated: u32::from(newest_age.is_some()) * 10,
                 newest: newest_age.map(|a| today() - chrono::Duration::days(a)),

@@ -204,7 +204,7 @@ fn fact_cells(facts: Option<&govscan_checks::PageFacts>) -> Vec<String> {
         f.footer.jiucuo.as_str().to_string(),
         f.footer.sitemap.as_str().to_string(),
         opt(f.footer.host.as_ref()),
-        opt(f.column.as_ref()),
+        f.column.as_deref().unwrap_or_default().to_string(),
         f.newest_date().map(|d| d.to_string()).unwrap_or_default(),
         opt(meta.and_then(|m| m.doc_no.as_ref())),
         opt(meta.and_then(|m| m.index_no.as_ref())),

@@ -532,6 +532,10 @@ struct SiteCrawl<'a> {
     home_key: String,
     /// Redirects walked to reach a URL (for the redirect limit).
     redirect_hops: HashMap<String, usize>,
+    /// The distinct footers of the site's pages, shared by the pages' facts.
+    footers: HashSet<Arc<FooterFacts>>,
+    /// The distinct site and column tags, shared likewise.
+    tags: HashSet<Arc<str>>,
     /// Body hashes of directory-index URLs seen (`/a/` or `/a/index.html`).
     index_pages: HashMap<String, (String, String)>,
     /// The index file name the server serves for `dir/`, once learned.
@@ -539,6 +543,49 @@ struct SiteCrawl<'a> {
 }
 
 impl SiteCrawl<'_> {
+    /// The site's one copy of a string that repeats from record to record.
+    fn share(&mut self, s: &str) -> Arc<str> {
+        match self.tags.get(s) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Arc<str> = Arc::from(s);
+                self.tags.insert(shared.clone());
+                shared
+            }
+        }
+    }
+
+    /// Pages of one template have the same footer and the same site and
+    /// column tags: the site keeps one copy of each, so memory grows with
+    /// the pages' own facts only.
+    fn share_repeated(&mut self, facts: &mut govscan_checks::PageFacts) {
+        match self.footers.get(&facts.footer) {
+            Some(shared) => facts.footer = shared.clone(),
+            None => {
+                self.footers.insert(facts.footer.clone());
+            }
+        }
+        let meta = &mut facts.meta;
+        for tag in [
+            &mut meta.site_name,
+            &mut meta.site_domain,
+            &mut meta.site_id_code,
+            &mut meta.column_name,
+            &mut meta.column_type,
+            &mut facts.column,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            match self.tags.get(tag) {
+                Some(shared) => *tag = shared.clone(),
+                None => {
+                    self.tags.insert(tag.clone());
+                }
+            }
+        }
+    }
+
     /// Learns from two identical bodies that `dir/` and `dir/NAME` are one page.
     fn learn_index_alias(&mut self, key: &str, hash: String) {
         if self.index_alias.is_some() {
@@ -694,6 +741,8 @@ pub async fn crawl_site(
         robots_skipped: 0,
         home_key: seed.to_string(),
         redirect_hops: HashMap::new(),
+        footers: HashSet::new(),
+        tags: HashSet::new(),
         index_pages: HashMap::new(),
         index_alias: None,
     };
@@ -773,13 +822,13 @@ pub async fn crawl_site(
         pages.push(PageRecord {
             content_hash: done.body_hash.clone().unwrap_or_default(),
             url: done.key.clone(),
-            status: outcome.status_label(),
-            content_type: outcome.content_type.clone().unwrap_or_default(),
-            charset: done
-                .page
-                .as_ref()
-                .map(|(_, a)| a.facts.charset.clone())
-                .unwrap_or_default(),
+            status: site.share(&outcome.status_label()),
+            content_type: site.share(outcome.content_type.as_deref().unwrap_or_default()),
+            charset: site.share(
+                done.page
+                    .as_ref()
+                    .map_or("", |(_, a)| a.facts.charset.as_str()),
+            ),
             bytes: done.bytes,
             depth: done.depth,
             title: done
@@ -954,7 +1003,9 @@ pub async fn crawl_site(
         }
         if let Some(record) = pages.last_mut() {
             record.crawled = true;
-            record.facts = Some(Box::new(analysis.facts));
+            let mut facts = analysis.facts;
+            site.share_repeated(&mut facts);
+            record.facts = Some(Box::new(facts));
         }
     }
     if interrupted {
