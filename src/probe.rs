@@ -38,6 +38,7 @@ pub async fn probe_round(
     sites: &[(SiteSpec, i64)],
 ) -> anyhow::Result<Vec<(String, bool, String, u64)>> {
     let mut out = Vec::new();
+    let at = chrono::Local::now().to_rfc3339();
     let futures = sites.iter().map(|(spec, _)| {
         let private = spec
             .seed
@@ -47,7 +48,6 @@ pub async fn probe_round(
     });
     let results = futures_util::future::join_all(futures).await;
     for ((spec, id), fetched) in sites.iter().zip(results) {
-        let at = chrono::Local::now().to_rfc3339();
         let ok = matches!(fetched.outcome.result, FetchResult::Status(c) if c < 400);
         let status = fetched.outcome.status_label();
         store.record_probe(*id, &at, ok, &status, fetched.elapsed_ms as i64)?;

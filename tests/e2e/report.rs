@@ -82,7 +82,7 @@ fn open_in_chromium(bin: &Path, url: &str, screenshot: Option<&Path>) -> Browser
     }
 }
 
-async fn demo_report(out: &Path) -> ScanOutcomeHolder {
+async fn demo_report(out: &Path) -> DemoReportCounts {
     let (listener, addr) = server::bind().await.unwrap();
     let closed = server::closed_port().await.unwrap();
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
@@ -92,13 +92,14 @@ async fn demo_report(out: &Path) -> ScanOutcomeHolder {
     let handle = server::serve(listener, Arc::new(demo.portal));
     let outcome = scan(&urls, &flags_[1..], out).await;
     handle.abort();
-    ScanOutcomeHolder {
+    DemoReportCounts {
         issues: count_issues(out),
         sites: outcome.report.sites.len(),
     }
 }
 
-struct ScanOutcomeHolder {
+/// What the demo report holds, for the browser test to compare with.
+struct DemoReportCounts {
     issues: usize,
     sites: usize,
 }
