@@ -848,18 +848,12 @@ pub async fn crawl_site(
             let next = normalise(next);
             let next_key = next.to_string();
             if !site_private && next.host().is_some_and(|h| is_private_host(&h)) {
-                let mut o = outcome.clone();
-                o.hops = vec![Hop {
-                    url: done.key.clone(),
-                    status: *status,
-                }];
-                o.final_url = next_key.clone();
-                o.result = FetchResult::Failed(FailureKind::RedirectToPrivate, "private".into());
-                let landing = Arc::new(Landing {
-                    outcome: o,
-                    not_found: None,
-                    anchors: None,
-                });
+                let landing = failed_redirect(
+                    &done.key,
+                    &next_key,
+                    *status,
+                    FailureKind::RedirectToPrivate,
+                );
                 site.ledger
                     .resolve(&done.key, landing, &ctx.profile.links, &mut emit);
                 continue;
@@ -870,21 +864,8 @@ pub async fn crawl_site(
             }
             let known = site.ledger.contains(&next_key);
             if site.ledger.add_redirect(&done.key, &next_key, *status) {
-                let loop_outcome = FetchOutcome {
-                    url: done.key.clone(),
-                    final_url: next_key.clone(),
-                    result: FetchResult::Failed(FailureKind::RedirectLoop, "loop".into()),
-                    hops: vec![Hop {
-                        url: done.key.clone(),
-                        status: *status,
-                    }],
-                    content_type: None,
-                };
-                let landing = Arc::new(Landing {
-                    outcome: loop_outcome,
-                    not_found: None,
-                    anchors: None,
-                });
+                let landing =
+                    failed_redirect(&done.key, &next_key, *status, FailureKind::RedirectLoop);
                 site.ledger
                     .resolve(&done.key, landing, &ctx.profile.links, &mut emit);
             } else if let Some(Target::Done(resolved)) = site.ledger.targets.get(&next_key) {
@@ -1091,6 +1072,26 @@ fn merge_index_twins(pages: &mut [PageRecord], findings: &mut Vec<Finding>) {
     if !dropped.is_empty() {
         findings.retain(|f| !dropped.contains(&f.page) || f.check.as_str().starts_with("link."));
     }
+}
+
+/// Where a redirect from `from` to `to` ends when it may not be followed
+/// (a loop, a private address).
+fn failed_redirect(from: &str, to: &str, status: u16, kind: FailureKind) -> Arc<Landing> {
+    let outcome = FetchOutcome {
+        url: from.to_string(),
+        final_url: to.to_string(),
+        result: FetchResult::Failed(kind, kind.as_str().to_string()),
+        hops: vec![Hop {
+            url: from.to_string(),
+            status,
+        }],
+        content_type: None,
+    };
+    Arc::new(Landing {
+        outcome,
+        not_found: None,
+        anchors: None,
+    })
 }
 
 fn normalise_str(url: &str) -> String {

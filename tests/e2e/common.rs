@@ -103,6 +103,22 @@ pub async fn scan(urls: &[String], flags: &[String], out: &Path) -> ScanOutcome 
         .expect("scan succeeds")
 }
 
+/// Builds the demo portal with `articles` articles, serves it, scans it
+/// as `govscan demo` does into `out`, and stops the server.
+pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>, u16) {
+    let (listener, addr) = server::bind().await.unwrap();
+    let closed = server::closed_port().await.unwrap();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let demo = govscan::demo::portal::build(addr.port(), closed, now, articles);
+    let demo_flags = govscan::demo::demo_flags(addr.port(), &demo.hosts, now);
+    let urls: Vec<String> = demo.sites.iter().map(|(_, u)| u.clone()).collect();
+    let portal = Arc::new(demo.portal);
+    let handle = server::serve(listener, portal.clone());
+    let outcome = scan(&urls, &demo_flags[1..], out).await;
+    handle.abort();
+    (outcome, portal, closed)
+}
+
 /// All findings of a run.
 pub fn all_findings(outcome: &ScanOutcome) -> Vec<Finding> {
     outcome

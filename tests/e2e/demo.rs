@@ -1,24 +1,17 @@
 //! The built-in demo portal: every planted defect is found.
 
 use crate::common::*;
-use govscan::demo::portal::{self, MAIN_HOST};
-use govscan::demo::server;
-use std::sync::Arc;
+use govscan::demo::portal::MAIN_HOST;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_portal_plants_are_all_found() {
-    let (listener, addr) = server::bind().await.unwrap();
-    let closed = server::closed_port().await.unwrap();
-    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let demo = portal::build(addr.port(), closed, now, 120);
-    let flags_ = govscan::demo::demo_flags(addr.port(), &demo.hosts, now);
-    let urls: Vec<String> = demo.sites.iter().map(|(_, u)| u.clone()).collect();
-    let portal = Arc::new(demo.portal);
-    let handle = server::serve(listener, portal.clone());
     let out = tempfile::tempdir().unwrap();
-    let outcome = scan(&urls, &flags_[1..], out.path()).await;
-    handle.abort();
-    let base = format!("http://{MAIN_HOST}:{}", addr.port());
+    let (outcome, portal, closed) = scan_demo(120, out.path()).await;
+    let port = url::Url::parse(&outcome.report.sites[0].url)
+        .unwrap()
+        .port()
+        .unwrap();
+    let base = format!("http://{MAIN_HOST}:{port}");
     let main: Vec<_> = outcome.report.sites[0].findings.clone();
     let got = keyed(&main, &base);
     let has = |check: &str, target_end: &str, status: &str| {
@@ -78,16 +71,8 @@ async fn demo_portal_plants_are_all_found() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_compliance_plants_are_all_found() {
-    let (listener, addr) = server::bind().await.unwrap();
-    let closed = server::closed_port().await.unwrap();
-    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let demo = portal::build(addr.port(), closed, now, 120);
-    let flags_ = govscan::demo::demo_flags(addr.port(), &demo.hosts, now);
-    let urls: Vec<String> = demo.sites.iter().map(|(_, u)| u.clone()).collect();
-    let handle = server::serve(listener, Arc::new(demo.portal));
     let out = tempfile::tempdir().unwrap();
-    let outcome = scan(&urls, &flags_[1..], out.path()).await;
-    handle.abort();
+    let (outcome, _, _) = scan_demo(120, out.path()).await;
     let main = &outcome.report.sites[0];
     let edu = &outcome.report.sites[1];
     let has = |site: &govscan_reports::SiteReport, check: &str, page_part: &str, status: &str| {

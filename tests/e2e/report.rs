@@ -3,11 +3,9 @@
 //! JSON Schema.
 
 use crate::common::*;
-use govscan::demo::portal;
-use govscan::demo::server::{self, Route};
+use govscan::demo::server::Route;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 fn chromium() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("GOVSCAN_CHROMIUM") {
@@ -83,15 +81,7 @@ fn open_in_chromium(bin: &Path, url: &str, screenshot: Option<&Path>) -> Browser
 }
 
 async fn demo_report(out: &Path) -> DemoReportCounts {
-    let (listener, addr) = server::bind().await.unwrap();
-    let closed = server::closed_port().await.unwrap();
-    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let demo = portal::build(addr.port(), closed, now, 60);
-    let flags_ = govscan::demo::demo_flags(addr.port(), &demo.hosts, now);
-    let urls: Vec<String> = demo.sites.iter().map(|(_, u)| u.clone()).collect();
-    let handle = server::serve(listener, Arc::new(demo.portal));
-    let outcome = scan(&urls, &flags_[1..], out).await;
-    handle.abort();
+    let (outcome, _, _) = scan_demo(60, out).await;
     DemoReportCounts {
         issues: count_issues(out),
         sites: outcome.report.sites.len(),
