@@ -163,6 +163,17 @@ pub struct OptionsOnly {
     pub opts: ScanOptions,
 }
 
+/// The default User-Agent: `Mozilla/5.0 (compatible; govscan/VERSION; +URL)`,
+/// the form crawlers use, so that firewalls and webmasters can tell what
+/// it is and where to read about it.
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "Mozilla/5.0 (compatible; govscan/",
+    env!("CARGO_PKG_VERSION"),
+    "; +",
+    env!("CARGO_PKG_HOMEPAGE"),
+    ")"
+);
+
 /// Options shared by every command that crawls.
 #[derive(Debug, Args, Clone)]
 pub struct ScanOptions {
@@ -190,8 +201,8 @@ pub struct ScanOptions {
     /// Retries after a timeout, a reset connection, 429 or 503 (with backoff, honouring Retry-After).
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub retries: u32,
-    /// User-Agent header (also the name looked up in robots.txt).
-    #[arg(long, default_value = concat!("govscan/", env!("CARGO_PKG_VERSION"), " (government website audit)"))]
+    /// User-Agent header, in the form crawlers use; robots.txt rules are looked up for its product token (`govscan`).
+    #[arg(long, default_value = DEFAULT_USER_AGENT)]
     pub user_agent: String,
     /// URLs matching this regex are never fetched (still analysed as links). Repeatable.
     #[arg(long, value_name = "REGEX")]

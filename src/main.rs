@@ -1,11 +1,14 @@
-//! The `govscan` command. Exit codes: 0 scan completed, 1 `--fail-on`
-//! matched (reserved), 2 usage or configuration error, 130 interrupted.
+//! The `govscan` command. Exit codes (one table for every command, in the
+//! README): 0 done, 1 findings matched `--fail-on`, 2 usage or
+//! configuration error, 3 runtime failure (an I/O error, a crash), 130
+//! interrupted (SIGINT or SIGTERM).
 
 use clap::Parser;
 use govscan::cli::{Cli, Command, FailOn, ProbeCmd, ScanCmd};
 use govscan::crawl::site::SiteSpec;
 use govscan::run::{run_scan, summary, ScanSetup, UsageError};
 use govscan::sitelist::{parse_site_list, parse_site_url};
+use govscan_reports::model::{SiteListReport, SkippedLine};
 use govscan_checks::Severity;
 use std::process::ExitCode;
 
@@ -24,7 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = runtime.block_on(async {
+    let work = std::panic::AssertUnwindSafe(|| runtime.block_on(async {
         match cli.command {
             Command::Scan(cmd) => scan(*cmd).await,
             Command::Demo(cmd) => govscan::demo::run_demo(cmd).await,
@@ -59,7 +62,12 @@ fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
         }
-    });
+    }));
+    let result = match std::panic::catch_unwind(work) {
+        Ok(result) => result,
+        // The panic hook has said what happened; a crash must not look like findings.
+        Err(_) => return ExitCode::from(EXIT_RUNTIME),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -67,23 +75,35 @@ fn main() -> ExitCode {
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else {
-                ExitCode::FAILURE
+                ExitCode::from(EXIT_RUNTIME)
             }
         }
     }
 }
 
-/// The sites named on the command line and in a site list.
-fn collect_sites(urls: &[String], list: Option<&std::path::Path>) -> anyhow::Result<Vec<SiteSpec>> {
+/// Exit code of a runtime failure (I/O error, database error, crash).
+const EXIT_RUNTIME: u8 = 3;
+
+/// The sites named on the command line and in a site list, and what the
+/// list held (its skipped lines are reported, never hidden).
+fn collect_sites(
+    urls: &[String],
+    list: Option<&std::path::Path>,
+) -> anyhow::Result<(Vec<SiteSpec>, Option<SiteListReport>)> {
     let mut sites = Vec::new();
     for raw in urls {
-        let seed = parse_site_url(raw).map_err(UsageError)?;
+        let seed = parse_site_url(raw).map_err(|e| {
+            UsageError(format!(
+                "{e}; give home page URLs such as https://www.example.gov.cn/ (see govscan scan --help)"
+            ))
+        })?;
         sites.push(SiteSpec {
             name: seed.host_str().unwrap_or("").to_string(),
             seed,
             extra: Vec::new(),
         });
     }
+    let mut report = None;
     if let Some(path) = list {
         let text = std::fs::read(path)
             .map_err(|e| UsageError(format!("cannot read site list {}: {e}", path.display())))?;
@@ -92,21 +112,39 @@ fn collect_sites(urls: &[String], list: Option<&std::path::Path>) -> anyhow::Res
         for b in &bad {
             eprintln!("govscan: {}: {b}（已跳过）", path.display());
         }
+        let file = path.display().to_string();
+        report = Some(SiteListReport {
+            lines: listed.len() + bad.len(),
+            sites: 0,
+            skipped: bad
+                .iter()
+                .map(|b| SkippedLine {
+                    file: file.clone(),
+                    line: b.line,
+                    reason: b.message.clone(),
+                })
+                .collect(),
+        });
         sites.extend(listed);
+    }
+    if let Some(r) = report.as_mut() {
+        r.sites = sites.len();
+        eprintln!("govscan: {}", r.summary_zh());
     }
     if sites.is_empty() {
         return Err(UsageError(
-            "nothing to scan: give one or more URLs or --sites FILE (see govscan scan --help)"
+            "nothing to scan: give one or more URLs or --sites FILE with at least one valid line (see govscan scan --help)"
                 .into(),
         )
         .into());
     }
-    Ok(sites)
+    Ok((sites, report))
 }
 
 async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
-    let sites = collect_sites(&cmd.urls, cmd.sites.as_deref())?;
-    let setup = ScanSetup::new(sites, &cmd.opts, &cmd.out)?;
+    let (sites, site_list) = collect_sites(&cmd.urls, cmd.sites.as_deref())?;
+    let mut setup = ScanSetup::new(sites, &cmd.opts, &cmd.out)?;
+    setup.site_list = site_list;
     let quiet = setup.quiet;
     let outcome = run_scan(setup).await?;
     if !quiet {
@@ -134,6 +172,14 @@ async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
                 f.severity <= worst && (!cmd.fail_on_new || new)
             })
         });
+        // Skipped site-list lines are warning-level problems: a listed site
+        // that was not scanned must not pass unnoticed.
+        let skipped = outcome
+            .report
+            .site_list
+            .as_ref()
+            .is_some_and(|l| !l.skipped.is_empty());
+        let matched = matched || (skipped && worst >= Severity::Warning && !cmd.fail_on_new);
         if matched {
             if !quiet {
                 eprintln!("govscan: findings at or above --fail-on {level:?} exist (exit code 1)");
@@ -146,7 +192,7 @@ async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
 
 async fn probe(cmd: ProbeCmd) -> anyhow::Result<ExitCode> {
     use govscan::probe::{parse_every, probe_config, probe_round};
-    let sites = collect_sites(&cmd.urls, cmd.sites.as_deref())?;
+    let (sites, _) = collect_sites(&cmd.urls, cmd.sites.as_deref())?;
     let every = cmd
         .every
         .as_deref()

@@ -10,6 +10,7 @@ use crate::crawl::site::{
 use crate::store::Store;
 use anyhow::Context;
 use govscan_checks::Profile;
+use govscan_reports::model::SiteListReport;
 use govscan_reports::{RunReport, SiteReport};
 use regex::Regex;
 use std::collections::HashMap;
@@ -53,6 +54,8 @@ pub struct ScanSetup {
     pub options_json: serde_json::Value,
     /// History store settings.
     pub history: HistoryOptions,
+    /// The site list's lines, sites and skipped lines, when a list was given.
+    pub site_list: Option<SiteListReport>,
 }
 
 /// Today in Asia/Shanghai (UTC+8, no daylight saving).
@@ -102,6 +105,7 @@ impl ScanSetup {
             resolve: opts.resolve.clone(),
             offline: opts.offline,
             proxy: opts.proxy.clone(),
+            audit: Arc::new(profile.audit.clone()),
         };
         let crawl = CrawlOptions {
             max_pages: opts.max_pages.max(1),
@@ -152,6 +156,7 @@ impl ScanSetup {
                 full: opts.full,
                 link_cache_days: opts.link_cache_days,
             },
+            site_list: None,
         })
     }
 }
@@ -268,12 +273,14 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
 
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let signal_progress = progress.clone();
+    let mut stop = StopSignals::new()?;
     let signals = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            signal_progress
-                .log("收到中断信号：正在停止并写出已完成的结果（再按一次 Ctrl-C 立即退出）");
+        if stop.next().await {
+            signal_progress.log(
+                "收到中断信号（Ctrl-C 或 SIGTERM）：正在停止并写出已完成的结果（再次中断立即退出）",
+            );
             let _ = cancel_tx.send(true);
-            if tokio::signal::ctrl_c().await.is_ok() {
+            if stop.next().await {
                 std::process::exit(130);
             }
         }
@@ -306,6 +313,8 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         now: now.to_string(),
         options: setup.options_json,
         sites: results.into_iter().map(site_report).collect(),
+        site_list: setup.site_list.clone(),
+        notes: fetcher.pace_notes(),
     };
     let mut saved = None;
     if let Some(h) = &ctx.history {
@@ -340,6 +349,38 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         bytes: fetcher.stats.bytes.load(Ordering::Relaxed),
         saved,
     })
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM (`timeout`, systemd, cron's kill): both stop
+/// a scan politely and write what was found.
+struct StopSignals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> anyhow::Result<StopSignals> {
+        Ok(StopSignals {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .context("installing the SIGTERM handler")?,
+        })
+    }
+
+    /// Waits for the next stop signal; false if signals cannot be received.
+    async fn next(&mut self) -> bool {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r.is_ok(),
+                r = self.term.recv() => r.is_some(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.is_ok()
+        }
+    }
 }
 
 /// Adds what the store knows to each site: availability (and its
@@ -389,6 +430,18 @@ pub fn write_outputs(out: &Path, report: &mut RunReport, profile: &Profile) -> a
     govscan_reports::write_run(out, report, profile)?;
     let notes = out.join("run.log");
     let mut text = String::new();
+    if let Some(list) = &report.site_list {
+        text.push_str(&format!("站点清单\t{}\n", list.summary_zh()));
+        for skipped in &list.skipped {
+            text.push_str(&format!(
+                "站点清单\t{} 第{}行：{}（已跳过）\n",
+                skipped.file, skipped.line, skipped.reason
+            ));
+        }
+    }
+    for note in &report.notes {
+        text.push_str(&format!("抓取\t{note}\n"));
+    }
     for site in &report.sites {
         for note in &site.notes {
             text.push_str(&format!("{}\t{}\n", site.name, note));
@@ -441,7 +494,11 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
             *by_check.entry(f.check.as_str()).or_default() += 1;
         }
     }
-    let mut s = format!(
+    let mut s = String::new();
+    if let Some(list) = &outcome.report.site_list {
+        s.push_str(&format!("{}。\n", list.summary_zh()));
+    }
+    s.push_str(&format!(
         "扫描{}：{} 个站点，{} 个页面，{} 次请求，接收 {:.1} MB。\n",
         if outcome.interrupted {
             "已中断"
@@ -452,7 +509,8 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
         pages,
         outcome.requests,
         outcome.bytes as f64 / 1_048_576.0
-    );
+    ));
+    s.push_str("问题记录（findings.csv 行数）按检查项：\n");
     for (check, n) in &by_check {
         s.push_str(&format!("  {check:<28} {n}\n"));
     }
@@ -468,14 +526,23 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
     }
     for site in &outcome.report.sites {
         if let Some(score) = &site.score {
-            s.push_str(&format!(
-                "  {}：{}，得分 {:.1}",
-                site.name,
-                score.verdict.label_zh(),
-                score.score
-            ));
+            let row = govscan_reports::overview::site_row(site, score);
+            s.push_str(&format!("  {}：{}", site.name, score.verdict_zh()));
+            if let Some(points) = score.score {
+                s.push_str(&format!("，得分 {points:.1}"));
+            }
             if !score.vetoes.is_empty() {
                 s.push_str(&format!("，单项否决：{}", score.vetoes.join("；")));
+            }
+            s.push_str(&format!(
+                "，需整改项 {}，涉及页面 {}，问题记录 {}",
+                row.problems, row.pages_affected, row.findings
+            ));
+            if row.blocked_links > 0 {
+                s.push_str(&format!("，未能核实链接 {}", row.blocked_links));
+            }
+            if score.verdict == govscan_checks::score::Verdict::NotAudited {
+                s.push_str(&format!("。处理建议：{}", score.audit.advice_zh));
             }
             s.push('\n');
         }

@@ -20,28 +20,57 @@ impl std::fmt::Display for BadLine {
     }
 }
 
-/// Parses a home-page URL as people write it (`www.x.gov.cn` means `http://www.x.gov.cn/`).
+/// Parses a home-page URL as people write it (`www.x.gov.cn` means
+/// `http://www.x.gov.cn/`). A site is an http(s) URL or a bare host whose
+/// host is a name with at least one dot, an IP address or `localhost`;
+/// anything else (a lone word, a name, another scheme) is refused with a
+/// reason in Chinese.
 pub fn parse_site_url(raw: &str) -> Result<Url, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err("网址为空".into());
     }
-    let with_scheme = if raw.contains("://") {
+    let lower = raw.to_ascii_lowercase();
+    let with_scheme = if lower.starts_with("http://") || lower.starts_with("https://") {
         raw.to_string()
+    } else if raw.contains("://") {
+        return Err(format!("“{raw}”不是 http/https 网址"));
     } else {
         format!("http://{raw}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| format!("网址“{raw}”无法解析（{e}）"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("网址“{raw}”不是 http/https 地址"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("网址“{raw}”缺少主机名"));
+    let url = Url::parse(&with_scheme).map_err(|e| {
+        let why = match e {
+            url::ParseError::EmptyHost => "缺少主机名",
+            url::ParseError::InvalidPort => "端口号无效",
+            url::ParseError::InvalidIpv4Address | url::ParseError::InvalidIpv6Address => {
+                "IP地址无效"
+            }
+            url::ParseError::InvalidDomainCharacter | url::ParseError::IdnaError => {
+                "域名含有不允许的字符"
+            }
+            _ => "格式错误",
+        };
+        format!("“{raw}”不是有效的网址（{why}）")
+    })?;
+    let host_ok = match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.');
+            name.eq_ignore_ascii_case("localhost")
+                || (name.contains('.') && name.split('.').all(|label| !label.is_empty()))
+        }
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
+        None => false,
+    };
+    if !host_ok {
+        return Err(format!(
+            "“{raw}”不是网址：主机名应为带点的域名（如 www.example.gov.cn）、IP地址或 localhost"
+        ));
     }
     Ok(url)
 }
 
 /// Parses a site list. Returns the sites and the bad lines (duplicates included).
+/// Blank lines and `#` comments are neither.
 pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -62,7 +91,10 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
                 let line = e.position().map_or(0, |p| p.line());
                 bad.push(BadLine {
                     line,
-                    message: format!("无法读取：{e}"),
+                    message: format!(
+                        "无法读取（CSV格式错误，如引号未闭合）：{}",
+                        e.to_string().chars().take(80).collect::<String>()
+                    ),
                 });
                 continue;
             }

@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// The schema version this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
@@ -71,6 +71,14 @@ const MIGRATIONS: &[&str] = &[
         status TEXT NOT NULL,
         ms INTEGER NOT NULL);
      CREATE INDEX probes_by_site ON probes(site_id, at);",
+    // 2: page analyses made before ANALYSIS_VERSION 2 hashed anchors with
+    // std's DefaultHasher, which is not stable across Rust releases: drop
+    // them (they are made again on the next fetch) so that no resumed or
+    // conditional run reports false missing anchors. Look-ups of a site's
+    // fetches by URL get their index.
+    "UPDATE fetches SET analysis = NULL;
+     DELETE FROM analyses;
+     CREATE INDEX IF NOT EXISTS fetches_by_site_url ON fetches(site_id, url);",
 ];
 
 fn pack(json: &[u8]) -> Vec<u8> {

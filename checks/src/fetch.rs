@@ -32,6 +32,8 @@ pub enum FailureKind {
     Protocol,
     /// The host is not reachable from this run (offline mode); not a verdict on the link.
     NotChecked,
+    /// Not requested: the host kept blocking this run's requests (see `[audit]`).
+    Blocked,
     /// Anything else.
     Other,
 }
@@ -51,6 +53,7 @@ impl FailureKind {
             FailureKind::BadRedirect => "bad_redirect",
             FailureKind::Protocol => "protocol",
             FailureKind::NotChecked => "not_checked",
+            FailureKind::Blocked => "blocked",
             FailureKind::Other => "error",
         }
     }
@@ -69,6 +72,7 @@ impl FailureKind {
             FailureKind::BadRedirect => "重定向地址无效",
             FailureKind::Protocol => "服务器响应不符合HTTP协议",
             FailureKind::NotChecked => "未检查（离线模式）",
+            FailureKind::Blocked => "该主机持续拦截本程序的请求，本次扫描不再访问",
             FailureKind::Other => "请求失败",
         }
     }
@@ -105,6 +109,10 @@ pub struct FetchOutcome {
     pub hops: Vec<Hop>,
     /// The final `Content-Type`, if any.
     pub content_type: Option<String>,
+    /// Set when a firewall, a challenge or a rate limit answered instead of
+    /// the site (decided by [`crate::audit::detect_block`]).
+    #[serde(default)]
+    pub blocked: Option<crate::audit::Block>,
 }
 
 impl FetchOutcome {

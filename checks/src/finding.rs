@@ -159,6 +159,10 @@ check_ids! {
     SiteWarning = "site.warning", Warning, "预警";
     /// The home page failed too many availability probes.
     SiteUnreachable = "site.unreachable", Veto, "站点无法访问";
+    /// A link answered by a firewall, a challenge or a 429: not verified, not a dead link.
+    LinkBlocked = "link.blocked", Info, "链接未能核实（被拦截或限流）";
+    /// The site could not be audited (down, blocked, challenge, login page): no verdict.
+    SiteNotAudited = "site.not_audited", Error, "未能检查";
 }
 
 impl fmt::Display for CheckId {
@@ -399,6 +403,8 @@ impl CheckId {
             PolicyMetadata | PolicyWenhao => "国办发〔2017〕47号《政府网站发展指引》：文件资料；GB/T 9704-2012《党政机关公文格式》",
             PolicyDate => "《中华人民共和国政府信息公开条例》第二十六条（20个工作日内公开）",
             PrivacyIdNumber | PrivacyMobile => "政务公开工作要点：依法保护个人隐私，公开前去标识化",
+            LinkBlocked => "链接未能核实（不扣分）：国办秘函〔2019〕19号 扣分指标“链接可用性”需人工复核",
+            SiteNotAudited => "未作合格判定：网站未能检查，国办秘函〔2019〕19号各项指标均无法核验",
         }
     }
 
@@ -435,6 +441,8 @@ impl CheckId {
             PolicyDate => "核对成文日期与发布日期；主动公开信息应在形成后20个工作日内公开。",
             PrivacyIdNumber => "立即撤下或去标识化处理身份证号（保留前2位和后3位），并检查附件。",
             PrivacyMobile => "对名单、公示中的个人手机号去标识化处理（如 138****1234）。",
+            LinkBlocked => "请网站运维单位将检查程序的出口IP地址或User-Agent（govscan）加入防火墙白名单，或用 --rate 降低抓取速度后重新检查；确认链接可以打开。",
+            SiteNotAudited => "按原因处理：核实域名和首页地址、恢复服务器，或请运维单位将检查程序加入防火墙白名单，然后重新检查。",
         }
     }
 }

@@ -337,6 +337,13 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
         .iter()
         .find(|(_, u)| u.path().contains("/exposure/jiucuo"));
     let span = input.markers.iter().any(|m| m == "id:_span_jiucuo");
+    // An image link whose onclick opens the jiucuo address
+    // (`window.open('https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=…')`).
+    let jiucuo_onclick = input
+        .markers
+        .iter()
+        .filter_map(|m| m.strip_prefix("onclick:"))
+        .find(|m| m.contains("exposure/jiucuo"));
     if let Some(s) = jiucuo_script {
         f.jiucuo = Presence::Yes;
         f.jiucuo_code = s.sitecode.clone();
@@ -349,6 +356,16 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
         f.jiucuo = Presence::Yes;
         f.jiucuo_code = formats::jiucuo_code(u.as_str());
         if host_matches(u, &rules.jiucuo_legacy_hosts) {
+            f.jiucuo_legacy_host = u.host_str().map(str::to_string);
+        }
+    } else if let Some(onclick) = jiucuo_onclick {
+        f.jiucuo = Presence::Yes;
+        f.jiucuo_code = formats::jiucuo_code(onclick);
+        let opened = onclick
+            .split(['\'', '"'])
+            .find(|p| p.contains("exposure/jiucuo"))
+            .and_then(|p| input.url.join(p.trim()).ok());
+        if let Some(u) = opened.filter(|u| host_matches(u, &rules.jiucuo_legacy_hosts)) {
             f.jiucuo_legacy_host = u.host_str().map(str::to_string);
         }
     } else if span {

@@ -5,6 +5,7 @@
 //! place that decides whether a link is dead or wrong. Thresholds and patterns
 //! come from a [`profile::Profile`], never from code.
 
+pub mod audit;
 pub mod columns;
 pub mod dates;
 pub mod decode;

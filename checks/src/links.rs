@@ -25,6 +25,8 @@ pub enum LinkKind {
     Media,
     /// `<meta http-equiv=refresh>`.
     Refresh,
+    /// A GET `<form action>` (checked without a query, as browsers submit it).
+    Form,
 }
 
 impl LinkKind {
@@ -43,6 +45,7 @@ impl LinkKind {
             LinkKind::Frame => "框架页",
             LinkKind::Media => "多媒体",
             LinkKind::Refresh => "自动跳转",
+            LinkKind::Form => "表单提交地址",
         }
     }
 }
@@ -269,6 +272,14 @@ pub enum LinkVerdict {
     },
     /// Not checked in this run (offline mode); no verdict.
     NotChecked,
+    /// A firewall, a challenge or a 429 answered instead of the target:
+    /// not verified, never a dead link (`link.blocked`, information only).
+    Blocked {
+        /// The HTTP status or `blocked`.
+        status: String,
+        /// Chinese explanation with what to do.
+        detail: String,
+    },
 }
 
 impl LinkVerdict {
@@ -307,6 +318,11 @@ fn is_root_path(url: &Url) -> bool {
         || (path.starts_with("/default.") && path.matches('/').count() == 1)
 }
 
+/// What to do about a link that a firewall or a rate limit kept govscan
+/// from checking (as lychee suggests for 429s).
+pub const BLOCKED_HINT: &str =
+    "不计为死链；可请网站运维单位将检查程序加入防火墙白名单，或用 --rate 降低抓取速度后重新检查";
+
 /// Decides what a fetch outcome means for a link. `not_found` is the reason
 /// the target page looks like a not-found page (see
 /// [`crate::page::PageAnalysis::not_found`]), if it was analysed.
@@ -319,8 +335,30 @@ pub fn judge(outcome: &FetchOutcome, not_found: Option<&str>, rules: &LinkRules)
             format!("{detail}；跳转链：{chain}")
         }
     };
+    if let Some(block) = &outcome.blocked {
+        return LinkVerdict::Blocked {
+            status: outcome.status_label(),
+            detail: with_chain(format!(
+                "未能核实：{}。{}",
+                block.describe_zh(),
+                BLOCKED_HINT
+            )),
+        };
+    }
     match &outcome.result {
         FetchResult::Failed(FailureKind::NotChecked, _) => LinkVerdict::NotChecked,
+        FetchResult::Failed(FailureKind::Blocked, _) => LinkVerdict::Blocked {
+            status: FailureKind::Blocked.as_str().to_string(),
+            detail: with_chain(format!(
+                "未能核实：{}。{}",
+                FailureKind::Blocked.detail_zh(),
+                BLOCKED_HINT
+            )),
+        },
+        FetchResult::Status(429) => LinkVerdict::Blocked {
+            status: "429".to_string(),
+            detail: with_chain(format!("未能核实：{}。{}", http_status_zh(429), BLOCKED_HINT)),
+        },
         FetchResult::Failed(kind, _) => LinkVerdict::Dead {
             status: kind.as_str().to_string(),
             detail: with_chain(kind.detail_zh().to_string()),
@@ -458,6 +496,7 @@ mod tests {
             result,
             hops,
             content_type: None,
+            blocked: None,
         }
     }
 

@@ -19,7 +19,6 @@ use regex::Regex;
 use schemars::JsonSchema;
 use scraper::{Html, Node};
 use serde::{Deserialize, Serialize};
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 use url::Url;
 
@@ -196,12 +195,19 @@ pub struct PageAnalysis {
     /// Same-site scripts or frames that may hold the footer; the crawler
     /// fetches them and calls [`finish_footer`].
     pub footer_sources: Vec<Url>,
+    /// The page is a login form with hardly anything else (see
+    /// [`crate::audit::looks_like_login`]): as a home page, not auditable.
+    #[serde(default)]
+    pub login: bool,
 }
 
 impl PageAnalysis {
     /// Whether the page has an anchor for `fragment` (percent-encoded as in a URL).
     /// Client-side routes (`#/query?code=…`, `#!/page`) name no element and
     /// always count as present.
+    /// The fragment is matched as written first (`id="a%3Ab"` with
+    /// `href="#a%3Ab"`), then percent-decoded (`#%E4%B8%80` for `id="一"`),
+    /// as browsers do.
     pub fn has_anchor(anchors: &[u64], fragment: &str) -> bool {
         let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
         if decoded.is_empty()
@@ -211,15 +217,25 @@ impl PageAnalysis {
         {
             return true;
         }
-        anchors.binary_search(&anchor_hash(&decoded)).is_ok()
+        anchors.binary_search(&anchor_hash(fragment)).is_ok()
+            || anchors.binary_search(&anchor_hash(&decoded)).is_ok()
     }
 }
 
-/// Stable hash of an anchor name (std's SipHash with fixed keys).
+/// Version of what [`analyse_page`] stores. Part of the key under which the
+/// history store keeps analyses, so that analyses made by an older govscan
+/// (another anchor hash, fewer facts) are never reused: they are made again
+/// on the next fetch.
+pub const ANALYSIS_VERSION: u32 = 2;
+
+/// Hash of an anchor name: 64-bit FNV-1a over its UTF-8 bytes. Stored with
+/// page analyses, so it must never change between builds or toolchains
+/// (std's `DefaultHasher` makes no such promise).
 pub fn anchor_hash(name: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    name.hash(&mut h);
-    h.finish()
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    name.bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
 const LINK_TEXT_MAX: usize = 80;
@@ -322,6 +338,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let mut open_items: Vec<(RawItem, bool)> = Vec::new();
     let mut h1 = String::new();
     let mut in_h1 = 0usize;
+    let mut password_field = false;
     const SCRIPT_TEXT_MAX: usize = 512 * 1024;
     const ITEM_TEXT_MAX: usize = 400;
 
@@ -349,7 +366,9 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                         }
                     }
                     if let Some(onclick) = el.attr("onclick") {
-                        if onclick.contains("Link(") && markers.len() < 64 {
+                        if (onclick.contains("Link(") || onclick.contains("jiucuo"))
+                            && markers.len() < 64
+                        {
                             markers.push(format!("onclick:{onclick}"));
                         }
                         if let Some((item, _)) = open_items.last_mut() {
@@ -391,7 +410,46 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             .trim()
                             .to_string()
                     };
+                    if let Some(style) = el.attr("style") {
+                        for raw in css_urls(style) {
+                            add(&mut links, &base, LinkKind::Image, raw, String::new());
+                        }
+                    }
+                    if let Some(bg) = el.attr("background") {
+                        add(&mut links, &base, LinkKind::Image, bg, String::new());
+                    }
                     match name {
+                        "input" => {
+                            let kind = el.attr("type").unwrap_or("").trim();
+                            if kind.eq_ignore_ascii_case("password") {
+                                password_field = true;
+                            } else if kind.eq_ignore_ascii_case("image") {
+                                if let Some(src) = el.attr("src") {
+                                    add(&mut links, &base, LinkKind::Image, src, alt());
+                                }
+                            }
+                        }
+                        "form" => {
+                            let get = el
+                                .attr("method")
+                                .is_none_or(|m| m.trim().is_empty() || m.trim().eq_ignore_ascii_case("get"));
+                            if let Some(action) = el.attr("action").filter(|a| get && !a.trim().is_empty()) {
+                                // A GET submission replaces the query: check the action without it.
+                                let target = match classify_href(action, &base, false, false, false) {
+                                    LinkTarget::Web(mut u) => {
+                                        u.set_query(None);
+                                        LinkTarget::Web(u)
+                                    }
+                                    other => other,
+                                };
+                                links.push(Link {
+                                    kind: LinkKind::Form,
+                                    raw: action.to_string(),
+                                    target,
+                                    text: String::new(),
+                                });
+                            }
+                        }
                         "base" if !base_seen => {
                             if let Some(href) = el.attr("href") {
                                 if let Ok(b) = input.url.join(href.trim()) {
@@ -682,6 +740,15 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         profile,
     ));
 
+    let login = input.is_home && {
+        let head: String = text.chars().take(2000).collect();
+        crate::audit::looks_like_login(
+            password_field,
+            &format!("{} {head}", facts.title),
+            links.iter().filter(|l| l.kind == LinkKind::Anchor).count(),
+            &profile.audit,
+        )
+    };
     facts.shrink();
     PageAnalysis {
         facts,
@@ -690,6 +757,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         findings,
         not_found,
         footer_sources,
+        login,
     }
 }
 
@@ -842,20 +910,84 @@ fn read_meta(el: &scraper::node::Element, meta: &mut PageMeta, refresh: &mut dyn
     shared.get_or_insert_with(|| Arc::from(value));
 }
 
-/// The URL in a `<meta http-equiv=refresh content="5; url=…">`.
+/// The URL in a `<meta http-equiv=refresh content="5; url=…">`, or in
+/// `content="0;x.html"` (no `url=`, which browsers follow too).
 fn refresh_url(content: &str) -> Option<&str> {
-    let lower = content.to_ascii_lowercase();
-    let pos = lower.find("url")?;
-    let rest = content[pos + 3..].trim_start();
-    let rest = rest.strip_prefix('=')?.trim();
-    let rest = rest.trim_matches(|c| c == '\'' || c == '"');
+    let (_, rest) = content.split_once([';', ','])?;
+    let rest = rest.trim_start();
+    let rest = match rest.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("url") => {
+            let after = rest[3..].trim_start();
+            after.strip_prefix('=').map_or(rest, str::trim_start)
+        }
+        _ => rest,
+    };
+    let rest = rest.trim().trim_matches(|c| c == '\'' || c == '"').trim();
     (!rest.is_empty()).then_some(rest)
 }
 
-fn srcset_urls(set: &str) -> impl Iterator<Item = &str> {
-    set.split(',')
-        .filter_map(|part| part.split_whitespace().next())
-        .filter(|s| !s.is_empty())
+/// The URLs of a `srcset`, parsed as the HTML standard does: a candidate's
+/// URL runs to the next white space (commas inside it, as in
+/// `…?x-oss-process=image/resize,w_750 2x` or a `data:` URI, belong to
+/// it); a URL ending in a comma ends its candidate; descriptors run to the
+/// next comma outside parentheses.
+fn srcset_urls(set: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = set.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b',') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut url = &set[start..i];
+        if url.is_empty() {
+            break;
+        }
+        if url.ends_with(',') {
+            url = url.trim_end_matches(',');
+        } else {
+            let mut depth = 0u32;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'(' => depth += 1,
+                    b')' => depth = depth.saturating_sub(1),
+                    b',' if depth == 0 => break,
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        if !url.is_empty() {
+            out.push(url);
+        }
+    }
+    out
+}
+
+/// The `url(…)` values of an inline `style` attribute.
+fn css_urls(style: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let lower = style.to_ascii_lowercase();
+    let mut from = 0usize;
+    while let Some(pos) = lower[from..].find("url(") {
+        let start = from + pos + 4;
+        let Some(len) = style[start..].find(')') else {
+            break;
+        };
+        let raw = style[start..start + len]
+            .trim()
+            .trim_matches(|c| c == '\'' || c == '"')
+            .trim();
+        if !raw.is_empty() && out.len() < 16 {
+            out.push(raw);
+        }
+        from = start + len + 1;
+    }
+    out
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {

@@ -4,6 +4,7 @@
 //! `--rules FILE` loads a province's copy. Everything a province may want to
 //! tune lives here, so that no threshold is hard-coded in a check.
 
+use crate::audit::{AuditRules, BlockSignature};
 use crate::finding::{CheckId, Severity};
 use crate::score::ScoringRules;
 use crate::workdays::WorkCalendar;
@@ -66,6 +67,38 @@ struct ProfileFile {
     calendar: CalendarFile,
     scoring: ScoringRules,
     availability: AvailabilityRules,
+    /// Optional: profiles written before it existed take the national section.
+    #[serde(default)]
+    audit: Option<AuditFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditFile {
+    min_audited_share: f64,
+    block_statuses: Vec<u16>,
+    host_block_limit: u32,
+    error_body_bytes: usize,
+    challenge_max_bytes: usize,
+    challenge_max_text_chars: usize,
+    challenge_markers: Vec<String>,
+    login_max_links: usize,
+    login_words: Vec<String>,
+    rate_floor: f64,
+    start_rate: f64,
+    recover_after: u32,
+    #[serde(default)]
+    signatures: Vec<SignatureFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureFile {
+    vendor: String,
+    #[serde(default)]
+    headers: Vec<String>,
+    #[serde(default)]
+    body: Vec<String>,
 }
 
 /// 站点无法访问: how probes are judged (rules.md §1.1, §1.3).
@@ -360,9 +393,58 @@ pub struct Profile {
     pub scoring: ScoringRules,
     /// Availability probes.
     pub availability: AvailabilityRules,
+    /// When a site counts as audited; firewall and challenge signatures.
+    pub audit: AuditRules,
     /// The TOML the profile was loaded from (kept in report.json so a report
     /// can be re-rendered with the same rules).
     pub source: String,
+}
+
+/// The national `[audit]` section, for profiles written before it existed.
+fn national_audit_rules() -> AuditRules {
+    Profile::national().audit
+}
+
+fn audit_rules(
+    a: AuditFile,
+    compile: &dyn Fn(&str, &[String]) -> Result<Vec<Regex>, ProfileError>,
+    value_err: &dyn Fn(&str, String) -> ProfileError,
+) -> Result<AuditRules, ProfileError> {
+    if !(0.0..=1.0).contains(&a.min_audited_share) {
+        return Err(value_err(
+            "audit.min_audited_share",
+            "must be a share between 0 and 1 (e.g. 0.5)".into(),
+        ));
+    }
+    if !(a.rate_floor > 0.0 && a.start_rate >= a.rate_floor) {
+        return Err(value_err(
+            "audit.rate_floor",
+            "rate_floor must be > 0 and start_rate ≥ rate_floor".into(),
+        ));
+    }
+    let mut signatures = Vec::new();
+    for s in a.signatures {
+        signatures.push(BlockSignature {
+            headers: compile("audit.signatures.headers", &s.headers)?,
+            body: compile("audit.signatures.body", &s.body)?,
+            vendor: s.vendor,
+        });
+    }
+    Ok(AuditRules {
+        min_audited_share: a.min_audited_share,
+        block_statuses: a.block_statuses,
+        host_block_limit: a.host_block_limit.max(1),
+        error_body_bytes: a.error_body_bytes.clamp(512, 1024 * 1024),
+        challenge_max_bytes: a.challenge_max_bytes,
+        challenge_max_text_chars: a.challenge_max_text_chars,
+        challenge_markers: compile("audit.challenge_markers", &a.challenge_markers)?,
+        login_max_links: a.login_max_links,
+        login_words: a.login_words,
+        rate_floor: a.rate_floor,
+        start_rate: a.start_rate,
+        recover_after: a.recover_after.max(1),
+        signatures,
+    })
 }
 
 impl Profile {
@@ -541,6 +623,10 @@ impl Profile {
                 file.scoring
             },
             availability: file.availability,
+            audit: match file.audit {
+                Some(a) => audit_rules(a, &compile, &value_err)?,
+                None => national_audit_rules(),
+            },
             source: text.to_string(),
         })
     }

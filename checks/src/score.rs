@@ -3,6 +3,7 @@
 //! capped, and below the pass mark → 不合格. The point values come from the
 //! profile, which marks those that are not verified.
 
+use crate::audit::{Audit, AuditStatus};
 use crate::finding::{CheckId, Finding, Severity};
 use crate::profile::Profile;
 use schemars::JsonSchema;
@@ -96,6 +97,8 @@ pub enum Verdict {
     FailScore,
     /// A 单项否决 item is tripped.
     FailVeto,
+    /// The site could not be audited: no verdict, never 合格.
+    NotAudited,
 }
 
 impl Verdict {
@@ -105,6 +108,7 @@ impl Verdict {
             Verdict::Pass => "合格",
             Verdict::FailScore => "不合格（得分低于及格线）",
             Verdict::FailVeto => "不合格（单项否决）",
+            Verdict::NotAudited => "未能检查",
         }
     }
 }
@@ -114,16 +118,43 @@ impl Verdict {
 pub struct SiteScore {
     /// The verdict.
     pub verdict: Verdict,
-    /// 100 minus the deductions (computed even under a veto, for reference).
-    pub score: f64,
+    /// 100 minus the deductions (computed even under a veto, for reference);
+    /// none when the site could not be audited.
+    pub score: Option<f64>,
     /// The veto rules tripped.
     pub vetoes: Vec<String>,
     /// Every item that deducted points.
     pub deductions: Vec<Deduction>,
+    /// How much of the site was read (a partial audit is said in the verdict).
+    #[serde(default)]
+    pub audit: Audit,
 }
 
-/// Scores a site from its findings.
-pub fn score_site(findings: &[Finding], profile: &Profile) -> SiteScore {
+impl SiteScore {
+    /// The verdict as inspectors read it: 合格（部分检查，已检查 83% 页面）,
+    /// 未能检查（首页无法访问：域名无法解析）…
+    pub fn verdict_zh(&self) -> String {
+        match (self.verdict, self.audit.status) {
+            (Verdict::NotAudited, _) => format!("未能检查（{}）", self.audit.reason_zh),
+            (v, AuditStatus::Partial) => format!(
+                "{}（部分检查，已检查 {}% 页面）",
+                v.label_zh(),
+                self.audit.coverage_percent()
+            ),
+            (v, _) => v.label_zh().to_string(),
+        }
+    }
+
+    /// The score as a cell: empty when there is none.
+    pub fn score_cell(&self) -> String {
+        self.score.map(|s| format!("{s:.1}")).unwrap_or_default()
+    }
+}
+
+/// Scores a site from its findings and its audit: a site that could not be
+/// audited gets no score and the verdict 未能检查 (unless a probe-based
+/// veto already fails it).
+pub fn score_site(findings: &[Finding], audit: &Audit, profile: &Profile) -> SiteScore {
     let rules = &profile.scoring;
     let mut vetoes: Vec<String> = Vec::new();
     for f in findings.iter().filter(|f| f.severity == Severity::Veto) {
@@ -175,8 +206,11 @@ pub fn score_site(findings: &[Finding], profile: &Profile) -> SiteScore {
         });
     }
     let score = ((rules.total - total).max(0.0) * 10.0).round() / 10.0;
+    let not_audited = audit.status == AuditStatus::NotAudited;
     let verdict = if !vetoes.is_empty() {
         Verdict::FailVeto
+    } else if not_audited {
+        Verdict::NotAudited
     } else if score < rules.pass {
         Verdict::FailScore
     } else {
@@ -184,9 +218,10 @@ pub fn score_site(findings: &[Finding], profile: &Profile) -> SiteScore {
     };
     SiteScore {
         verdict,
-        score,
+        score: (!not_audited).then_some(score),
         vetoes,
-        deductions,
+        deductions: if not_audited { Vec::new() } else { deductions },
+        audit: audit.clone(),
     }
 }
 
@@ -221,7 +256,7 @@ mod tests {
         findings.extend(
             (0..30).map(|i| f(CheckId::FooterIcp, &format!("/p{i}"), "ICP备案编号", false)),
         );
-        let s = score_site(&findings, &p);
+        let s = score_site(&findings, &Audit::default(), &p);
         assert_eq!(s.verdict, Verdict::Pass);
         let d = |name: &str| {
             s.deductions
@@ -234,19 +269,43 @@ mod tests {
         assert_eq!(d("首页链接不可用").points, 2.0);
         assert_eq!(d("其他页面链接不可用").count, 1);
         assert_eq!(d("网站标识（底部功能区要素缺失或错误）").count, 1);
-        assert_eq!(s.score, 100.0 - 2.0 - 0.1 - 1.0);
+        assert_eq!(s.score, Some(100.0 - 2.0 - 0.1 - 1.0));
         // Many dead links on the home page: the item is capped.
         let many: Vec<Finding> = (0..40)
             .map(|i| f(CheckId::LinkDead, "/", &format!("/d{i}"), true))
             .collect();
-        assert_eq!(score_site(&many, &p).score, 90.0);
+        assert_eq!(score_site(&many, &Audit::default(), &p).score, Some(90.0));
         // A veto fails whatever the score.
         let mut veto = f(CheckId::SiteVeto, "/", "首页不更新", true);
         veto.severity = Severity::Veto;
         let mut home = f(CheckId::HomeStale, "/", "首页", true);
         home.severity = Severity::Veto;
-        let s = score_site(&[veto, home], &p);
+        let s = score_site(&[veto, home], &Audit::default(), &p);
         assert_eq!(s.verdict, Verdict::FailVeto);
         assert_eq!(s.vetoes, vec!["首页不更新".to_string()]);
+    }
+
+    #[test]
+    fn a_site_not_audited_is_never_pass() {
+        let p = Profile::national();
+        let audit = Audit {
+            status: AuditStatus::NotAudited,
+            reason: "dns".into(),
+            reason_zh: "首页无法访问：域名无法解析".into(),
+            ..Audit::default()
+        };
+        let s = score_site(&[], &audit, &p);
+        assert_eq!(s.verdict, Verdict::NotAudited);
+        assert_eq!(s.score, None);
+        assert_eq!(s.score_cell(), "");
+        assert_eq!(s.verdict_zh(), "未能检查（首页无法访问：域名无法解析）");
+        let partial = Audit {
+            status: AuditStatus::Partial,
+            coverage: 0.834,
+            ..Audit::default()
+        };
+        let s = score_site(&[], &partial, &p);
+        assert_eq!(s.verdict, Verdict::Pass);
+        assert_eq!(s.verdict_zh(), "合格（部分检查，已检查 83% 页面）");
     }
 }

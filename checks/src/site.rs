@@ -56,8 +56,11 @@ pub struct SiteInput<'a> {
 }
 
 /// The numbers a report shows for a site.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SiteSummary {
+    /// How much of the site could be read (decided by [`crate::audit::judge_audit`]).
+    #[serde(default)]
+    pub audit: crate::audit::Audit,
     /// HTML pages crawled.
     pub pages: usize,
     /// Every column with its state.

@@ -56,6 +56,8 @@ fn main() -> std::io::Result<()> {
         now: "2026-11-23".into(),
         options: serde_json::json!({}),
         sites,
+        site_list: None,
+        notes: Vec::new(),
     };
     let started = std::time::Instant::now();
     write_run(&dir, &mut run, &Profile::national())?;

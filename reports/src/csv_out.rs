@@ -74,8 +74,9 @@ pub fn write_findings(path: &Path, run: &RunReport) -> io::Result<()> {
     w.flush()
 }
 
-/// The columns of `sites.csv`: the county overview, one row per site.
-pub const SITES_COLUMNS: [&str; 15] = [
+/// The columns of `sites.csv`: the county overview, one row per site. New
+/// columns are added at the end, never renamed or moved.
+pub const SITES_COLUMNS: [&str; 20] = [
     "site",
     "url",
     "verdict",
@@ -91,6 +92,11 @@ pub const SITES_COLUMNS: [&str; 15] = [
     "privacy_pages",
     "findings",
     "profile",
+    "audit",
+    "audit_reason",
+    "problems",
+    "pages_affected",
+    "blocked_links",
 ];
 
 /// Writes `sites.csv` (the sites must have been scored).
@@ -108,8 +114,8 @@ pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
         let cells = [
             r.name.clone(),
             r.url.clone(),
-            r.score.verdict.label_zh().to_string(),
-            format!("{:.1}", r.score.score),
+            r.score.verdict_zh(),
+            r.score.score_cell(),
             r.score.vetoes.join("；"),
             r.pages.to_string(),
             r.dead_home.to_string(),
@@ -121,6 +127,11 @@ pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
             r.privacy_pages.to_string(),
             r.findings.to_string(),
             run.profile.clone(),
+            r.audit.status.as_str().to_string(),
+            r.audit.reason_zh.clone(),
+            r.problems.to_string(),
+            r.pages_affected.to_string(),
+            r.blocked_links.to_string(),
         ];
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
         row(&mut w, &refs)?;

@@ -6,7 +6,8 @@
 //! embedded JSON, a page at a time, so 100,000 findings do not freeze it.
 
 use crate::model::{RunReport, SiteReport};
-use crate::overview::{site_row, SiteRow};
+use crate::overview::{problem_key, site_row, SiteRow};
+use govscan_checks::audit::AuditStatus;
 use govscan_checks::columns::ColumnState;
 use govscan_checks::score::{SiteScore, Verdict};
 use govscan_checks::{CheckId, Finding};
@@ -56,13 +57,19 @@ fn url_link(url: &str) -> String {
     }
 }
 
-fn verdict_badge(v: Verdict) -> String {
-    let class = match v {
+fn verdict_badge(score: &SiteScore) -> String {
+    let class = match score.verdict {
         Verdict::Pass => "pass",
         Verdict::FailScore => "fail_score",
         Verdict::FailVeto => "fail_veto",
+        Verdict::NotAudited => "not_audited",
     };
-    format!(r#"<span class="badge {class}">{}</span>"#, v.label_zh())
+    let label = match score.verdict {
+        // The reason is shown beside it; the badge stays short.
+        Verdict::NotAudited => score.verdict.label_zh().to_string(),
+        _ => score.verdict_zh(),
+    };
+    format!(r#"<span class="badge {class}">{}</span>"#, esc(&label))
 }
 
 /// Findings that are one fix: a dead link from many pages, a footer element
@@ -79,7 +86,7 @@ struct Issue<'a> {
 
 fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
     let mut out: Vec<Issue<'a>> = Vec::new();
-    let mut index: HashMap<(usize, CheckId, &'a str, &'a str), usize> = HashMap::new();
+    let mut index: HashMap<(usize, (CheckId, &'a str, &'a str, &'a str)), usize> = HashMap::new();
     for (si, site) in sites.iter().enumerate() {
         let history = site
             .history
@@ -90,10 +97,8 @@ fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
             let fh = history.map(|h| &h.findings[fi]);
             let new = compared && fh.is_some_and(|h| h.new);
             let first_seen = fh.map(|h| h.first_seen.as_str());
-            let id = f.check.as_str();
-            let groupable = id.starts_with("link.") || id.starts_with("footer.");
-            if groupable {
-                let key = (si, f.check, f.target.as_str(), f.status.as_str());
+            {
+                let key = (si, problem_key(f));
                 if let Some(&i) = index.get(&key) {
                     let issue = &mut out[i];
                     if !issue.pages.contains(&f.page.as_str()) {
@@ -350,7 +355,7 @@ fn sparkline(site: &SiteReport, current: usize) -> String {
     points.push((
         "本次".into(),
         current,
-        site.score.as_ref().map_or(0.0, |s| s.score),
+        site.score.as_ref().and_then(|s| s.score).unwrap_or(0.0),
     ));
     if points.len() < 2 {
         return r#"<span class="muted">首次扫描</span>"#.into();
@@ -424,7 +429,11 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
     // Overview: the inspector's view.
     let fails = rows
         .iter()
-        .filter(|r| r.score.verdict != Verdict::Pass)
+        .filter(|r| matches!(r.score.verdict, Verdict::FailScore | Verdict::FailVeto))
+        .count();
+    let not_audited = rows
+        .iter()
+        .filter(|r| r.score.verdict == Verdict::NotAudited)
         .count();
     let vetoed = rows
         .iter()
@@ -432,23 +441,32 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
         .count();
     let _ = write!(
         h,
-        r#"<section id="overview"><h2>总览</h2><div class="cards"><div class="card">站点<b>{}</b></div><div class="card">不合格<b>{fails}</b></div><div class="card">单项否决<b>{vetoed}</b></div><div class="card">问题（需整改项）<b>{}</b></div></div>"#,
+        r#"<section id="overview"><h2>总览</h2><div class="cards"><div class="card">站点<b>{}</b></div><div class="card">不合格<b>{fails}</b></div><div class="card">单项否决<b>{vetoed}</b></div><div class="card">未能检查<b>{not_audited}</b></div><div class="card">需整改项<b>{}</b></div></div>"#,
         rows.len(),
         issues.len()
     );
     h.push_str(&chart_by_category(&order, &issues));
-    h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr><th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th><th>趋势（问题数）</th></tr></thead><tbody>"#);
+    h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr><th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th><th class="sortable num">未能核实链接</th><th>趋势（问题数）</th></tr></thead><tbody>"#);
     for (i, r) in &order {
         let (rank, _) = r.badness();
         let footer: Vec<&str> = r.footer_missing.iter().map(|c| c.title_zh()).collect();
         let _ = write!(
             h,
-            r##"<tr><td data-v="{name}"><a href="#site-{i}">{name}</a><div class="muted url">{url}</div></td><td data-v="{rank}">{badge}</td>{score}<td data-v="{vetoes}">{vetoes}</td>{pages}{dh}{do_}{sc}{ec}<td data-v="{fn_}">{footer}</td>{pol}{pri}<td>{trend}</td></tr>"##,
+            r##"<tr><td data-v="{name}"><a href="#site-{i}">{name}</a><div class="muted url">{url}</div></td><td data-v="{rank}">{badge}</td>{score}<td data-v="{vetoes}">{vetoes}</td>{pages}{dh}{do_}{sc}{ec}<td data-v="{fn_}">{footer}</td>{pol}{pri}{blk}<td>{trend}</td></tr>"##,
+            blk = num_cell(r.blocked_links, r.blocked_links as f64),
             trend = sparkline(&run.sites[*i], r.findings),
             name = esc(&r.name),
             url = esc(&r.url),
-            badge = verdict_badge(r.score.verdict),
-            score = num_cell(format!("{:.1}", r.score.score), r.score.score),
+            badge = if r.score.verdict == Verdict::NotAudited {
+                format!(
+                    r#"{}<div class="muted">{}</div>"#,
+                    verdict_badge(&r.score),
+                    esc(&r.audit.reason_zh)
+                )
+            } else {
+                verdict_badge(&r.score)
+            },
+            score = num_cell(r.score.score_cell(), r.score.score.unwrap_or(-1.0)),
             vetoes = esc(&r.score.vetoes.join("；")),
             pages = num_cell(r.pages, r.pages as f64),
             dh = num_cell(r.dead_home, r.dead_home as f64),
@@ -509,11 +527,14 @@ fn site_section(
     let s = &site.summary;
     let _ = write!(
         h,
-        r#"<section class="site" id="site-{i}"><h2>{name} {badge}</h2><p>{url}</p><div class="cards"><div class="card">得分<b class="score">{score:.1}</b></div><div class="card">页面<b>{pages}</b></div><div class="card">首页最新信息<b>{home}</b></div><div class="card">需整改项<b>{n}</b></div></div>"#,
+        r#"<section class="site" id="site-{i}"><h2>{name} {badge}</h2><p>{url}</p><div class="cards"><div class="card">得分<b class="score">{score}</b></div><div class="card">页面<b>{pages}</b></div><div class="card">首页最新信息<b>{home}</b></div><div class="card">需整改项<b>{n}</b></div></div>"#,
         name = esc(&site.name),
-        badge = verdict_badge(r.score.verdict),
+        badge = verdict_badge(&r.score),
         url = url_link(&site.url),
-        score = r.score.score,
+        score = match r.score.score {
+            Some(v) => format!("{v:.1}"),
+            None => "—".into(),
+        },
         pages = r.pages,
         home = match (s.home_newest, s.home_age_days) {
             (Some(d), Some(a)) => format!("{d}（{a}天）"),
@@ -528,8 +549,36 @@ fn site_section(
             esc(&r.score.vetoes.join("；"))
         );
     }
+    match r.audit.status {
+        AuditStatus::NotAudited => {
+            let _ = write!(
+                h,
+                r#"<div class="audit not_audited"><p><b>未能检查，不作合格判定。</b>原因：{}</p><p>处理建议：{}</p></div>"#,
+                esc(&r.audit.reason_zh),
+                esc(&r.audit.advice_zh)
+            );
+        }
+        AuditStatus::Partial => {
+            let _ = write!(
+                h,
+                r#"<div class="audit partial"><p><b>部分检查：已检查 {}% 页面。</b>{}</p><p>处理建议：{}</p></div>"#,
+                r.audit.coverage_percent(),
+                esc(&r.audit.reason_zh),
+                esc(&r.audit.advice_zh)
+            );
+        }
+        AuditStatus::Audited => {}
+    }
     if site.interrupted {
         h.push_str(r#"<p class="muted">扫描被中断，以下为已完成部分的结果。</p>"#);
+    }
+    if r.blocked_links > 0 {
+        let _ = write!(
+            h,
+            r#"<p class="muted">未能核实的链接 {} 个（被防火墙拦截或限流，不计为死链、不扣分）：{}</p>"#,
+            r.blocked_links,
+            esc(govscan_checks::links::BLOCKED_HINT)
+        );
     }
     if let Some(hist) = &site.history {
         history_block(h, i, hist);

@@ -17,7 +17,7 @@ use std::path::Path;
 /// Scores every site under `profile` and stores the scores in the run.
 pub fn score_run(run: &mut RunReport, profile: &Profile) {
     for site in &mut run.sites {
-        site.score = Some(score_site(&site.findings, profile));
+        site.score = Some(score_site(&site.findings, &site.summary.audit, profile));
     }
 }
 
@@ -42,7 +42,7 @@ pub fn write_run(out: &Path, run: &mut RunReport, profile: &Profile) -> io::Resu
         .map(|s| {
             s.score
                 .clone()
-                .unwrap_or_else(|| score_site(&s.findings, profile))
+                .unwrap_or_else(|| score_site(&s.findings, &s.summary.audit, profile))
         })
         .collect();
     let html = html::render(run, &scores, &profile.scoring.basis);

@@ -100,4 +100,46 @@ pub struct RunReport {
     pub options: serde_json::Value,
     /// The sites, in input order.
     pub sites: Vec<SiteReport>,
+    /// What the site list held, when one was given: a listed site that was
+    /// not scanned is never hidden.
+    #[serde(default)]
+    pub site_list: Option<SiteListReport>,
+    /// Run-level notes for run.log (hosts slowed down by 429s or backed off
+    /// for blocking), not findings.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// The site list of a run: how many lines, how many sites, which lines were skipped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SiteListReport {
+    /// Lines holding a site or a bad entry (blank lines, comments and the header not counted).
+    pub lines: usize,
+    /// Sites scanned (from the list and the command line).
+    pub sites: usize,
+    /// Lines skipped, with their reasons.
+    pub skipped: Vec<SkippedLine>,
+}
+
+impl SiteListReport {
+    /// 列表共 N 行，检查 M 个站点，跳过 K 行.
+    pub fn summary_zh(&self) -> String {
+        format!(
+            "列表共 {} 行，检查 {} 个站点，跳过 {} 行",
+            self.lines,
+            self.sites,
+            self.skipped.len()
+        )
+    }
+}
+
+/// A line of the site list that was not scanned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SkippedLine {
+    /// The list file.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u64,
+    /// Why it was skipped (Chinese).
+    pub reason: String,
 }

@@ -2,9 +2,23 @@
 //! `sites.csv` and the HTML report.
 
 use crate::model::SiteReport;
+use govscan_checks::audit::Audit;
 use govscan_checks::score::{SiteScore, Verdict};
-use govscan_checks::CheckId;
+use govscan_checks::{CheckId, Finding};
 use std::collections::BTreeSet;
+
+/// What makes two findings one problem to fix (需整改项): a dead link linked
+/// from 50 pages, or a footer element missing on every page of a template,
+/// is one problem; any other finding is a problem of its own page.
+pub fn problem_key(f: &Finding) -> (CheckId, &str, &str, &str) {
+    let id = f.check.as_str();
+    let page = if id.starts_with("link.") || id.starts_with("footer.") {
+        ""
+    } else {
+        f.page.as_str()
+    };
+    (f.check, f.target.as_str(), f.status.as_str(), page)
+}
 
 /// One row of the overview.
 #[derive(Debug, Clone)]
@@ -31,25 +45,35 @@ pub struct SiteRow {
     pub policy_without_interpretation: usize,
     /// Pages leaking personal data.
     pub privacy_pages: usize,
-    /// All findings.
+    /// 问题记录: finding rows (as in findings.csv).
     pub findings: usize,
+    /// 需整改项: distinct problems (see [`problem_key`]).
+    pub problems: usize,
+    /// 涉及页面: distinct pages with at least one finding.
+    pub pages_affected: usize,
+    /// 未能核实的链接: distinct targets answered by a firewall or a 429.
+    pub blocked_links: usize,
+    /// How much of the site was read.
+    pub audit: Audit,
 }
 
 impl SiteRow {
-    /// Sort key: vetoes first, then lowest score.
+    /// Sort key: sites that could not be audited first, then vetoes, then
+    /// the lowest score.
     pub fn badness(&self) -> (u8, i64) {
         let rank = match self.score.verdict {
-            Verdict::FailVeto => 0,
-            Verdict::FailScore => 1,
-            Verdict::Pass => 2,
+            Verdict::NotAudited => 0,
+            Verdict::FailVeto => 1,
+            Verdict::FailScore => 2,
+            Verdict::Pass => 3,
         };
-        (rank, (self.score.score * 10.0) as i64)
+        (rank, (self.score.score.unwrap_or(0.0) * 10.0) as i64)
     }
 }
 
 /// The overview row of a site (its `score` must be set).
 pub fn site_row(site: &SiteReport, score: &SiteScore) -> SiteRow {
-    let dead = |home: bool| {
+    let dead_targets = |home: bool| {
         site.findings
             .iter()
             .filter(|f| {
@@ -57,8 +81,10 @@ pub fn site_row(site: &SiteReport, score: &SiteScore) -> SiteRow {
             })
             .map(|f| f.target.as_str())
             .collect::<BTreeSet<_>>()
-            .len()
     };
+    let dead_home = dead_targets(true);
+    // A URL broken on the home page counts once, as a home-page link.
+    let dead_other = dead_targets(false).difference(&dead_home).count();
     let count = |check: CheckId| site.findings.iter().filter(|f| f.check == check).count();
     let footer: BTreeSet<CheckId> = site
         .findings
@@ -77,13 +103,33 @@ pub fn site_row(site: &SiteReport, score: &SiteScore) -> SiteRow {
         url: site.url.clone(),
         score: score.clone(),
         pages: site.pages.iter().filter(|p| p.crawled).count(),
-        dead_home: dead(true),
-        dead_other: dead(false),
+        dead_home: dead_home.len(),
+        dead_other,
         stale_columns: count(CheckId::ColumnStale),
         empty_columns: count(CheckId::ColumnEmpty),
         footer_missing: footer.into_iter().collect(),
         policy_without_interpretation: count(CheckId::PolicyNoInterpretation),
         privacy_pages: privacy.len(),
         findings: site.findings.len(),
+        problems: site
+            .findings
+            .iter()
+            .map(problem_key)
+            .collect::<BTreeSet<_>>()
+            .len(),
+        pages_affected: site
+            .findings
+            .iter()
+            .map(|f| f.page.as_str())
+            .collect::<BTreeSet<_>>()
+            .len(),
+        blocked_links: site
+            .findings
+            .iter()
+            .filter(|f| f.check == CheckId::LinkBlocked)
+            .map(|f| f.target.as_str())
+            .collect::<BTreeSet<_>>()
+            .len(),
+        audit: score.audit.clone(),
     }
 }

@@ -8,9 +8,12 @@
 
 use super::resolver::{GovscanResolver, ResolveFailure, ResolveRule};
 use futures_util::StreamExt;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use govscan_checks::audit::{detect_block, AuditRules, Block, BlockKind};
 use govscan_checks::links::is_private_host;
 use govscan_checks::{FailureKind, FetchOutcome, FetchResult, Hop};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, LAST_MODIFIED, LOCATION, RANGE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use std::error::Error as _;
@@ -46,6 +49,9 @@ pub struct FetchConfig {
     pub offline: bool,
     /// An HTTP proxy for every request.
     pub proxy: Option<String>,
+    /// How firewalls, challenges and rate limits are recognised and handled
+    /// (the profile's `[audit]` section).
+    pub audit: Arc<AuditRules>,
 }
 
 /// Validators from a previous fetch, for a conditional request.
@@ -94,7 +100,8 @@ pub struct Fetched {
     pub truncated: bool,
     /// Bytes received (decoded), for the statistics.
     pub bytes: u64,
-    /// Wall time of the whole fetch, redirects and retries included.
+    /// Time of the last request, from sending it to the end of its body
+    /// (time queued for the rate limit or a connection slot is not counted).
     pub elapsed_ms: u64,
     /// `ETag` of the final response.
     pub etag: Option<String>,
@@ -121,6 +128,37 @@ struct Answer {
     headers: HeaderMap,
     body: Option<Vec<u8>>,
     truncated: bool,
+    /// The request carried our `Range: bytes=0-0`.
+    ranged: bool,
+}
+
+/// One host's pace: its own rate limiter, slowed down by 429s and backed
+/// off entirely when it keeps blocking.
+struct HostPace {
+    limiter: Option<Arc<DefaultDirectRateLimiter>>,
+    /// Current requests per second (0 = no limit).
+    rate: f64,
+    /// Lowest rate it was slowed to this run (0 = never slowed).
+    lowest: f64,
+    /// Successful answers since the last slow-down.
+    successes: u32,
+    throttled: bool,
+    /// 429s received (every attempt).
+    too_many: u32,
+    /// Blocked final answers (firewall, challenge, 429 after the retries).
+    blocked: u32,
+    /// The vendor of the last block seen.
+    vendor: String,
+    /// No more requests to this host this run.
+    backed_off: bool,
+}
+
+fn limiter_for(rate: f64) -> Option<Arc<DefaultDirectRateLimiter>> {
+    if rate <= 0.0 {
+        return None;
+    }
+    let quota = Quota::with_period(Duration::from_secs_f64(1.0 / rate))?.allow_burst(NonZeroU32::MIN);
+    Some(Arc::new(RateLimiter::direct(quota)))
 }
 
 type Failure = (FailureKind, String);
@@ -128,7 +166,9 @@ type Failure = (FailureKind, String);
 /// The shared HTTP client of a run.
 pub struct Fetcher {
     client: reqwest::Client,
-    limiter: Option<DefaultKeyedRateLimiter<String>>,
+    /// Per host (`host:port`): its pace. A std mutex held only to read or
+    /// update the entry, never across an await.
+    hosts: Mutex<HashMap<String, HostPace>>,
     permits: Semaphore,
     resolver: GovscanResolver,
     cfg: FetchConfig,
@@ -154,16 +194,9 @@ impl Fetcher {
                 .proxy(reqwest::Proxy::all(p).map_err(|e| anyhow::anyhow!("--proxy {p}: {e}"))?);
         }
         let client = builder.build()?;
-        let limiter = (cfg.rate > 0.0).then(|| {
-            let period = Duration::from_secs_f64(1.0 / cfg.rate);
-            let quota = Quota::with_period(period)
-                .expect("period is positive")
-                .allow_burst(NonZeroU32::MIN);
-            RateLimiter::keyed(quota)
-        });
         Ok(Arc::new(Fetcher {
             client,
-            limiter,
+            hosts: Mutex::new(HashMap::new()),
             permits: Semaphore::new(cfg.concurrency.max(1)),
             resolver,
             cfg,
@@ -194,25 +227,38 @@ impl Fetcher {
         follow: bool,
         validators: Option<&Validators>,
     ) -> Fetched {
-        let started = Instant::now();
+        let mut elapsed = Duration::ZERO;
         let mut hops: Vec<Hop> = Vec::new();
         let mut current = url.clone();
         let mut method = want.method();
+        let rules = &self.cfg.audit;
         let done = |current: &Url,
                     hops: Vec<Hop>,
                     result: FetchResult,
                     answer: Option<Answer>,
-                    location: Option<Url>| {
+                    location: Option<Url>,
+                    elapsed: Duration| {
+            let mut blocked = None;
             let (content_type, etag, last_modified, body, truncated) = match answer {
-                Some(a) => (
-                    header(&a.headers, CONTENT_TYPE),
-                    header(&a.headers, ETAG),
-                    header(&a.headers, LAST_MODIFIED),
-                    a.body,
-                    a.truncated,
-                ),
+                Some(a) => {
+                    blocked = self.judge_block(current, &a, rules);
+                    let body = if want == Want::Head { None } else { a.body };
+                    (
+                        header(&a.headers, CONTENT_TYPE),
+                        header(&a.headers, ETAG),
+                        header(&a.headers, LAST_MODIFIED),
+                        body,
+                        a.truncated,
+                    )
+                }
                 None => (None, None, None, None, false),
             };
+            if let FetchResult::Failed(FailureKind::Blocked, _) = &result {
+                blocked = Some(Block {
+                    kind: BlockKind::HostBackedOff,
+                    vendor: self.host_vendor(current),
+                });
+            }
             let bytes = body.as_ref().map_or(0, |b| b.len() as u64);
             Fetched {
                 outcome: FetchOutcome {
@@ -221,11 +267,12 @@ impl Fetcher {
                     result,
                     hops,
                     content_type,
+                    blocked,
                 },
                 body,
                 truncated,
                 bytes,
-                elapsed_ms: started.elapsed().as_millis() as u64,
+                elapsed_ms: elapsed.as_millis() as u64,
                 etag,
                 last_modified,
                 location,
@@ -233,52 +280,60 @@ impl Fetcher {
         };
         loop {
             if let Some(f) = self.refuse(&current) {
-                return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None);
+                return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None, elapsed);
             }
             let conditional = if hops.is_empty() { validators } else { None };
-            let mut answer = match self
+            let (result, took) = self
                 .with_retries(&current, &method, want, false, conditional)
-                .await
-            {
+                .await;
+            elapsed = took;
+            let mut answer = match result {
                 Ok(a) => a,
-                Err(f) => return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None),
+                Err(f) => {
+                    return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None, elapsed)
+                }
             };
-            // Servers that refuse HEAD: try a GET for the first byte and drop the rest.
-            if method == Method::HEAD && answer.status.as_u16() >= 400 {
-                if let Ok(a) = self
+            // Servers that refuse HEAD: try a GET for the first byte and drop
+            // the rest (an error page's beginning is read, to tell a firewall's
+            // block page). A 429 or 503 was already retried as it asked.
+            if method == Method::HEAD
+                && answer.status.as_u16() >= 400
+                && !matches!(answer.status.as_u16(), 429 | 503)
+            {
+                let (result, took) = self
                     .with_retries(&current, &Method::GET, Want::Head, true, None)
-                    .await
-                {
+                    .await;
+                if let Ok(a) = result {
                     answer = a;
+                    elapsed = took;
                 }
             }
             let status = answer.status;
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED && !follow {
-                let location = header(&answer.headers, LOCATION)
-                    .and_then(|loc| current.join(loc.trim()).ok())
-                    .filter(|u| matches!(u.scheme(), "http" | "https"));
-                let result = match location {
-                    Some(_) => FetchResult::Status(status.as_u16()),
-                    None => failed(FailureKind::BadRedirect, "no usable Location"),
+                let location = usable_location(&current, &answer.headers);
+                let result = match &location {
+                    Ok(_) => FetchResult::Status(status.as_u16()),
+                    Err(why) => failed(FailureKind::BadRedirect, why),
                 };
-                return done(&current, hops, result, Some(answer), location);
+                return done(&current, hops, result, Some(answer), location.ok(), elapsed);
             }
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 hops.push(Hop {
                     url: current.to_string(),
                     status: status.as_u16(),
                 });
-                let Some(next) = header(&answer.headers, LOCATION)
-                    .and_then(|loc| current.join(loc.trim()).ok())
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                else {
-                    return done(
-                        &current,
-                        hops,
-                        failed(FailureKind::BadRedirect, "no usable Location"),
-                        None,
-                        None,
-                    );
+                let next = match usable_location(&current, &answer.headers) {
+                    Ok(next) => next,
+                    Err(why) => {
+                        return done(
+                            &current,
+                            hops,
+                            failed(FailureKind::BadRedirect, &why),
+                            None,
+                            None,
+                            elapsed,
+                        )
+                    }
                 };
                 let mut next = next;
                 next.set_fragment(None);
@@ -289,6 +344,7 @@ impl Fetcher {
                         failed(FailureKind::RedirectLoop, "loop"),
                         None,
                         None,
+                        elapsed,
                     );
                 }
                 if hops.len() >= self.cfg.max_redirects {
@@ -298,6 +354,7 @@ impl Fetcher {
                         failed(FailureKind::TooManyRedirects, "limit"),
                         None,
                         None,
+                        elapsed,
                     );
                 }
                 if !site_private && next.host().is_some_and(|h| is_private_host(&h)) {
@@ -307,6 +364,7 @@ impl Fetcher {
                         failed(FailureKind::RedirectToPrivate, "private"),
                         None,
                         None,
+                        elapsed,
                     );
                 }
                 if status == StatusCode::SEE_OTHER && method == Method::POST {
@@ -315,8 +373,8 @@ impl Fetcher {
                 current = next;
                 continue;
             }
-            let code = if status == StatusCode::RANGE_NOT_SATISFIABLE {
-                200 // an empty file answering a ranged GET exists
+            let code = if status == StatusCode::RANGE_NOT_SATISFIABLE && answer.ranged {
+                200 // an empty file answering our ranged GET exists
             } else {
                 status.as_u16()
             };
@@ -326,12 +384,147 @@ impl Fetcher {
                 FetchResult::Status(code),
                 Some(answer),
                 None,
+                elapsed,
             );
         }
     }
 
+    /// Whether an answer came from a firewall, a challenge or a rate limit,
+    /// and counts it against its host: a host that keeps blocking is not
+    /// requested again this run.
+    fn judge_block(&self, url: &Url, a: &Answer, rules: &AuditRules) -> Option<Block> {
+        let status = a.status.as_u16();
+        let body = a.body.as_deref().unwrap_or_default();
+        let worth_looking = !a.status.is_success()
+            || (body.len() <= rules.challenge_max_bytes && !body.is_empty());
+        if !worth_looking || a.status.is_redirection() {
+            return None;
+        }
+        let headers: Vec<(String, String)> = if a.status.is_success() {
+            Vec::new()
+        } else {
+            a.headers
+                .iter()
+                .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+                .collect()
+        };
+        let block = detect_block(status, &headers, body, rules)?;
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let pace = hosts.entry(host_key(url)).or_insert_with(|| self.new_pace());
+        pace.blocked += 1;
+        if !block.vendor.is_empty() {
+            pace.vendor = block.vendor.clone();
+        }
+        if pace.blocked >= rules.host_block_limit {
+            pace.backed_off = true;
+        }
+        Some(block)
+    }
+
+    fn host_vendor(&self, url: &Url) -> String {
+        let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .get(&host_key(url))
+            .map(|p| p.vendor.clone())
+            .unwrap_or_default()
+    }
+
+    fn new_pace(&self) -> HostPace {
+        HostPace {
+            limiter: limiter_for(self.cfg.rate),
+            rate: self.cfg.rate,
+            lowest: 0.0,
+            successes: 0,
+            throttled: false,
+            too_many: 0,
+            blocked: 0,
+            vendor: String::new(),
+            backed_off: false,
+        }
+    }
+
+    /// The host's limiter (created on first use), cloned out of the lock.
+    fn limiter(&self, key: &str) -> Option<Arc<DefaultDirectRateLimiter>> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(key.to_string())
+            .or_insert_with(|| self.new_pace())
+            .limiter
+            .clone()
+    }
+
+    /// Adapts a host's pace to an answer: every 429 halves its rate (down to
+    /// the floor); a run of successes raises it again by a quarter, up to
+    /// `--rate` (or the starting rate under `--rate 0`).
+    fn pace_answer(&self, key: &str, status: u16) {
+        let rules = &self.cfg.audit;
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(pace) = hosts.get_mut(key) else {
+            return;
+        };
+        if status == 429 {
+            let from = if pace.rate > 0.0 { pace.rate } else { rules.start_rate };
+            let rate = (from / 2.0).max(rules.rate_floor);
+            pace.rate = rate;
+            pace.lowest = if pace.lowest > 0.0 { pace.lowest.min(rate) } else { rate };
+            pace.limiter = limiter_for(rate);
+            pace.throttled = true;
+            pace.successes = 0;
+            pace.too_many += 1;
+        } else if pace.throttled && status < 400 {
+            pace.successes += 1;
+            let ceiling = if self.cfg.rate > 0.0 { self.cfg.rate } else { rules.start_rate };
+            if pace.successes >= rules.recover_after && pace.rate < ceiling {
+                pace.rate = (pace.rate * 1.25).min(ceiling);
+                pace.limiter = limiter_for(pace.rate);
+                pace.successes = 0;
+            }
+        }
+    }
+
+    /// One line per host that was slowed down or backed off this run, for run.log.
+    pub fn pace_notes(&self) -> Vec<String> {
+        let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut notes: Vec<String> = hosts
+            .iter()
+            .filter(|(_, p)| p.throttled || p.backed_off)
+            .map(|(host, p)| {
+                let mut line = String::new();
+                if p.throttled {
+                    line.push_str(&format!(
+                        "限流：主机 {host} 返回429共{}次，抓取速度降至每秒{:.2}次，结束时为每秒{:.2}次",
+                        p.too_many, p.lowest, p.rate
+                    ));
+                }
+                if p.backed_off {
+                    if !line.is_empty() {
+                        line.push('；');
+                    }
+                    let vendor = if p.vendor.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", p.vendor)
+                    };
+                    line.push_str(&format!(
+                        "拦截：主机 {host} 共{}次拦截本程序的请求{vendor}，本次扫描已停止访问该主机",
+                        p.blocked
+                    ));
+                }
+                line
+            })
+            .collect();
+        notes.sort();
+        notes
+    }
+
     /// Requests that must not be sent at all.
     fn refuse(&self, url: &Url) -> Option<Failure> {
+        {
+            let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+            if hosts.get(&host_key(url)).is_some_and(|p| p.backed_off) {
+                return Some((FailureKind::Blocked, "host backed off".into()));
+            }
+        }
         match url.host() {
             Some(url::Host::Ipv4(ip)) if !self.resolver.allows_ip(ip.into()) => {
                 Some((FailureKind::NotChecked, "offline".into()))
@@ -344,6 +537,9 @@ impl Fetcher {
         }
     }
 
+    /// Sends a request, retrying timeouts, resets, 429 and 503 with backoff
+    /// (honouring `Retry-After`). Returns the last attempt's result and how
+    /// long that attempt took.
     async fn with_retries(
         &self,
         url: &Url,
@@ -351,10 +547,10 @@ impl Fetcher {
         want: Want,
         ranged: bool,
         validators: Option<&Validators>,
-    ) -> Result<Answer, Failure> {
+    ) -> (Result<Answer, Failure>, Duration) {
         let mut attempt = 0u32;
         loop {
-            let result = self.attempt(url, method, want, ranged, validators).await;
+            let (result, took) = self.attempt(url, method, want, ranged, validators).await;
             let retry_after = match &result {
                 Ok(a) if matches!(a.status.as_u16(), 429 | 503) => {
                     Some(retry_after(&a.headers).unwrap_or(self.backoff(attempt)))
@@ -369,7 +565,7 @@ impl Fetcher {
                     self.stats.retries.fetch_add(1, Ordering::Relaxed);
                     tokio::time::sleep(wait).await;
                 }
-                _ => return result,
+                _ => return (result, took),
             }
         }
     }
@@ -385,20 +581,18 @@ impl Fetcher {
         want: Want,
         ranged: bool,
         validators: Option<&Validators>,
-    ) -> Result<Answer, Failure> {
-        if let Some(limiter) = &self.limiter {
-            let key = format!(
-                "{}:{}",
-                url.host_str().unwrap_or(""),
-                url.port_or_known_default().unwrap_or(0)
-            );
-            limiter.until_key_ready(&key).await;
+    ) -> (Result<Answer, Failure>, Duration) {
+        let key = host_key(url);
+        if let Some(limiter) = self.limiter(&key) {
+            limiter.until_ready().await;
         }
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| failed_pair(FailureKind::Other, "shutting down"))?;
+        let Ok(_permit) = self.permits.acquire().await else {
+            return (
+                Err(failed_pair(FailureKind::Other, "shutting down")),
+                Duration::ZERO,
+            );
+        };
+        let sent = Instant::now();
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let mut request = self.client.request(method.clone(), url.clone());
         if ranged {
@@ -418,6 +612,8 @@ impl Fetcher {
             let headers = response.headers().clone();
             let cap = match want {
                 _ if *method != Method::GET || status.is_redirection() => None,
+                // An error page's beginning: enough to tell a firewall's block page.
+                _ if !status.is_success() => Some(self.cfg.audit.error_body_bytes),
                 Want::Page { cap } if is_html(&headers) => Some(cap),
                 Want::Text { cap } => Some(cap),
                 _ => None,
@@ -448,12 +644,40 @@ impl Fetcher {
                 headers,
                 body,
                 truncated,
+                ranged,
             })
         };
-        match tokio::time::timeout(self.cfg.timeout, work).await {
+        let result = match tokio::time::timeout(self.cfg.timeout, work).await {
             Ok(r) => r,
             Err(_) => Err(failed_pair(FailureKind::Timeout, "time limit reached")),
+        };
+        if let Ok(a) = &result {
+            self.pace_answer(&key, a.status.as_u16());
         }
+        (result, sent.elapsed())
+    }
+}
+
+/// The rate-limit key of a URL: `host:port`.
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// Where a redirect leads, or why it leads nowhere a browser would go (the
+/// reason names the Location, for the finding's detail).
+fn usable_location(current: &Url, headers: &HeaderMap) -> Result<Url, String> {
+    let Some(raw) = headers.get(LOCATION) else {
+        return Err("重定向响应没有 Location 头".into());
+    };
+    let shown = String::from_utf8_lossy(raw.as_bytes()).trim().to_string();
+    match current.join(&shown) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u),
+        Ok(u) => Err(format!("重定向到非网页地址 Location: {shown}（{}:）", u.scheme())),
+        Err(_) => Err(format!("重定向地址无法解析 Location: {shown}")),
     }
 }
 
@@ -546,5 +770,21 @@ fn classify(err: &reqwest::Error) -> Failure {
             FailureKind::Other
         }
     });
+    // An https connection that failed after the TCP connect and before any
+    // HTTP answer failed in the TLS handshake, whatever rustls called it
+    // ("corrupt message" when the port speaks plain HTTP).
+    let https = err.url().is_some_and(|u| u.scheme() == "https");
+    let kind = if https
+        && err.is_connect()
+        && matches!(
+            kind,
+            FailureKind::Protocol | FailureKind::Other | FailureKind::Reset
+        )
+        && !lower.contains("connection refused")
+    {
+        FailureKind::Tls
+    } else {
+        kind
+    };
     (kind, msg)
 }

@@ -5,6 +5,7 @@
 //! by `govscan-checks`.
 
 pub mod client;
+pub mod coverage;
 pub mod progress;
 pub mod resolver;
 pub mod robots;
@@ -27,25 +28,69 @@ pub async fn crawl_all(
 ) -> Vec<SiteResult> {
     let slots = Arc::new(tokio::sync::Semaphore::new(max_sites.max(1)));
     let mut set = JoinSet::new();
+    let mut task_site = std::collections::HashMap::new();
+    let mut specs_by_index = Vec::with_capacity(specs.len());
     for (i, spec) in specs.into_iter().enumerate() {
+        specs_by_index.push(spec.clone());
         let ctx = ctx.clone();
         let slots = slots.clone();
         let progress = progress.clone();
-        set.spawn(async move {
+        let handle = set.spawn(async move {
             let _slot = slots.acquire_owned().await.ok();
             let site_progress = progress.start_site(&spec.name, spec.seed.as_str());
             let result = crawl_site(spec, ctx, site_progress.counters.clone()).await;
             progress.finish_site(&site_progress, &result);
             (i, result)
         });
+        task_site.insert(handle.id(), i);
     }
     let mut results: Vec<(usize, SiteResult)> = Vec::new();
-    while let Some(joined) = set.join_next().await {
+    while let Some(joined) = set.join_next_with_id().await {
         match joined {
-            Ok(r) => results.push(r),
-            Err(e) => progress.log(&format!("内部错误：站点任务异常结束：{e}")),
+            Ok((_, r)) => results.push(r),
+            // A site whose task failed is that site's failure, never dropped.
+            Err(e) => {
+                progress.log(&format!("内部错误：站点任务异常结束：{e}"));
+                if let Some(&i) = task_site.get(&e.id()) {
+                    let reason = if e.is_panic() {
+                        "检查该站点时程序出错（panic）".to_string()
+                    } else {
+                        "检查该站点的任务被取消".to_string()
+                    };
+                    results.push((i, failed_site(specs_by_index[i].clone(), &reason, &ctx)));
+                }
+            }
         }
     }
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The result of a site whose crawl task failed: not audited, with the reason.
+fn failed_site(spec: SiteSpec, reason: &str, ctx: &RunContext) -> SiteResult {
+    use govscan_checks::audit::{judge_audit, not_audited_finding, AuditInput, HomeState};
+    let audit = judge_audit(
+        &AuditInput {
+            home: HomeState::InternalError(reason.to_string()),
+            pages_read: 0,
+            pages_unread: 0,
+            pages_blocked: 0,
+            interrupted: false,
+        },
+        &ctx.profile.audit,
+    );
+    let home = spec.seed.to_string();
+    let findings = not_audited_finding(&spec.name, &home, &audit, &ctx.profile);
+    SiteResult {
+        spec,
+        home,
+        pages: Vec::new(),
+        findings,
+        notes: vec![format!("内部错误：{reason}")],
+        interrupted: false,
+        summary: govscan_checks::site::SiteSummary {
+            audit,
+            ..Default::default()
+        },
+    }
 }

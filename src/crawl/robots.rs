@@ -45,7 +45,7 @@ impl Robots {
         };
         let got = fetcher.fetch_text(&url, 512 * 1024, site_private).await;
         match got {
-            Some(body) => Robots::parse(&fetcher.config().user_agent, &body),
+            Some(body) => Robots::parse(&robots_token(&fetcher.config().user_agent), &body),
             None => Robots::allow_all(),
         }
     }
@@ -57,6 +57,18 @@ impl Robots {
             None => true,
         }
     }
+}
+
+/// The product token robots.txt rules are matched against: `govscan` for
+/// `Mozilla/5.0 (compatible; govscan/0.1.0; +URL)`, else the first
+/// `name/version` token that is not `Mozilla`, else the whole string.
+pub fn robots_token(user_agent: &str) -> String {
+    user_agent
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '(' | ')' | '+'))
+        .filter_map(|t| t.split_once('/').map(|(name, _)| name))
+        .find(|name| !name.is_empty() && !name.eq_ignore_ascii_case("mozilla"))
+        .unwrap_or(user_agent)
+        .to_string()
 }
 
 fn loc_re() -> &'static Regex {
@@ -140,6 +152,13 @@ impl Fetcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn robots_token_is_the_product() {
+        assert_eq!(robots_token(crate::cli::DEFAULT_USER_AGENT), "govscan");
+        assert_eq!(robots_token("govscan/0.1.0 (audit)"), "govscan");
+        assert_eq!(robots_token("MyBot"), "MyBot");
+    }
 
     #[test]
     fn robots_rules() {

@@ -9,9 +9,11 @@
 //! are dropped, so memory grows with the number of URLs, not of links.
 
 use super::client::{Fetched, Fetcher, Validators, Want};
+use super::coverage::Coverage;
 use super::robots::{sitemap_seeds, Robots};
 use super::urlnorm::{index_variant, is_attachment, normalise, Scope, Trap, TrapGuard};
 use crate::store::{Store, Write_};
+use govscan_checks::audit::{judge_audit, not_audited_finding, AuditStatus};
 use govscan_checks::footer::FooterFacts;
 use govscan_checks::links::{is_private_host, judge, LinkVerdict};
 use govscan_checks::page::{
@@ -388,6 +390,7 @@ impl Ledger {
                     result,
                     hops,
                     content_type: landing.outcome.content_type.clone(),
+                    blocked: landing.outcome.blocked.clone(),
                 };
                 work.push((
                     from,
@@ -425,6 +428,9 @@ fn judge_referrer(
         LinkVerdict::Soft404 { status, detail } => {
             (CheckId::LinkSoft404, status.clone(), detail.clone())
         }
+        LinkVerdict::Blocked { status, detail } => {
+            (CheckId::LinkBlocked, status.clone(), detail.clone())
+        }
         LinkVerdict::Ok => {
             let anchors = resolved.landing.as_ref().and_then(|l| l.anchors.as_ref());
             let (Some(fragment), Some(anchors)) = (&r.fragment, anchors) else {
@@ -441,10 +447,15 @@ fn judge_referrer(
         }
         LinkVerdict::NotChecked => return,
     };
-    if !emit.profile.enabled(check) || !emitted.insert((r.page.clone(), key.to_string(), check)) {
+    // Every distinct missing anchor of a target is its own finding.
+    let emitted_key = match (&r.fragment, check) {
+        (Some(fragment), CheckId::LinkFragment) => format!("{key}#{fragment}"),
+        _ => key.to_string(),
+    };
+    if !emit.profile.enabled(check) || !emitted.insert((r.page.clone(), emitted_key, check)) {
         return;
     }
-    if check != CheckId::LinkFragment {
+    if matches!(check, CheckId::LinkDead | CheckId::LinkSoft404) {
         emit.bad_links.fetch_add(1, Ordering::Relaxed);
     }
     let detail = if r.kind == LinkKind::Anchor {
@@ -782,12 +793,16 @@ pub async fn crawl_site(
     }
 
     let mut inflight: JoinSet<JobDone> = JoinSet::new();
+    let mut coverage = Coverage::default();
     let mut interrupted = *cancel.borrow();
     while !interrupted {
         while inflight.len() < opts.site_concurrency.max(1) {
             let Some(job) = site.frontier.pop_front() else {
                 break;
             };
+            if job.kind == JobKind::Crawl {
+                coverage.crawl_started();
+            }
             inflight.spawn(run_job(job, shared.clone()));
         }
         progress.queued.store(
@@ -819,6 +834,12 @@ pub async fn crawl_site(
             max_redirects: ctx.fetcher.config().max_redirects,
         };
         let outcome = &done.landing.outcome;
+        if done.kind == JobKind::Crawl {
+            coverage.crawl_done(outcome);
+        }
+        if done.is_home {
+            coverage.home_answered(outcome);
+        }
         pages.push(PageRecord {
             content_hash: done.body_hash.clone().unwrap_or_default(),
             url: done.key.clone(),
@@ -886,6 +907,7 @@ pub async fn crawl_site(
                         result: FetchResult::Failed(FailureKind::TooManyRedirects, "limit".into()),
                         hops: Vec::new(),
                         content_type: None,
+                        blocked: None,
                     };
                     let landing = Arc::new(Landing {
                         outcome: limit,
@@ -951,6 +973,9 @@ pub async fn crawl_site(
         if let Some(hash) = done.body_hash {
             site.learn_index_alias(&done.key, hash);
         }
+        if done.is_home {
+            coverage.home_analysed(analysis.login);
+        }
         progress.pages.fetch_add(1, Ordering::Relaxed);
         emit.findings.extend(analysis.findings.iter().cloned());
         let page_url: Arc<str> = Arc::from(final_url.as_str());
@@ -989,6 +1014,11 @@ pub async fn crawl_site(
             record.facts = Some(Box::new(facts));
         }
     }
+    let pending_crawls = site
+        .frontier
+        .iter()
+        .filter(|j| j.kind == JobKind::Crawl)
+        .count();
     if interrupted {
         inflight.abort_all();
         site.notes
@@ -1001,6 +1031,34 @@ pub async fn crawl_site(
         ));
     }
     merge_index_twins(&mut pages, &mut findings);
+
+    let pages_read = pages.iter().filter(|p| p.crawled).count();
+    let scope = &shared.scope;
+    let audit_input = coverage.audit_input(pages_read, pending_crawls, interrupted, &|u| {
+        Url::parse(u).is_ok_and(|u| scope.contains(&u))
+    });
+    let audit = judge_audit(&audit_input, &ctx.profile.audit);
+    let home_key = normalise_str(&home);
+    if audit.status == AuditStatus::NotAudited {
+        // One site-level finding says why; the blocked links it would
+        // otherwise list one by one are its symptoms.
+        findings.retain(|f| f.check != CheckId::LinkBlocked);
+        findings.extend(not_audited_finding(&spec.name, &home_key, &audit, &ctx.profile));
+        progress.done.store(1, Ordering::Relaxed);
+        return SiteResult {
+            spec,
+            home,
+            pages,
+            findings,
+            notes: site.notes,
+            interrupted,
+            summary: SiteSummary {
+                pages: pages_read,
+                audit,
+                ..SiteSummary::default()
+            },
+        };
+    }
 
     // Site-wide checks over every crawled page's facts.
     let dead: HashSet<String> = site
@@ -1019,8 +1077,7 @@ pub async fn crawl_site(
             })
         })
         .collect();
-    let home_key = normalise_str(&home);
-    let (site_findings, summary) = site_checks(
+    let (site_findings, mut summary) = site_checks(
         &SiteInput {
             site: &spec.name,
             home: &home_key,
@@ -1031,6 +1088,7 @@ pub async fn crawl_site(
         &ctx.profile,
     );
     findings.extend(site_findings);
+    summary.audit = audit;
     progress.done.store(1, Ordering::Relaxed);
     SiteResult {
         spec,
@@ -1069,8 +1127,10 @@ fn merge_index_twins(pages: &mut [PageRecord], findings: &mut Vec<Finding>) {
             pages[i].facts = None;
         }
     }
+    // A twin has the same body, so the same links and the same findings as
+    // the page kept: its own rows would count every problem twice.
     if !dropped.is_empty() {
-        findings.retain(|f| !dropped.contains(&f.page) || f.check.as_str().starts_with("link."));
+        findings.retain(|f| !dropped.contains(&f.page));
     }
 }
 
@@ -1086,6 +1146,7 @@ fn failed_redirect(from: &str, to: &str, status: u16, kind: FailureKind) -> Arc<
             status,
         }],
         content_type: None,
+        blocked: None,
     };
     Arc::new(Landing {
         outcome,
@@ -1160,10 +1221,11 @@ fn record(h: &HistoryContext, site: i64, result: &JobResult, crawl: bool) {
     let analysis = done.page.as_ref().and_then(|(_, a)| {
         let json = serde_json::to_vec(a).ok()?;
         let id = format!(
-            "{}\n{}\n{}",
+            "{}\n{}\n{}\nv{}",
             done.key,
             stored.body_hash.as_deref().unwrap_or(""),
-            h.profile_key
+            h.profile_key,
+            govscan_checks::page::ANALYSIS_VERSION
         );
         Some((govscan_checks::content_hash(id.as_bytes()), json))
     });
@@ -1187,6 +1249,8 @@ fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<JobDone> {
             Url::parse(url).ok()?,
             serde_json::from_slice::<PageAnalysis>(json).ok()?,
         )),
+        // A page whose analysis was dropped (a newer analysis version) is fetched again.
+        (Some(_), None) => return None,
         _ => None,
     };
     Some(JobDone {
@@ -1207,9 +1271,12 @@ async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let ctx = &shared.ctx;
     let key = job.url.to_string();
     let previous = match (&ctx.history, shared.site_id) {
-        (Some(h), Some(site)) if h.revalidate => {
-            h.store.previous_fetch(h.run, site, &key).map(|p| (h, p))
-        }
+        // Only a previous fetch with its analysis can stand for a 304.
+        (Some(h), Some(site)) if h.revalidate => h
+            .store
+            .previous_fetch(h.run, site, &key)
+            .filter(|p| p.analysis.is_some())
+            .map(|p| (h, p)),
         _ => None,
     };
     let validators = previous.as_ref().map(|(_, p)| Validators {
@@ -1263,6 +1330,7 @@ async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         );
     }
     let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
+    let blocked = fetched.outcome.blocked.is_some();
     let body_hash = fetched.body.as_deref().map(govscan_checks::content_hash);
     let landing = Arc::new(Landing {
         not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
@@ -1281,7 +1349,9 @@ async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         elapsed_ms: fetched.elapsed_ms,
         location: fetched.location,
         body_hash,
-        page: analysis.filter(|_| in_scope && ok).map(|a| (final_url, a)),
+        page: analysis
+            .filter(|_| in_scope && ok && !blocked)
+            .map(|a| (final_url, a)),
     };
     JobResult {
         done,

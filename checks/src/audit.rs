@@ -1,0 +1,659 @@
+//! Whether a site could be audited at all, and how much of it.
+//!
+//! A verdict is only worth signing when govscan actually read the site. A
+//! site that is down, answers through a firewall block page or a JavaScript
+//! challenge, or shows a login page is never 合格: it is `not_audited`, with
+//! the reason and what to ask its operator. A site whose home page was read
+//! but part of whose pages were not (blocked, 429, timeouts, an interrupted
+//! run) is `partial`, and its verdict says how much was checked.
+//!
+//! Everything here is pure: the crawler hands over the status, headers and
+//! the first bytes of a response ([`detect_block`]) and, after the crawl,
+//! what became of the home page and how many pages could not be read
+//! ([`judge_audit`]). Signatures and thresholds come from the profile's
+//! `[audit]` section.
+
+use crate::fetch::{FailureKind, FetchOutcome, FetchResult};
+use crate::finding::{CheckId, Finding, FindingSink};
+use crate::profile::Profile;
+use regex::Regex;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How much of a site govscan could read.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditStatus {
+    /// The home page and every in-site page govscan tried were read.
+    #[default]
+    Audited,
+    /// The home page was read, some in-site pages were not; scored with a note.
+    Partial,
+    /// The home page could not be analysed (or too little of the site was read): no verdict.
+    NotAudited,
+}
+
+impl AuditStatus {
+    /// The stable value of the `audit` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditStatus::Audited => "audited",
+            AuditStatus::Partial => "partial",
+            AuditStatus::NotAudited => "not_audited",
+        }
+    }
+
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AuditStatus::Audited => "已检查",
+            AuditStatus::Partial => "部分检查",
+            AuditStatus::NotAudited => "未能检查",
+        }
+    }
+}
+
+/// What kind of barrier answered instead of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    /// A web application firewall's block page (status plus a signature).
+    Firewall,
+    /// A page whose only content is a script that sets a cookie and reloads.
+    Challenge,
+    /// 429 Too Many Requests after the retries.
+    RateLimited,
+    /// govscan stopped requesting a host that kept blocking it.
+    HostBackedOff,
+}
+
+/// A response that came from a barrier in front of the site, not from the site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Block {
+    /// What kind of barrier.
+    pub kind: BlockKind,
+    /// The product recognised (`安全狗`, `创宇盾` …), empty when unknown.
+    #[serde(default)]
+    pub vendor: String,
+}
+
+impl Block {
+    /// Chinese description for findings and the report.
+    pub fn describe_zh(&self) -> String {
+        let vendor = if self.vendor.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", self.vendor)
+        };
+        match self.kind {
+            BlockKind::Firewall => format!("被网站防火墙拦截{vendor}"),
+            BlockKind::Challenge => format!("遇到防火墙的JavaScript人机验证页{vendor}"),
+            BlockKind::RateLimited => "请求过于频繁，被服务器限流(429)".to_string(),
+            BlockKind::HostBackedOff => {
+                format!("该主机持续拦截本程序的请求，本次扫描已停止访问{vendor}")
+            }
+        }
+    }
+}
+
+/// One firewall's signature: any header line or body pattern that matches.
+#[derive(Debug, Clone)]
+pub struct BlockSignature {
+    /// The product's name, as shown in reports.
+    pub vendor: String,
+    /// Patterns over `name: value` header lines, lower-cased.
+    pub headers: Vec<Regex>,
+    /// Patterns over the body's text.
+    pub body: Vec<Regex>,
+}
+
+/// The profile's `[audit]` section: how barriers are recognised and when a
+/// site counts as audited.
+#[derive(Debug, Clone)]
+pub struct AuditRules {
+    /// Below this share of in-site pages read, a partial site is not audited.
+    pub min_audited_share: f64,
+    /// HTTP statuses a firewall answers with; a signature must match too.
+    pub block_statuses: Vec<u16>,
+    /// Blocked responses from one host after which it is not requested again this run.
+    pub host_block_limit: u32,
+    /// Bytes of an error body read to match signatures.
+    pub error_body_bytes: usize,
+    /// A challenge page is at most this many bytes.
+    pub challenge_max_bytes: usize,
+    /// Visible characters a challenge page has at most.
+    pub challenge_max_text_chars: usize,
+    /// Markers of a challenge script (cookie names, function names).
+    pub challenge_markers: Vec<Regex>,
+    /// A home page with a password field and at most this many links is a login page.
+    pub login_max_links: usize,
+    /// Words of a login page's title or text.
+    pub login_words: Vec<String>,
+    /// Lowest requests per second a throttled host is slowed to.
+    pub rate_floor: f64,
+    /// Starting rate under `--rate 0` once a host answers 429.
+    pub start_rate: f64,
+    /// Successful responses in a row after which a throttled host's rate creeps back up.
+    pub recover_after: u32,
+    /// Firewall signatures.
+    pub signatures: Vec<BlockSignature>,
+}
+
+/// Recognises a firewall block page or a JavaScript challenge from a
+/// response's status, header lines (`name`, `value`) and the first bytes of
+/// its body. A status with no signature is not a block: a plain 403 stays
+/// a dead link.
+pub fn detect_block(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    rules: &AuditRules,
+) -> Option<Block> {
+    if status == 429 {
+        return Some(Block {
+            kind: BlockKind::RateLimited,
+            vendor: String::new(),
+        });
+    }
+    let text = String::from_utf8_lossy(body);
+    let (gbk, _, _) = encoding_rs::GB18030.decode(body);
+    let text_gbk = if text.contains('\u{fffd}') {
+        Some(gbk)
+    } else {
+        None
+    };
+    let body_text: &str = text_gbk.as_deref().unwrap_or(&text);
+    let lines: Vec<String> = headers
+        .iter()
+        .map(|(n, v)| format!("{n}: {v}").to_ascii_lowercase())
+        .collect();
+    let vendor = rules.signatures.iter().find(|s| {
+        s.headers
+            .iter()
+            .any(|re| lines.iter().any(|l| re.is_match(l)))
+            || s.body.iter().any(|re| re.is_match(body_text))
+    });
+    if is_challenge(body_text, body.len(), rules) {
+        return Some(Block {
+            kind: BlockKind::Challenge,
+            vendor: vendor.map(|v| v.vendor.clone()).unwrap_or_default(),
+        });
+    }
+    if !(200..300).contains(&status) && rules.block_statuses.contains(&status) {
+        // Header signatures (a WAF's cookie or Server header) also sit on
+        // pages it lets through, so they count only with a body that
+        // looks like a block page or a known body marker.
+        let body_match = rules
+            .signatures
+            .iter()
+            .find(|s| s.body.iter().any(|re| re.is_match(body_text)));
+        if let Some(sig) = body_match {
+            return Some(Block {
+                kind: BlockKind::Firewall,
+                vendor: sig.vendor.clone(),
+            });
+        }
+        if let Some(sig) = vendor {
+            return Some(Block {
+                kind: BlockKind::Firewall,
+                vendor: sig.vendor.clone(),
+            });
+        }
+    }
+    None
+}
+
+/// A small page whose script sets a cookie and reloads, with next to no
+/// visible text: what 加速乐, 云锁, 阿里云 and others send a client they want
+/// to test.
+fn is_challenge(body: &str, bytes: usize, rules: &AuditRules) -> bool {
+    if bytes == 0 || bytes > rules.challenge_max_bytes {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
+    if !lower.contains("<script") {
+        return false;
+    }
+    let marker = rules.challenge_markers.iter().any(|re| re.is_match(body));
+    let sets_cookie = lower.contains("document.cookie");
+    let reloads = ["location.reload", "location.href", "location.replace", "location="]
+        .iter()
+        .any(|p| lower.replace(' ', "").contains(p))
+        || lower.contains("window.location");
+    if !(marker || (sets_cookie && reloads)) {
+        return false;
+    }
+    visible_chars(body) <= rules.challenge_max_text_chars
+}
+
+/// Characters outside tags, scripts and styles: a rough measure of content.
+fn visible_chars(html: &str) -> usize {
+    let mut count = 0usize;
+    let mut in_tag = false;
+    let mut skip_until: Option<&str> = None;
+    let lower = html.to_ascii_lowercase();
+    let mut i = 0usize;
+    let bytes = lower.as_bytes();
+    while i < bytes.len() {
+        if let Some(end) = skip_until {
+            match lower[i..].find(end) {
+                Some(p) => {
+                    i += p + end.len();
+                    skip_until = None;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let c = bytes[i];
+        if c == b'<' {
+            if lower[i..].starts_with("<script") {
+                skip_until = Some("</script");
+            } else if lower[i..].starts_with("<style") {
+                skip_until = Some("</style");
+            }
+            in_tag = true;
+        } else if c == b'>' {
+            in_tag = false;
+        } else if !in_tag && !c.is_ascii_whitespace() && (c < 0x80 || c >= 0xC0) {
+            count += 1; // one per character: continuation bytes are not counted
+        }
+        i += 1;
+    }
+    count
+}
+
+/// What became of a site's home page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HomeState {
+    /// Read and analysed.
+    Analysed,
+    /// Analysed, but it is a login page with nothing else.
+    Login,
+    /// A firewall, challenge or rate limit answered instead.
+    Blocked(Block),
+    /// No HTTP answer (DNS, refused, timeout, TLS…).
+    Failed(FailureKind),
+    /// An HTTP error status.
+    HttpError(u16),
+    /// Answered, but not with an HTML page (content type given).
+    NotHtml(String),
+    /// Redirected to another site (the URL it went to).
+    OffSite(String),
+    /// Never requested: the run was interrupted first.
+    NotFetched,
+    /// The site's task failed inside govscan (the message).
+    InternalError(String),
+}
+
+impl HomeState {
+    /// The home page's state from the outcome of its request, when no page was analysed.
+    pub fn from_outcome(outcome: &FetchOutcome) -> HomeState {
+        if let Some(block) = &outcome.blocked {
+            return HomeState::Blocked(block.clone());
+        }
+        match &outcome.result {
+            FetchResult::Failed(kind, _) => HomeState::Failed(*kind),
+            FetchResult::Status(code) if *code >= 400 => HomeState::HttpError(*code),
+            FetchResult::Status(_) => {
+                HomeState::NotHtml(outcome.content_type.clone().unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// What the crawler knows about a site's coverage after the crawl.
+#[derive(Debug, Clone)]
+pub struct AuditInput {
+    /// The home page.
+    pub home: HomeState,
+    /// In-site pages read and analysed (the home page included).
+    pub pages_read: usize,
+    /// In-site pages that could not be read: blocked, 429, timeouts, resets,
+    /// or still waiting when the run was interrupted.
+    pub pages_unread: usize,
+    /// Of those, blocked by a firewall, challenge or rate limit.
+    pub pages_blocked: usize,
+    /// Whether the run was interrupted before the site was finished.
+    pub interrupted: bool,
+}
+
+/// How much of a site was audited, and why not all of it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Audit {
+    /// audited, partial or not_audited.
+    pub status: AuditStatus,
+    /// Stable reason code (`dns`, `blocked`, `challenge`, `login`, `http_503`,
+    /// `interrupted`, `coverage`…); empty when audited.
+    #[serde(default)]
+    pub reason: String,
+    /// The reason in Chinese.
+    #[serde(default)]
+    pub reason_zh: String,
+    /// What to do about it (whom to ask, what to whitelist).
+    #[serde(default)]
+    pub advice_zh: String,
+    /// In-site pages read.
+    #[serde(default)]
+    pub pages_read: usize,
+    /// In-site pages that could not be read.
+    #[serde(default)]
+    pub pages_unread: usize,
+    /// Share of in-site pages read (1.0 when all were).
+    #[serde(default = "one")]
+    pub coverage: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Audit {
+    /// The percentage of pages checked, rounded down so that a partial
+    /// audit never reads as 100%.
+    pub fn coverage_percent(&self) -> u32 {
+        let p = (self.coverage * 100.0).floor().clamp(0.0, 100.0) as u32;
+        if self.status == AuditStatus::Partial {
+            p.min(99)
+        } else {
+            p
+        }
+    }
+}
+
+const ADVICE_FIREWALL: &str = "请网站运维单位在防火墙（WAF/云防护）中将检查程序的出口IP地址或User-Agent（govscan）加入白名单，或在防护较宽松的时段重新检查";
+const ADVICE_RATE: &str = "请网站运维单位放宽对检查程序的访问频率限制（或加入白名单），也可用 --rate 降低抓取速度后重新检查";
+
+/// Decides a site's audit status.
+pub fn judge_audit(input: &AuditInput, rules: &AuditRules) -> Audit {
+    let total = input.pages_read + input.pages_unread;
+    let coverage = if total == 0 {
+        0.0
+    } else {
+        input.pages_read as f64 / total as f64
+    };
+    let not_audited = |reason: &str, zh: String, advice: &str| Audit {
+        status: AuditStatus::NotAudited,
+        reason: reason.to_string(),
+        reason_zh: zh,
+        advice_zh: advice.to_string(),
+        pages_read: input.pages_read,
+        pages_unread: input.pages_unread,
+        coverage,
+    };
+    match &input.home {
+        HomeState::Analysed => {}
+        HomeState::Login => {
+            return not_audited(
+                "login",
+                "首页是登录页面，没有可供检查的网站内容".into(),
+                "请核实站点清单中的首页地址是否为门户网站首页（而非邮件、办公等系统的登录页）",
+            )
+        }
+        HomeState::Blocked(block) => {
+            let (reason, advice) = match block.kind {
+                BlockKind::Challenge => ("challenge", ADVICE_FIREWALL),
+                BlockKind::RateLimited => ("rate_limited", ADVICE_RATE),
+                BlockKind::Firewall | BlockKind::HostBackedOff => ("blocked", ADVICE_FIREWALL),
+            };
+            return not_audited(reason, format!("首页{}", block.describe_zh()), advice);
+        }
+        HomeState::Failed(kind) => {
+            let advice = match kind {
+                FailureKind::Dns => "请核实域名是否正确、是否已停用或变更；如域名仍在使用，请检查其DNS解析",
+                FailureKind::Tls => "请检查网站的HTTPS配置（证书、协议版本），或确认该端口是否提供HTTPS服务",
+                FailureKind::NotChecked => "离线模式下未访问该站点；去掉 --offline 或用 --resolve 指定地址",
+                _ => "请确认网站服务器是否正常运行、检查程序所在网络能否访问该站点，恢复后重新检查",
+            };
+            return not_audited(
+                kind.as_str(),
+                format!("首页无法访问：{}", kind.detail_zh()),
+                advice,
+            );
+        }
+        HomeState::HttpError(code) => {
+            return not_audited(
+                &format!("http_{code}"),
+                format!(
+                    "首页无法访问：{}",
+                    crate::links::http_status_zh(*code)
+                ),
+                "请确认网站服务器是否正常运行；如是防火墙拦截，请将检查程序的出口IP地址或User-Agent加入白名单",
+            )
+        }
+        HomeState::NotHtml(ct) => {
+            let ct = if ct.is_empty() { "未知类型" } else { ct.as_str() };
+            return not_audited(
+                "not_html",
+                format!("首页不是网页（内容类型：{ct}）"),
+                "请核实站点清单中的首页地址",
+            );
+        }
+        HomeState::OffSite(to) => {
+            return not_audited(
+                "offsite",
+                format!("首页重定向到其他网站：{to}"),
+                "如网站已更换域名，请在站点清单中改用新地址，并在全国政府网站信息报送系统中报备",
+            )
+        }
+        HomeState::NotFetched => {
+            return not_audited(
+                "interrupted",
+                "扫描被中断，首页尚未检查".into(),
+                "使用 --resume 继续本次扫描",
+            )
+        }
+        HomeState::InternalError(msg) => {
+            return not_audited(
+                "internal_error",
+                format!("检查程序内部错误：{msg}"),
+                "请重新检查；如仍出错，请将 run.log 反馈给 govscan 开发者",
+            )
+        }
+    }
+    if input.pages_unread == 0 {
+        return Audit {
+            status: AuditStatus::Audited,
+            pages_read: input.pages_read,
+            coverage: 1.0,
+            ..Audit::default()
+        };
+    }
+    let (reason, why, advice) = if input.interrupted {
+        ("interrupted", "扫描被中断", "使用 --resume 继续本次扫描")
+    } else if input.pages_blocked * 2 >= input.pages_unread {
+        ("blocked", "部分页面被防火墙拦截或限流", ADVICE_FIREWALL)
+    } else {
+        (
+            "unreadable",
+            "部分页面超时或连接失败",
+            "请确认网站服务器是否稳定，或用 --timeout、--rate 调整后重新检查",
+        )
+    };
+    let status = if coverage < rules.min_audited_share {
+        AuditStatus::NotAudited
+    } else {
+        AuditStatus::Partial
+    };
+    let mut audit = Audit {
+        status,
+        reason: if status == AuditStatus::NotAudited {
+            "coverage".into()
+        } else {
+            reason.into()
+        },
+        reason_zh: String::new(),
+        advice_zh: advice.into(),
+        pages_read: input.pages_read,
+        pages_unread: input.pages_unread,
+        coverage,
+    };
+    audit.reason_zh = format!(
+        "{why}：站内页面已检查{}个，未能读取{}个（已检查{}%）",
+        input.pages_read,
+        input.pages_unread,
+        audit.coverage_percent()
+    );
+    if status == AuditStatus::NotAudited {
+        audit.reason_zh = format!(
+            "{}，低于可作结论的{}%",
+            audit.reason_zh,
+            (rules.min_audited_share * 100.0).round()
+        );
+    }
+    audit
+}
+
+/// The one finding of a site that could not be audited (`site.not_audited`),
+/// so that `--fail-on error` and cron alerts fire.
+pub fn not_audited_finding(site: &str, home: &str, audit: &Audit, profile: &Profile) -> Vec<Finding> {
+    if audit.status != AuditStatus::NotAudited {
+        return Vec::new();
+    }
+    let mut sink = FindingSink::new(site, home, true, profile);
+    sink.push(
+        CheckId::SiteNotAudited,
+        &audit.reason_zh,
+        &audit.reason,
+        format!("未能检查，不作合格判定：{}。处理建议：{}", audit.reason_zh, audit.advice_zh),
+        String::new(),
+    );
+    sink.into_vec()
+}
+
+/// Whether a home page is a login page: a password field, a login word, and
+/// hardly any links.
+pub fn looks_like_login(
+    has_password_field: bool,
+    title_and_text: &str,
+    links: usize,
+    rules: &AuditRules,
+) -> bool {
+    has_password_field
+        && links <= rules.login_max_links
+        && rules
+            .login_words
+            .iter()
+            .any(|w| title_and_text.contains(w.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> AuditRules {
+        Profile::national().audit
+    }
+
+    fn h(n: &str, v: &str) -> (String, String) {
+        (n.to_string(), v.to_string())
+    }
+
+    #[test]
+    fn plain_403_is_not_a_block() {
+        let r = rules();
+        let body = b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>";
+        assert_eq!(detect_block(403, &[h("Server", "nginx")], body, &r), None);
+        assert_eq!(detect_block(404, &[], b"not found", &r), None);
+    }
+
+    #[test]
+    fn firewall_pages_by_body_or_header() {
+        let r = rules();
+        let safedog = "<html><body><img src=\"http://404.safedog.cn/images/safedogsite/head.png\"><p>您的请求带有不合法参数，已被网站管理员设置拦截！</p></body></html>";
+        let b = detect_block(403, &[], safedog.as_bytes(), &r).unwrap();
+        assert_eq!(b.kind, BlockKind::Firewall);
+        assert_eq!(b.vendor, "安全狗");
+        let header = detect_block(
+            405,
+            &[h("Set-Cookie", "safedog-flow-item=ABC; path=/")],
+            b"<html>blocked</html>",
+            &r,
+        )
+        .unwrap();
+        assert_eq!(header.vendor, "安全狗");
+        // The same cookie on a normal page is not a block.
+        assert_eq!(
+            detect_block(200, &[h("Set-Cookie", "safedog-flow-item=ABC")], b"<html><body>news</body></html>", &r),
+            None
+        );
+        // A status outside the list is judged as usual even with a signature.
+        assert_eq!(detect_block(404, &[], safedog.as_bytes(), &r), None);
+        let gbk = encoding_rs::GBK.encode("<p>您的访问被阻断，网站防火墙</p>").0;
+        assert!(detect_block(403, &[], &gbk, &r).is_some());
+    }
+
+    #[test]
+    fn challenge_pages() {
+        let r = rules();
+        let page = "<html><body><script>document.cookie='__jsl_clearance_s=1717;max-age=3600;path=/';location.href=location.pathname+location.search</script></body></html>";
+        let b = detect_block(521, &[], page.as_bytes(), &r).unwrap();
+        assert_eq!(b.kind, BlockKind::Challenge);
+        let b = detect_block(200, &[], page.as_bytes(), &r).unwrap();
+        assert_eq!(b.kind, BlockKind::Challenge);
+        // A real page that sets a cookie in a script is not a challenge.
+        let real = format!(
+            "<html><body><script>document.cookie='lang=zh';location.href='#top'</script>{}</body></html>",
+            "<p>本网站信息公开目录，政务动态，通知公告。</p>".repeat(30)
+        );
+        assert_eq!(detect_block(200, &[], real.as_bytes(), &r), None);
+        assert_eq!(
+            detect_block(429, &[], b"", &r).unwrap().kind,
+            BlockKind::RateLimited
+        );
+    }
+
+    fn input(home: HomeState, read: usize, unread: usize, blocked: usize) -> AuditInput {
+        AuditInput {
+            home,
+            pages_read: read,
+            pages_unread: unread,
+            pages_blocked: blocked,
+            interrupted: false,
+        }
+    }
+
+    #[test]
+    fn audit_statuses() {
+        let r = rules();
+        let a = judge_audit(&input(HomeState::Analysed, 10, 0, 0), &r);
+        assert_eq!(a.status, AuditStatus::Audited);
+        let a = judge_audit(&input(HomeState::Analysed, 83, 17, 17), &r);
+        assert_eq!(a.status, AuditStatus::Partial);
+        assert_eq!(a.coverage_percent(), 83);
+        assert_eq!(a.reason, "blocked");
+        let a = judge_audit(&input(HomeState::Analysed, 999, 1, 0), &r);
+        assert_eq!(a.coverage_percent(), 99, "a partial audit never reads 100%");
+        let a = judge_audit(&input(HomeState::Analysed, 10, 90, 90), &r);
+        assert_eq!(a.status, AuditStatus::NotAudited);
+        assert_eq!(a.reason, "coverage");
+        let a = judge_audit(&input(HomeState::Failed(FailureKind::Dns), 0, 0, 0), &r);
+        assert_eq!(a.status, AuditStatus::NotAudited);
+        assert_eq!(a.reason, "dns");
+        assert!(a.advice_zh.contains("域名"));
+        let a = judge_audit(
+            &input(
+                HomeState::Blocked(Block {
+                    kind: BlockKind::Challenge,
+                    vendor: String::new(),
+                }),
+                0,
+                0,
+                0,
+            ),
+            &r,
+        );
+        assert_eq!(a.reason, "challenge");
+        assert!(a.advice_zh.contains("白名单"));
+    }
+
+    #[test]
+    fn login_pages() {
+        let r = rules();
+        assert!(looks_like_login(true, "用户登录 用户名 密码", 3, &r));
+        assert!(!looks_like_login(false, "用户登录", 3, &r));
+        assert!(!looks_like_login(true, "用户登录", 200, &r));
+    }
+}
