@@ -8,8 +8,8 @@ use govscan::cli::{Cli, Command, FailOn, ProbeCmd, ScanCmd};
 use govscan::crawl::site::SiteSpec;
 use govscan::run::{run_scan, summary, ScanSetup, UsageError};
 use govscan::sitelist::{parse_site_list, parse_site_url};
-use govscan_reports::model::{SiteListReport, SkippedLine};
 use govscan_checks::Severity;
+use govscan_reports::model::{SiteListReport, SkippedLine};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -27,42 +27,44 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let work = std::panic::AssertUnwindSafe(|| runtime.block_on(async {
-        match cli.command {
-            Command::Scan(cmd) => scan(*cmd).await,
-            Command::Demo(cmd) => govscan::demo::run_demo(cmd).await,
-            Command::Report(cmd) => {
-                let report = govscan::run::rerender(&cmd.run_dir, cmd.rules.as_deref())?;
-                println!(
-                    "已重新生成 {}（{} 个站点，规则 {}）",
-                    cmd.run_dir.join("report.html").display(),
-                    report.sites.len(),
-                    report.profile
-                );
-                Ok(ExitCode::SUCCESS)
+    let work = std::panic::AssertUnwindSafe(|| {
+        runtime.block_on(async {
+            match cli.command {
+                Command::Scan(cmd) => scan(*cmd).await,
+                Command::Demo(cmd) => govscan::demo::run_demo(cmd).await,
+                Command::Report(cmd) => {
+                    let report = govscan::run::rerender(&cmd.run_dir, cmd.rules.as_deref())?;
+                    println!(
+                        "已重新生成 {}（{} 个站点，规则 {}）",
+                        cmd.run_dir.join("report.html").display(),
+                        report.sites.len(),
+                        report.profile
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Command::Probe(cmd) => probe(*cmd).await,
+                Command::Prune(cmd) => {
+                    let store = govscan::store::Store::open(&cmd.db)
+                        .map_err(|e| UsageError(format!("{e:#}")))?;
+                    let (runs, probes) = store.prune(cmd.keep_days)?;
+                    println!(
+                        "已删除 {runs} 次扫描、{probes} 条探测记录（保留近 {} 天）：{}",
+                        cmd.keep_days,
+                        cmd.db.display()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Command::Schema => {
+                    print!("{}", govscan_reports::report_schema());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Command::Profile => {
+                    print!("{}", govscan_checks::profile::NATIONAL_TOML);
+                    Ok(ExitCode::SUCCESS)
+                }
             }
-            Command::Probe(cmd) => probe(*cmd).await,
-            Command::Prune(cmd) => {
-                let store = govscan::store::Store::open(&cmd.db)
-                    .map_err(|e| UsageError(format!("{e:#}")))?;
-                let (runs, probes) = store.prune(cmd.keep_days)?;
-                println!(
-                    "已删除 {runs} 次扫描、{probes} 条探测记录（保留近 {} 天）：{}",
-                    cmd.keep_days,
-                    cmd.db.display()
-                );
-                Ok(ExitCode::SUCCESS)
-            }
-            Command::Schema => {
-                print!("{}", govscan_reports::report_schema());
-                Ok(ExitCode::SUCCESS)
-            }
-            Command::Profile => {
-                print!("{}", govscan_checks::profile::NATIONAL_TOML);
-                Ok(ExitCode::SUCCESS)
-            }
-        }
-    }));
+        })
+    });
     let result = match std::panic::catch_unwind(work) {
         Ok(result) => result,
         // The panic hook has said what happened; a crash must not look like findings.

@@ -184,6 +184,37 @@ mod tests {
     }
 
     #[test]
+    fn what_counts_as_a_site() {
+        for ok in [
+            "www.x.gov.cn",
+            "http://www.x.gov.cn/",
+            "HTTPS://x.gov.cn:8443/index.html",
+            "127.0.0.1:8080",
+            "http://[::1]:8080/",
+            "localhost:3000",
+            "示例.政务.cn",
+        ] {
+            assert!(parse_site_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "foo",
+            "示例县",
+            "http://intranet/",
+            "ftp://x.gov.cn/",
+            "http://",
+            "x..cn",
+            "",
+        ] {
+            let err = parse_site_url(bad).unwrap_err();
+            assert!(!err.is_ascii(), "a Chinese reason for {bad}: {err}");
+        }
+        assert_eq!(
+            parse_site_url("www.x.gov.cn").unwrap().as_str(),
+            "http://www.x.gov.cn/"
+        );
+    }
+
+    #[test]
     fn no_header_and_url_only() {
         let (sites, bad) = parse_site_list("http://www.x.gov.cn\n县局,http://y.gov.cn/\n");
         assert_eq!(sites.len(), 2);

@@ -218,9 +218,14 @@ fn is_challenge(body: &str, bytes: usize, rules: &AuditRules) -> bool {
     }
     let marker = rules.challenge_markers.iter().any(|re| re.is_match(body));
     let sets_cookie = lower.contains("document.cookie");
-    let reloads = ["location.reload", "location.href", "location.replace", "location="]
-        .iter()
-        .any(|p| lower.replace(' ', "").contains(p))
+    let reloads = [
+        "location.reload",
+        "location.href",
+        "location.replace",
+        "location=",
+    ]
+    .iter()
+    .any(|p| lower.replace(' ', "").contains(p))
         || lower.contains("window.location");
     if !(marker || (sets_cookie && reloads)) {
         return false;
@@ -508,7 +513,12 @@ pub fn judge_audit(input: &AuditInput, rules: &AuditRules) -> Audit {
 
 /// The one finding of a site that could not be audited (`site.not_audited`),
 /// so that `--fail-on error` and cron alerts fire.
-pub fn not_audited_finding(site: &str, home: &str, audit: &Audit, profile: &Profile) -> Vec<Finding> {
+pub fn not_audited_finding(
+    site: &str,
+    home: &str,
+    audit: &Audit,
+    profile: &Profile,
+) -> Vec<Finding> {
     if audit.status != AuditStatus::NotAudited {
         return Vec::new();
     }
@@ -517,7 +527,10 @@ pub fn not_audited_finding(site: &str, home: &str, audit: &Audit, profile: &Prof
         CheckId::SiteNotAudited,
         &audit.reason_zh,
         &audit.reason,
-        format!("未能检查，不作合格判定：{}。处理建议：{}", audit.reason_zh, audit.advice_zh),
+        format!(
+            "未能检查，不作合格判定：{}。处理建议：{}",
+            audit.reason_zh, audit.advice_zh
+        ),
         String::new(),
     );
     sink.into_vec()
@@ -576,12 +589,19 @@ mod tests {
         assert_eq!(header.vendor, "安全狗");
         // The same cookie on a normal page is not a block.
         assert_eq!(
-            detect_block(200, &[h("Set-Cookie", "safedog-flow-item=ABC")], b"<html><body>news</body></html>", &r),
+            detect_block(
+                200,
+                &[h("Set-Cookie", "safedog-flow-item=ABC")],
+                b"<html><body>news</body></html>",
+                &r
+            ),
             None
         );
         // A status outside the list is judged as usual even with a signature.
         assert_eq!(detect_block(404, &[], safedog.as_bytes(), &r), None);
-        let gbk = encoding_rs::GBK.encode("<p>您的访问被阻断，网站防火墙</p>").0;
+        let gbk = encoding_rs::GBK
+            .encode("<p>您的访问被阻断，网站防火墙</p>")
+            .0;
         assert!(detect_block(403, &[], &gbk, &r).is_some());
     }
 

@@ -357,8 +357,19 @@ pub fn judge(outcome: &FetchOutcome, not_found: Option<&str>, rules: &LinkRules)
         },
         FetchResult::Status(429) => LinkVerdict::Blocked {
             status: "429".to_string(),
-            detail: with_chain(format!("未能核实：{}。{}", http_status_zh(429), BLOCKED_HINT)),
+            detail: with_chain(format!(
+                "未能核实：{}。{}",
+                http_status_zh(429),
+                BLOCKED_HINT
+            )),
         },
+        // An unusable redirect says where it pointed (the crawler words it).
+        FetchResult::Failed(FailureKind::BadRedirect, why) if !why.is_empty() => {
+            LinkVerdict::Dead {
+                status: FailureKind::BadRedirect.as_str().to_string(),
+                detail: with_chain(format!("{}：{why}", FailureKind::BadRedirect.detail_zh())),
+            }
+        }
         FetchResult::Failed(kind, _) => LinkVerdict::Dead {
             status: kind.as_str().to_string(),
             detail: with_chain(kind.detail_zh().to_string()),

@@ -430,12 +430,15 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             }
                         }
                         "form" => {
-                            let get = el
-                                .attr("method")
-                                .is_none_or(|m| m.trim().is_empty() || m.trim().eq_ignore_ascii_case("get"));
-                            if let Some(action) = el.attr("action").filter(|a| get && !a.trim().is_empty()) {
+                            let get = el.attr("method").is_none_or(|m| {
+                                m.trim().is_empty() || m.trim().eq_ignore_ascii_case("get")
+                            });
+                            if let Some(action) =
+                                el.attr("action").filter(|a| get && !a.trim().is_empty())
+                            {
                                 // A GET submission replaces the query: check the action without it.
-                                let target = match classify_href(action, &base, false, false, false) {
+                                let target = match classify_href(action, &base, false, false, false)
+                                {
                                     LinkTarget::Web(mut u) => {
                                         u.set_query(None);
                                         LinkTarget::Web(u)
@@ -1150,6 +1153,142 @@ mod tests {
             "/query/webSearch?code=33999902000123"
         ));
         assert!(PageAnalysis::has_anchor(&a.anchors, "!/home"));
+    }
+
+    fn web_urls(a: &PageAnalysis) -> Vec<(LinkKind, String)> {
+        a.links
+            .iter()
+            .filter_map(|l| match &l.target {
+                LinkTarget::Web(u) => Some((l.kind, u.to_string())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn links_browsers_load_are_extracted_as_browsers_parse_them() {
+        let html = r#"<html><head><meta http-equiv="refresh" content="0;new/index.html"></head><body>
+            <img srcset="https://img.x.gov.cn/a.jpg?x-oss-process=image/resize,w_750 2x, /b.jpg 1x">
+            <img srcset="data:image/png;base64,iVBORw0KGgo=, /c.png 2x">
+            <picture><source srcset="/d.webp 480w, /e.webp (min-width: 800px) 800w"></picture>
+            <div style="background-image: url('/bg/1.jpg'); color: red"></div>
+            <table background="/bg/t.gif"><tr><td>x</td></tr></table>
+            <form action="/search/s.jsp?old=1" method="get"><input type="image" src="/btn/go.gif"></form>
+            <form action="/post.do" method="post"><input type="password" name="p"></form>
+            </body></html>"#;
+        let a = analyse(html, "http://www.x.gov.cn/index.html");
+        let urls = web_urls(&a);
+        let has = |kind: LinkKind, want: &str| urls.iter().any(|(k, u)| *k == kind && u == want);
+        assert!(
+            has(LinkKind::Refresh, "http://www.x.gov.cn/new/index.html"),
+            "{urls:?}"
+        );
+        assert!(
+            has(
+                LinkKind::Image,
+                "https://img.x.gov.cn/a.jpg?x-oss-process=image/resize,w_750"
+            ),
+            "{urls:?}"
+        );
+        assert!(has(LinkKind::Image, "http://www.x.gov.cn/b.jpg"));
+        assert!(
+            has(LinkKind::Image, "http://www.x.gov.cn/c.png"),
+            "{urls:?}"
+        );
+        assert!(has(LinkKind::Media, "http://www.x.gov.cn/d.webp"));
+        assert!(has(LinkKind::Media, "http://www.x.gov.cn/e.webp"));
+        assert!(has(LinkKind::Image, "http://www.x.gov.cn/bg/1.jpg"));
+        assert!(has(LinkKind::Image, "http://www.x.gov.cn/bg/t.gif"));
+        assert!(has(LinkKind::Image, "http://www.x.gov.cn/btn/go.gif"));
+        // A GET form is checked without its query; a POST form is not a link.
+        assert!(
+            has(LinkKind::Form, "http://www.x.gov.cn/search/s.jsp"),
+            "{urls:?}"
+        );
+        assert!(!urls.iter().any(|(_, u)| u.contains("post.do")));
+        // No fragment of a split srcset or data: URI is taken for a URL.
+        assert!(
+            !urls
+                .iter()
+                .any(|(_, u)| u.contains("w_750%20") || u.contains("base64") || u.ends_with("/2x")),
+            "{urls:?}"
+        );
+        assert_eq!(
+            urls.iter().filter(|(k, _)| *k == LinkKind::Image).count(),
+            6,
+            "{urls:?}"
+        );
+    }
+
+    #[test]
+    fn srcset_and_refresh_parsing() {
+        // As the standard says, a URL runs to white space: this is one URL.
+        assert_eq!(srcset_urls("a.jpg,b.jpg 2x"), vec!["a.jpg,b.jpg"]);
+        assert_eq!(srcset_urls("a.jpg, b.jpg 2x"), vec!["a.jpg", "b.jpg"]);
+        assert_eq!(
+            srcset_urls(" /x,y.jpg 1x , /z.jpg"),
+            vec!["/x,y.jpg", "/z.jpg"]
+        );
+        assert_eq!(srcset_urls(""), Vec::<&str>::new());
+        assert_eq!(refresh_url("5; url=/a.html"), Some("/a.html"));
+        assert_eq!(refresh_url("5;URL='/b.html'"), Some("/b.html"));
+        assert_eq!(refresh_url("0;x.html"), Some("x.html"));
+        assert_eq!(refresh_url("30"), None);
+        assert_eq!(
+            css_urls("background:url(a.png) no-repeat, url(\"b.png\")"),
+            vec!["a.png", "b.png"]
+        );
+    }
+
+    #[test]
+    fn anchors_match_as_written_then_decoded_and_hashes_are_stable() {
+        let a = analyse(
+            r#"<html><body><div id="a%3Ab"></div><div id="一"></div></body></html>"#,
+            "http://www.x.gov.cn/",
+        );
+        assert!(PageAnalysis::has_anchor(&a.anchors, "a%3Ab"));
+        assert!(PageAnalysis::has_anchor(&a.anchors, "%E4%B8%80"));
+        assert!(!PageAnalysis::has_anchor(&a.anchors, "a:b"));
+        // FNV-1a test vectors: the hash is persisted, so it must never change.
+        assert_eq!(anchor_hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(anchor_hash("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn a_home_page_that_is_a_login_form_is_marked() {
+        let url = Url::parse("http://mail.x.gov.cn/").unwrap();
+        let html = r#"<html><head><title>邮件系统登录</title></head><body><form method="post"><input name="u"><input type="password" name="p"><button>登录</button></form></body></html>"#;
+        let input = PageInput {
+            site: "测试站",
+            url: &url,
+            body: html.as_bytes(),
+            content_type: Some("text/html; charset=utf-8"),
+            is_home: true,
+            truncated: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        };
+        assert!(analyse_page(&input, &Profile::national()).login);
+        // A portal with a login box among its many links is not a login page.
+        let links: String = (0..40)
+            .map(|i| format!(r#"<a href="/n{i}.html">新闻{i}</a>"#))
+            .collect();
+        let portal = html.replace("</form>", &format!("</form>{links}"));
+        let input = PageInput {
+            body: portal.as_bytes(),
+            ..input
+        };
+        assert!(!analyse_page(&input, &Profile::national()).login);
+    }
+
+    #[test]
+    fn a_jiucuo_entry_opened_by_onclick_counts() {
+        let a = analyse(
+            r#"<html><body><div class="footer"><p>主办单位：示范县人民政府办公室</p><a href="javascript:void(0)" onclick="window.open('https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=3301000001&url='+encodeURIComponent(location.href))"><img src="/images/jiucuo.png" alt="政府网站找错"></a></div></body></html>"#,
+            "http://www.x.gov.cn/",
+        );
+        assert_eq!(a.facts.footer.jiucuo, crate::footer::Presence::Yes);
+        assert_eq!(a.facts.footer.jiucuo_code.as_deref(), Some("3301000001"));
+        assert_eq!(a.facts.footer.jiucuo_legacy_host, None);
     }
 
     #[test]

@@ -136,6 +136,21 @@ pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
         row(&mut w, &refs)?;
     }
+    // A listed site that was never scanned has a row too: "8 个站点" must
+    // not hide the lines that were skipped.
+    if let Some(list) = &run.site_list {
+        for skipped in &list.skipped {
+            let name = format!("{} 第{}行", skipped.file, skipped.line);
+            let verdict = format!("未检查（站点清单行无效：{}）", skipped.reason);
+            let mut cells: Vec<&str> = vec![""; SITES_COLUMNS.len()];
+            cells[0] = &name;
+            cells[2] = &verdict;
+            cells[14] = &run.profile;
+            cells[15] = "not_audited";
+            cells[16] = &skipped.reason;
+            row(&mut w, &cells)?;
+        }
+    }
     w.flush()
 }
 

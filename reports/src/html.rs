@@ -445,6 +445,26 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
         rows.len(),
         issues.len()
     );
+    if let Some(list) = &run.site_list {
+        let _ = write!(
+            h,
+            r#"<p class="site-list">站点清单：{}</p>"#,
+            esc(&list.summary_zh())
+        );
+        if !list.skipped.is_empty() {
+            h.push_str(r#"<ul class="skipped">"#);
+            for s in &list.skipped {
+                let _ = write!(
+                    h,
+                    "<li>{} 第{}行未检查：{}</li>",
+                    esc(&s.file),
+                    s.line,
+                    esc(&s.reason)
+                );
+            }
+            h.push_str("</ul>");
+        }
+    }
     h.push_str(&chart_by_category(&order, &issues));
     h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr><th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th><th class="sortable num">未能核实链接</th><th>趋势（问题数）</th></tr></thead><tbody>"#);
     for (i, r) in &order {

@@ -12,14 +12,14 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use govscan_checks::audit::{detect_block, AuditRules, Block, BlockKind};
 use govscan_checks::links::is_private_host;
 use govscan_checks::{FailureKind, FetchOutcome, FetchResult, Hop};
-use std::collections::HashMap;
-use std::sync::Mutex;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, LAST_MODIFIED, LOCATION, RANGE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
+use std::collections::HashMap;
 use std::error::Error as _;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use url::Url;
@@ -157,7 +157,8 @@ fn limiter_for(rate: f64) -> Option<Arc<DefaultDirectRateLimiter>> {
     if rate <= 0.0 {
         return None;
     }
-    let quota = Quota::with_period(Duration::from_secs_f64(1.0 / rate))?.allow_burst(NonZeroU32::MIN);
+    let quota =
+        Quota::with_period(Duration::from_secs_f64(1.0 / rate))?.allow_burst(NonZeroU32::MIN);
     Some(Arc::new(RateLimiter::direct(quota)))
 }
 
@@ -280,7 +281,14 @@ impl Fetcher {
         };
         loop {
             if let Some(f) = self.refuse(&current) {
-                return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None, elapsed);
+                return done(
+                    &current,
+                    hops,
+                    FetchResult::Failed(f.0, f.1),
+                    None,
+                    None,
+                    elapsed,
+                );
             }
             let conditional = if hops.is_empty() { validators } else { None };
             let (result, took) = self
@@ -290,7 +298,14 @@ impl Fetcher {
             let mut answer = match result {
                 Ok(a) => a,
                 Err(f) => {
-                    return done(&current, hops, FetchResult::Failed(f.0, f.1), None, None, elapsed)
+                    return done(
+                        &current,
+                        hops,
+                        FetchResult::Failed(f.0, f.1),
+                        None,
+                        None,
+                        elapsed,
+                    )
                 }
             };
             // Servers that refuse HEAD: try a GET for the first byte and drop
@@ -395,22 +410,21 @@ impl Fetcher {
     fn judge_block(&self, url: &Url, a: &Answer, rules: &AuditRules) -> Option<Block> {
         let status = a.status.as_u16();
         let body = a.body.as_deref().unwrap_or_default();
-        let worth_looking = !a.status.is_success()
-            || (body.len() <= rules.challenge_max_bytes && !body.is_empty());
+        let worth_looking =
+            !a.status.is_success() || (body.len() <= rules.challenge_max_bytes && !body.is_empty());
         if !worth_looking || a.status.is_redirection() {
             return None;
         }
-        let headers: Vec<(String, String)> = if a.status.is_success() {
-            Vec::new()
-        } else {
-            a.headers
-                .iter()
-                .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
-                .collect()
-        };
+        let headers: Vec<(String, String)> = a
+            .headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
         let block = detect_block(status, &headers, body, rules)?;
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        let pace = hosts.entry(host_key(url)).or_insert_with(|| self.new_pace());
+        let pace = hosts
+            .entry(host_key(url))
+            .or_insert_with(|| self.new_pace());
         pace.blocked += 1;
         if !block.vendor.is_empty() {
             pace.vendor = block.vendor.clone();
@@ -463,17 +477,29 @@ impl Fetcher {
             return;
         };
         if status == 429 {
-            let from = if pace.rate > 0.0 { pace.rate } else { rules.start_rate };
+            let from = if pace.rate > 0.0 {
+                pace.rate
+            } else {
+                rules.start_rate
+            };
             let rate = (from / 2.0).max(rules.rate_floor);
             pace.rate = rate;
-            pace.lowest = if pace.lowest > 0.0 { pace.lowest.min(rate) } else { rate };
+            pace.lowest = if pace.lowest > 0.0 {
+                pace.lowest.min(rate)
+            } else {
+                rate
+            };
             pace.limiter = limiter_for(rate);
             pace.throttled = true;
             pace.successes = 0;
             pace.too_many += 1;
         } else if pace.throttled && status < 400 {
             pace.successes += 1;
-            let ceiling = if self.cfg.rate > 0.0 { self.cfg.rate } else { rules.start_rate };
+            let ceiling = if self.cfg.rate > 0.0 {
+                self.cfg.rate
+            } else {
+                rules.start_rate
+            };
             if pace.successes >= rules.recover_after && pace.rate < ceiling {
                 pace.rate = (pace.rate * 1.25).min(ceiling);
                 pace.limiter = limiter_for(pace.rate);
@@ -532,7 +558,7 @@ impl Fetcher {
             Some(url::Host::Ipv6(ip)) if !self.resolver.allows_ip(ip.into()) => {
                 Some((FailureKind::NotChecked, "offline".into()))
             }
-            None => Some((FailureKind::BadRedirect, "no host".into())),
+            None => Some((FailureKind::BadRedirect, "地址缺少主机名".into())),
             _ => None,
         }
     }
@@ -676,7 +702,10 @@ fn usable_location(current: &Url, headers: &HeaderMap) -> Result<Url, String> {
     let shown = String::from_utf8_lossy(raw.as_bytes()).trim().to_string();
     match current.join(&shown) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u),
-        Ok(u) => Err(format!("重定向到非网页地址 Location: {shown}（{}:）", u.scheme())),
+        Ok(u) => Err(format!(
+            "重定向到非网页地址 Location: {shown}（{}:）",
+            u.scheme()
+        )),
         Err(_) => Err(format!("重定向地址无法解析 Location: {shown}")),
     }
 }

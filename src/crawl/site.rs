@@ -13,7 +13,7 @@ use super::coverage::Coverage;
 use super::robots::{sitemap_seeds, Robots};
 use super::urlnorm::{index_variant, is_attachment, normalise, Scope, Trap, TrapGuard};
 use crate::store::{Store, Write_};
-use govscan_checks::audit::{judge_audit, not_audited_finding, AuditStatus};
+use govscan_checks::audit::{judge_audit, not_audited_finding, AuditStatus, HomeState};
 use govscan_checks::footer::FooterFacts;
 use govscan_checks::links::{is_private_host, judge, LinkVerdict};
 use govscan_checks::page::{
@@ -1041,9 +1041,17 @@ pub async fn crawl_site(
     let home_key = normalise_str(&home);
     if audit.status == AuditStatus::NotAudited {
         // One site-level finding says why; the blocked links it would
-        // otherwise list one by one are its symptoms.
-        findings.retain(|f| f.check != CheckId::LinkBlocked);
-        findings.extend(not_audited_finding(&spec.name, &home_key, &audit, &ctx.profile));
+        // otherwise list one by one are its symptoms. When the home page
+        // itself is not the portal (a login page), what was read of it is
+        // not the site's either.
+        let home_read = audit_input.home == HomeState::Analysed;
+        findings.retain(|f| home_read && f.check != CheckId::LinkBlocked);
+        findings.extend(not_audited_finding(
+            &spec.name,
+            &home_key,
+            &audit,
+            &ctx.profile,
+        ));
         progress.done.store(1, Ordering::Relaxed);
         return SiteResult {
             spec,

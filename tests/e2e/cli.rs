@@ -89,7 +89,7 @@ async fn a_site_list_with_bad_lines_still_scans_the_rest() {
     std::fs::write(
         &list,
         format!(
-            "name,url,区县\n甲局,http://www.a.gov.cn:{port}/,东区\n坏行,ht!tp://,西区\n乙局,http://www.b.gov.cn:{port}/,南区\n重复,http://www.a.gov.cn:{port}/,北区\n无法访问,http://down.gov.cn:{closed}/,中区\n,,\n"
+            "name,url,区县\n甲局,http://www.a.gov.cn:{port}/,东区\n坏行,ht!tp://,西区\n乙局,http://www.b.gov.cn:{port}/,南区\n重复,http://www.a.gov.cn:{port}/,北区\n无法访问,http://down.gov.cn:{closed}/,中区\n,,\n孤词\n名称,示例县,乡镇\n"
         ),
     )
     .unwrap();
@@ -109,10 +109,26 @@ async fn a_site_list_with_bad_lines_still_scans_the_rest() {
     for h in ["www.a.gov.cn", "www.b.gov.cn", "down.gov.cn"] {
         cmd.args(["--resolve", &format!("{h}:{port}:127.0.0.1")]);
     }
+    cmd.args(["--fail-on", "warning"]);
     let output = run(cmd).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // Skipped lines are warning-level problems for --fail-on.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("第3行"), "{stderr}");
+    assert!(stderr.contains("第8行：“孤词”不是网址"), "{stderr}");
+    assert!(stderr.contains("第9行：“示例县”不是网址"), "{stderr}");
+    assert!(!stderr.contains("relative URL"), "{stderr}");
+    let summary = "列表共 7 行，检查 3 个站点，跳过 4 行";
+    assert!(stderr.contains(summary), "{stderr}");
+    for file in ["run.log", "report.html"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(text.contains(summary), "{file}: {text}");
+        assert!(text.contains("第9行"), "{file}");
+    }
+    let sites_csv = std::fs::read_to_string(dir.path().join("sites.csv")).unwrap();
+    assert_eq!(sites_csv.lines().count(), 1 + 3 + 4, "{sites_csv}");
+    assert!(sites_csv.contains("未检查（站点清单行无效"), "{sites_csv}");
+    assert!(!sites_csv.contains("xn--"), "{sites_csv}");
     assert!(
         stderr.contains("第5行") && stderr.contains("重复"),
         "{stderr}"
@@ -129,6 +145,17 @@ async fn a_site_list_with_bad_lines_still_scans_the_rest() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_stops_politely_and_writes_what_was_found() {
+    interrupted_by("INT").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_stops_politely_like_ctrl_c() {
+    interrupted_by("TERM").await;
+}
+
+/// Stops a scan with a signal once the server has answered a few pages
+/// (a condition, not a delay), then checks what was written.
+async fn interrupted_by(signal: &str) {
     let fx = start(|_, p| {
         let links: String = (0..40)
             .map(|i| format!(r#"<a href="/p{i}.html">{i}</a>"#))
@@ -174,9 +201,24 @@ async fn ctrl_c_stops_politely_and_writes_what_was_found() {
     .stderr(Stdio::piped());
     let child = cmd.spawn().unwrap();
     let pid = child.id();
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // Wait until the dead link and a few slow pages were requested.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while fx
+        .portal
+        .hits()
+        .iter()
+        .filter(|h| h.path.starts_with("/p"))
+        .count()
+        < 4
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the scan never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let status = Command::new("kill")
-        .args(["-INT", &pid.to_string()])
+        .args([format!("-{signal}"), pid.to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -190,6 +232,17 @@ async fn ctrl_c_stops_politely_and_writes_what_was_found() {
     assert!(rows > 2 && rows < 42, "{rows} rows");
     let csv = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
     assert!(csv.contains("/dead.html"), "{csv}");
+    // The unfinished site is partial (or not audited), never a plain 合格.
+    let sites = std::fs::read_to_string(dir.path().join("sites.csv")).unwrap();
+    let row = sites.lines().nth(1).unwrap();
+    assert!(
+        row.contains(",partial,") || row.contains(",not_audited,"),
+        "{row}"
+    );
+    assert!(
+        row.contains("部分检查") || row.contains("未能检查"),
+        "{row}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -229,3 +229,88 @@ async fn retries_503_and_429_with_retry_after_and_does_not_report_recovered_link
         .collect();
     assert!(times[1] - times[0] >= Duration::from_millis(900));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn links_as_browsers_see_them_are_checked() {
+    let fx = start(|_, p| {
+        let home = r##"<div style="background:url(/bg/missing.jpg)">横幅</div>
+            <table background="/bg/gone.gif"><tr><td>表</td></tr></table>
+            <form action="/search/nosuch.jsp?x=1"><input type="image" src="/btn/missing.gif"></form>
+            <img srcset="/img/ok.jpg?x-oss-process=image/resize,w_750 2x, data:image/png;base64,iVBORw0KGgo=">
+            <a href="/a.html#one">一</a><a href="/a.html#two">二</a><a href="/a.html#a%3Ab">编码</a>
+            <a href="/empty.bin">空文件</a>
+            <a href="/to-ftp.html">旧下载</a><a href="/no-location.html">无地址跳转</a>"##;
+        p.page(HOST, "/", page("首页", home));
+        p.page(HOST, "/a.html", page("A", r#"<div id="a%3Ab">x</div>"#));
+        p.add(HOST, "/img/ok.jpg?x-oss-process=image/resize,w_750", Route::new(200, "image/jpeg", "jpg"));
+        // A plain GET answered with 416 is an error, not a success.
+        p.add(HOST, "/empty.bin", Route::new(416, "text/html", ""));
+        p.add(HOST, "/to-ftp.html", Route::redirect(302, "ftp://files.fixture.gov.cn/a.zip"));
+        p.add(HOST, "/no-location.html", Route::new(302, "text/html", ""));
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db"]);
+    f.extend(fx.resolve(&[HOST]));
+    let base = fx.base(HOST);
+    let outcome = scan(&[format!("{base}/")], &f, out.path()).await;
+    let got = keyed(&findings(&outcome), &base);
+    assert_eq!(
+        got,
+        set(&[
+            ("link.dead", "/", "/bg/missing.jpg", "404"),
+            ("link.dead", "/", "/bg/gone.gif", "404"),
+            ("link.dead", "/", "/search/nosuch.jsp", "404"),
+            ("link.dead", "/", "/btn/missing.gif", "404"),
+            ("link.dead", "/", "/empty.bin", "416"),
+            ("link.dead", "/", "/to-ftp.html", "bad_redirect"),
+            ("link.dead", "/", "/no-location.html", "bad_redirect"),
+            ("link.fragment", "/", "/a.html#one", "fragment"),
+            ("link.fragment", "/", "/a.html#two", "fragment"),
+        ]),
+        "{got:#?}"
+    );
+    let all = findings(&outcome);
+    let detail = |target: &str| {
+        all.iter()
+            .find(|f| f.target.ends_with(target))
+            .map(|f| f.detail.clone())
+            .unwrap()
+    };
+    assert!(
+        detail("/to-ftp.html").contains("ftp://files.fixture.gov.cn/a.zip"),
+        "{}",
+        detail("/to-ftp.html")
+    );
+    assert!(
+        detail("/no-location.html").contains("没有 Location"),
+        "{}",
+        detail("/no-location.html")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn response_ms_is_the_request_not_the_wait_for_the_rate_limit() {
+    let fx = start(|_, p| {
+        let links: String = (0..4)
+            .map(|i| format!(r#"<a href="/p{i}.html">{i}</a>"#))
+            .collect();
+        p.page(HOST, "/", page("首页", &links));
+        for i in 0..4 {
+            p.page(HOST, &format!("/p{i}.html"), page("页", ""));
+        }
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    // Two requests a second: the last pages wait about two seconds in the limiter.
+    let mut f = flags(&["--rate", "2", "--no-db", "--no-sitemap", "--ignore-robots"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[format!("{}/", fx.base(HOST))], &f, out.path()).await;
+    let pages = &outcome.report.sites[0].pages;
+    assert_eq!(pages.len(), 5);
+    let slowest = pages.iter().map(|p| p.response_ms).max().unwrap();
+    assert!(
+        slowest < 1000,
+        "a loopback request took {slowest} ms: the limiter's wait was counted"
+    );
+}

@@ -12,3 +12,4 @@ mod history;
 mod hostile;
 mod links;
 mod report;
+mod verdicts;

@@ -1,0 +1,450 @@
+//! Verdicts an inspector can sign: a county list with a healthy site, a
+//! down site, a firewall-403 site, a JavaScript-challenge site, a 429 site
+//! and a slow site, run through the real binary; audit statuses, verdicts,
+//! findings and the exit code asserted exactly.
+
+use crate::common::*;
+use govscan::demo::server::{closed_port, Route};
+use std::collections::BTreeMap;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn govscan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_govscan"))
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.stdin(Stdio::null()).output().expect("runs"))
+        .await
+        .unwrap()
+}
+
+/// A block page of our own writing, in the style of 安全狗's: its
+/// signature is the image path and the wording.
+const FIREWALL_PAGE: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>网站防火墙</title></head><body><img src="/safedogsite/logo.png"><h3>您的请求带有不合法参数，已被网站管理员设置拦截！</h3><p>如您是网站管理员，请登录防护后台添加白名单。</p></body></html>"#;
+
+/// A JavaScript challenge of our own writing: set a cookie, reload.
+const CHALLENGE_PAGE: &str = r#"<html><head><meta charset="utf-8"></head><body><script>var t=Date.now();document.cookie="__jsl_clearance_s="+t+";max-age=3600;path=/";location.href=location.pathname+location.search;</script></body></html>"#;
+
+fn dated_home(links: &str) -> String {
+    page(
+        "首页",
+        &format!(
+            r#"<ul class="list"><li><a href="/a.html">本县召开工作会议</a><span>2026-11-20</span></li><li><a href="/b.html">通知公告</a><span>2026-11-19</span></li></ul>{links}"#
+        ),
+    )
+}
+
+/// sites.csv as site name → column name → value.
+fn sites_csv(dir: &std::path::Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(dir.join("sites.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let row: BTreeMap<String, String> = header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect();
+            (row["site"].clone(), row)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_county_with_down_blocked_challenged_throttled_and_slow_sites() {
+    let closed = closed_port().await.unwrap();
+    let fx = start(|port, p| {
+        // 正常局: a healthy site, with a plain 403 (no firewall signature:
+        // a dead link as before), a link blocked by a firewall on another
+        // host, and an outside link that only ever answers 429.
+        p.page(
+            "www.ok.gov.cn",
+            "/",
+            dated_home(&format!(
+                r#"<a href="/forbidden.html">内部资料</a><a href="http://www.waf.gov.cn:{port}/doc.html">防火墙后的文件</a><a href="http://www.cdn.gov.cn:{port}/x.html">限流的外链</a>"#
+            )),
+        );
+        p.page("www.ok.gov.cn", "/a.html", page("会议", "<p>正文</p>"));
+        p.page("www.ok.gov.cn", "/b.html", page("公告", "<p>正文</p>"));
+        p.add(
+            "www.ok.gov.cn",
+            "/forbidden.html",
+            Route::new(
+                403,
+                "text/html",
+                "<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1><hr>nginx</body></html>",
+            ),
+        );
+        p.add(
+            "www.cdn.gov.cn",
+            "/x.html",
+            Route::new(429, "text/html", "too many").header("retry-after", "0"),
+        );
+        // 防火墙局: every page answers with the firewall's block page.
+        for path in ["/", "/doc.html", "/robots.txt"] {
+            p.add(
+                "www.waf.gov.cn",
+                path,
+                Route::new(403, "text/html; charset=utf-8", FIREWALL_PAGE),
+            );
+        }
+        // 验证局: a 200 JavaScript challenge instead of the home page.
+        p.add(
+            "www.js.gov.cn",
+            "/",
+            Route::html(CHALLENGE_PAGE).header("set-cookie", "__jsluid_s=abc; path=/"),
+        );
+        // 限流局: the home page and four pages read, one page lost to 429.
+        p.page(
+            "www.busy.gov.cn",
+            "/",
+            dated_home(r#"<a href="/c.html">三</a><a href="/d.html">四</a><a href="/busy.html">五</a>"#),
+        );
+        for path in ["/a.html", "/b.html", "/c.html", "/d.html"] {
+            p.page("www.busy.gov.cn", path, page("页", "<p>正文</p>"));
+        }
+        p.add(
+            "www.busy.gov.cn",
+            "/busy.html",
+            Route::new(429, "text/html", "slow down").header("retry-after", "0"),
+        );
+        // 超时局: the home page never comes in time.
+        p.add(
+            "www.slow.gov.cn",
+            "/",
+            Route::html(dated_home("")).delayed(Duration::from_secs(30)),
+        );
+    })
+    .await;
+    let port = fx.port;
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("county.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "name,url\n正常局,http://www.ok.gov.cn:{port}/\n停机局,http://www.down.gov.cn:{closed}/\n防火墙局,http://www.waf.gov.cn:{port}/\n验证局,http://www.js.gov.cn:{port}/\n限流局,http://www.busy.gov.cn:{port}/\n超时局,http://www.slow.gov.cn:{port}/\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let mut cmd = govscan();
+    cmd.args(["scan", "--sites", list.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .args(["--offline", "--rate", "0", "--no-db", "-q", "--no-sitemap"])
+        .args(["--now", "2026-11-23", "--timeout", "1", "--retries", "1"])
+        .args(["--fail-on", "error"]);
+    for h in [
+        "www.ok.gov.cn",
+        "www.down.gov.cn",
+        "www.waf.gov.cn",
+        "www.js.gov.cn",
+        "www.busy.gov.cn",
+        "www.slow.gov.cn",
+        "www.cdn.gov.cn",
+    ] {
+        cmd.args(["--resolve", &format!("{h}:{port}:127.0.0.1")]);
+    }
+    let output = run(cmd).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Sites that could not be audited are errors: cron alerts fire.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+
+    let sites = sites_csv(&out);
+    let col = |site: &str, c: &str| sites[site][c].clone();
+    assert_eq!(col("正常局", "audit"), "audited");
+    assert!(!col("正常局", "score").is_empty());
+    assert!(
+        col("正常局", "verdict").starts_with("合格"),
+        "{:?}",
+        sites["正常局"]
+    );
+    assert_eq!(col("正常局", "blocked_links"), "2");
+
+    let expect_not_audited = [
+        ("停机局", "未能检查（首页无法访问：连接被拒绝）"),
+        ("防火墙局", "未能检查（首页被网站防火墙拦截（安全狗））"),
+        (
+            "验证局",
+            "未能检查（首页遇到防火墙的JavaScript人机验证页（创宇盾/加速乐（知道创宇）））",
+        ),
+        ("超时局", "未能检查（首页无法访问：请求超时）"),
+    ];
+    for (site, verdict) in expect_not_audited {
+        assert_eq!(col(site, "audit"), "not_audited", "{site}");
+        assert_eq!(col(site, "verdict"), verdict, "{site}");
+        assert_eq!(
+            col(site, "score"),
+            "",
+            "{site}: no score for a site not audited"
+        );
+    }
+    assert_eq!(col("限流局", "audit"), "partial");
+    assert!(
+        col("限流局", "verdict").ends_with("（部分检查，已检查 83% 页面）"),
+        "{}",
+        col("限流局", "verdict")
+    );
+
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    let rows: Vec<Vec<String>> =
+        csv::Reader::from_reader(findings.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+    let of = |site: &str, check: &str| -> Vec<(String, String)> {
+        rows.iter()
+            .filter(|r| r[0] == site && r[1] == check)
+            .map(|r| (r[4].replace(&format!(":{port}"), ""), r[5].clone()))
+            .collect()
+    };
+    // A plain 403 stays a dead link; the firewall and the 429 never are.
+    assert_eq!(
+        of("正常局", "link.dead"),
+        vec![(
+            "http://www.ok.gov.cn/forbidden.html".to_string(),
+            "403".to_string()
+        )]
+    );
+    let mut blocked = of("正常局", "link.blocked");
+    blocked.sort();
+    assert_eq!(
+        blocked,
+        vec![
+            (
+                "http://www.cdn.gov.cn/x.html".to_string(),
+                "429".to_string()
+            ),
+            (
+                "http://www.waf.gov.cn/doc.html".to_string(),
+                "403".to_string()
+            ),
+        ]
+    );
+    assert!(of("限流局", "link.dead").is_empty(), "{findings}");
+    assert_eq!(of("限流局", "link.blocked").len(), 1);
+    // One site-level finding per site that could not be audited, nothing else.
+    for (site, status) in [
+        ("停机局", "refused"),
+        ("防火墙局", "blocked"),
+        ("验证局", "challenge"),
+        ("超时局", "timeout"),
+    ] {
+        let site_rows: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == site).collect();
+        assert_eq!(site_rows.len(), 1, "{site}: {site_rows:?}");
+        assert_eq!(site_rows[0][1], "site.not_audited");
+        assert_eq!(site_rows[0][2], "error");
+        assert_eq!(site_rows[0][5], status, "{site}");
+        assert!(site_rows[0][6].contains("处理建议"), "{site_rows:?}");
+    }
+    // The throttled host's rate is in run.log.
+    let log = std::fs::read_to_string(out.join("run.log")).unwrap();
+    assert!(
+        log.contains(&format!("限流：主机 www.cdn.gov.cn:{port} 返回429")),
+        "{log}"
+    );
+    assert!(
+        log.contains("列表共 6 行，检查 6 个站点，跳过 0 行"),
+        "{log}"
+    );
+    // The overview lists the sites that could not be audited first.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let first_row = html.find("<tbody><tr>").unwrap();
+    let table = &html[first_row..];
+    let pos = |name: &str| table.find(&format!(">{name}</a>")).unwrap();
+    for site in ["停机局", "防火墙局", "验证局", "超时局"] {
+        assert!(
+            pos(site) < pos("限流局") && pos(site) < pos("正常局"),
+            "{site}"
+        );
+    }
+    assert!(html.contains("处理建议"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_that_keeps_blocking_is_backed_off_and_the_site_is_not_audited() {
+    let fx = start(|_, p| {
+        let links: String = (0..60)
+            .map(|i| format!(r#"<a href="/p{i}.html">{i}</a>"#))
+            .collect();
+        p.page("www.wall.gov.cn", "/", dated_home(&links));
+        for i in 0..60 {
+            p.add(
+                "www.wall.gov.cn",
+                &format!("/p{i}.html"),
+                Route::new(468, "text/html; charset=utf-8", FIREWALL_PAGE),
+            );
+        }
+        for path in ["/a.html", "/b.html"] {
+            p.page("www.wall.gov.cn", path, page("页", "<p>正文</p>"));
+        }
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&[
+        "--rate",
+        "0",
+        "--no-db",
+        "--site-concurrency",
+        "2",
+        "--no-sitemap",
+    ]);
+    f.extend(fx.resolve(&["www.wall.gov.cn"]));
+    let outcome = scan(&[fx.base("www.wall.gov.cn") + "/"], &f, out.path()).await;
+    let blocked_requests = fx
+        .portal
+        .hits()
+        .iter()
+        .filter(|h| h.host == "www.wall.gov.cn" && h.path.starts_with("/p"))
+        .count();
+    // The profile's limit is 20 blocked answers; two were in flight.
+    assert!(
+        (20..=22).contains(&blocked_requests),
+        "{blocked_requests} requests to a host that kept blocking"
+    );
+    let site = &outcome.report.sites[0];
+    let score = site.score.as_ref().unwrap();
+    assert_eq!(score.verdict, govscan_checks::score::Verdict::NotAudited);
+    assert_eq!(score.audit.reason, "coverage");
+    // One site-level finding instead of 60 blocked-link rows.
+    let checks: Vec<&str> = site
+        .findings
+        .iter()
+        .map(|f| f.check.as_str())
+        .filter(|c| c.starts_with("link.") || c.starts_with("site."))
+        .collect();
+    assert_eq!(checks, vec!["site.not_audited"], "{:?}", site.findings);
+    let log = std::fs::read_to_string(out.path().join("run.log")).unwrap();
+    assert!(log.contains("本次扫描已停止访问该主机"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_page_and_a_redirect_to_another_site_are_not_audited() {
+    let fx = start(|port, p| {
+        p.page(
+            "mail.x.gov.cn",
+            "/",
+            page(
+                "邮件系统",
+                r#"<form method="post" action="/login"><input name="u" placeholder="用户名"><input type="password" name="p"><button>登录</button></form>"#,
+            ),
+        );
+        p.add(
+            "www.moved.gov.cn",
+            "/",
+            Route::redirect(302, &format!("http://www.new.gov.cn:{port}/")),
+        );
+        p.page("www.new.gov.cn", "/", dated_home(""));
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap"]);
+    f.extend(fx.resolve(&["mail.x.gov.cn", "www.moved.gov.cn", "www.new.gov.cn"]));
+    let outcome = scan(
+        &[
+            fx.base("mail.x.gov.cn") + "/",
+            fx.base("www.moved.gov.cn") + "/",
+        ],
+        &f,
+        out.path(),
+    )
+    .await;
+    let reasons: Vec<(String, String)> = outcome
+        .report
+        .sites
+        .iter()
+        .map(|s| {
+            let sc = s.score.as_ref().unwrap();
+            (format!("{:?}", sc.verdict), sc.audit.reason.clone())
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            ("NotAudited".to_string(), "login".to_string()),
+            ("NotAudited".to_string(), "offsite".to_string()),
+        ]
+    );
+    // Footer checks are not run on a login page.
+    assert!(outcome.report.sites[0]
+        .findings
+        .iter()
+        .all(|f| !f.check.as_str().starts_with("footer.")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_on_a_plain_http_port_is_tls_and_a_dns_failure_is_not_audited() {
+    let fx = start(|_, p| {
+        p.page("www.plain.gov.cn", "/", dated_home(""));
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db", "--retries", "0"]);
+    f.extend(fx.resolve(&["www.plain.gov.cn"]));
+    let outcome = scan(
+        &[
+            format!("https://www.plain.gov.cn:{}/", fx.port),
+            "http://www.no-such-host.invalid/".to_string(),
+        ],
+        &f,
+        out.path(),
+    )
+    .await;
+    let reasons: Vec<String> = outcome
+        .report
+        .sites
+        .iter()
+        .map(|s| s.score.as_ref().unwrap().audit.reason.clone())
+        .collect();
+    assert_eq!(reasons, vec!["tls".to_string(), "dns".to_string()]);
+    let sites = std::fs::read_to_string(out.path().join("sites.csv")).unwrap();
+    assert!(!sites.contains(",合格,"), "{sites}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_home_page_and_its_index_twin_are_one_page() {
+    let fx = start(|_, p| {
+        let home = dated_home(r#"<a href="/index.html">首页</a><a href="/gone.html">失效</a>"#);
+        p.page("www.twin.gov.cn", "/", home.clone());
+        p.page("www.twin.gov.cn", "/index.html", home);
+        for path in ["/a.html", "/b.html"] {
+            p.page(
+                "www.twin.gov.cn",
+                path,
+                page("页", r#"<a href="/index.html">首页</a>"#),
+            );
+        }
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap"]);
+    f.extend(fx.resolve(&["www.twin.gov.cn"]));
+    let outcome = scan(&[fx.base("www.twin.gov.cn") + "/"], &f, out.path()).await;
+    let site = &outcome.report.sites[0];
+    let dead: Vec<(&str, bool)> = site
+        .findings
+        .iter()
+        .filter(|f| f.check == govscan_checks::CheckId::LinkDead)
+        .map(|f| (f.page.as_str(), f.home_page))
+        .collect();
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert!(dead[0].1, "reported as a home-page link");
+    let crawled: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| p.crawled)
+        .map(|p| p.url.as_str())
+        .collect();
+    assert_eq!(crawled.len(), 3, "{crawled:?}");
+    let score = site.score.as_ref().unwrap();
+    let link_items: Vec<(String, usize)> = score
+        .deductions
+        .iter()
+        .filter(|d| d.item.contains("链接"))
+        .map(|d| (d.item.clone(), d.count))
+        .collect();
+    assert_eq!(link_items, vec![("首页链接不可用".to_string(), 1)]);
+}
