@@ -326,7 +326,7 @@ pub struct AuditInput {
 }
 
 /// How much of a site was audited, and why not all of it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Audit {
     /// audited, partial or not_audited.
     pub status: AuditStatus,
@@ -353,6 +353,21 @@ pub struct Audit {
 
 fn one() -> f64 {
     1.0
+}
+
+impl Default for Audit {
+    /// Audited in full: what a report written before audits existed means.
+    fn default() -> Audit {
+        Audit {
+            status: AuditStatus::Audited,
+            reason: String::new(),
+            reason_zh: String::new(),
+            advice_zh: String::new(),
+            pages_read: 0,
+            pages_unread: 0,
+            coverage: 1.0,
+        }
+    }
 }
 
 impl Audit {

@@ -17,6 +17,8 @@ pub struct RawItem {
     pub text: String,
     /// Whether it holds a link (or a clickable title).
     pub has_link: bool,
+    /// Its first link, resolved (for telling a section's sub-column links).
+    pub link: Option<String>,
 }
 
 /// What a page says about its list of items.
@@ -32,6 +34,20 @@ pub struct ListFacts {
     pub empty_phrase: bool,
     /// The page carries an explanatory note (备注说明).
     pub note: bool,
+    /// The page says its list holds no records (`共 0 条`).
+    #[serde(default)]
+    pub zero_count: bool,
+    /// No items were read, but a script fills the list (datastore, an API):
+    /// the column cannot be verified from the static HTML.
+    #[serde(default)]
+    pub scripted: bool,
+    /// Distinct pages its "more" links (更多>>) lead to.
+    #[serde(default)]
+    pub more_links: u32,
+    /// When no item is dated: where the undated items link to (at most 50),
+    /// so that a page listing only its sub-columns is known for a section.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_links: Vec<String>,
 }
 
 /// The most common year among the full dates of the page, for `MM-DD` items.
@@ -46,10 +62,12 @@ fn context_year(text: &str) -> Option<i32> {
         .map(|(y, _)| y)
 }
 
-/// Reads the list facts of a page.
+/// Reads the list facts of a page. `script_text` is the text of its
+/// inline scripts (to tell a list a script fills from an empty one).
 pub fn list_facts(
     items: &[RawItem],
     main_text: &str,
+    script_text: &str,
     today: NaiveDate,
     profile: &Profile,
 ) -> ListFacts {
@@ -73,6 +91,26 @@ pub fn list_facts(
         }
     }
     let rules = &profile.columns;
+    if facts.dated == 0 {
+        // Only what counts as an undated item (a linked title): navigation
+        // entries would make every page look like a list of columns.
+        facts.item_links = items
+            .iter()
+            .filter(|i| i.has_link && i.text.trim().chars().count() >= 10)
+            .filter_map(|i| i.link.clone())
+            .take(50)
+            .collect();
+    }
+    facts.zero_count = rules
+        .zero_count_patterns
+        .iter()
+        .any(|re| re.is_match(main_text));
+    facts.scripted = facts.dated == 0
+        && facts.undated == 0
+        && rules
+            .script_list_markers
+            .iter()
+            .any(|m| script_text.contains(m.as_str()));
     facts.empty_phrase = rules
         .empty_phrases
         .iter()
@@ -83,6 +121,11 @@ pub fn list_facts(
 
 /// The column name from a breadcrumb (`当前位置：首页 > 政务公开 > 通知公告`).
 pub fn breadcrumb_column(text: &str) -> Option<String> {
+    breadcrumb_trail(text).pop()
+}
+
+/// Every segment of a breadcrumb, outermost first.
+pub fn breadcrumb_trail(text: &str) -> Vec<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
@@ -90,11 +133,29 @@ pub fn breadcrumb_column(text: &str) -> Option<String> {
         )
         .expect("valid regex")
     });
-    let line = re.captures(text)?.get(1)?.as_str();
-    line.split(['>', '»', '›', '＞', '→', '/', '|'])
+    let Some(line) = re.captures(text).and_then(|c| c.get(1)) else {
+        return Vec::new();
+    };
+    line.as_str()
+        .split(['>', '»', '›', '＞', '→', '/', '|'])
         .map(|s| s.trim())
-        .rfind(|s| !s.is_empty() && s.chars().count() <= 20)
+        .filter(|s| !s.is_empty() && s.chars().count() <= 20)
         .map(str::to_string)
+        .collect()
+}
+
+/// A column's own name: the `ColumnName` meta, unless the breadcrumb shows
+/// that name as an ancestor of the page (some platforms put the channel's
+/// name on every sub-column): then the breadcrumb's last segment.
+pub fn own_column_name(meta: Option<&str>, trail: &[String]) -> Option<String> {
+    let last = trail.last();
+    match (meta.filter(|m| !m.is_empty()), last) {
+        (Some(m), Some(l)) if m != l && trail[..trail.len() - 1].iter().any(|s| s == m) => {
+            Some(l.clone())
+        }
+        (Some(m), _) => Some(m.to_string()),
+        (None, l) => l.cloned(),
+    }
 }
 
 /// One list page, as the site check sees it.
@@ -135,6 +196,10 @@ pub struct ColumnState {
     pub blank: bool,
     /// List pages seen.
     pub pages: usize,
+    /// Its list is filled by a script nothing could read: 未能核实, neither
+    /// blank nor stale.
+    #[serde(default)]
+    pub unverified: bool,
 }
 
 fn column_dir(url: &str) -> String {
@@ -176,10 +241,12 @@ pub fn column_states(
         let dated: u32 = group.iter().map(|p| p.list.dated).sum();
         let undated: u32 = group.iter().map(|p| p.list.undated).sum();
         let note = group.iter().any(|p| p.list.note);
-        let blank = dated == 0 && undated == 0 && !note;
+        let unverified = dated == 0 && undated == 0 && group.iter().any(|p| p.list.scripted);
+        let blank = dated == 0 && undated == 0 && !note && !unverified;
         let age = newest.map(|n| (today - n).num_days());
         // 未注明信息发布时间的视为不更新: a column of undated items is not updated.
         let stale = !blank
+            && !unverified
             && match age {
                 Some(a) => a > class.max_age_days,
                 None => undated > 0 && !note,
@@ -196,6 +263,7 @@ pub fn column_states(
             stale,
             blank,
             pages: group.len(),
+            unverified,
         });
     }
     out
@@ -226,27 +294,38 @@ mod tests {
             RawItem {
                 text: "县政府召开常务会议 2026-11-20".into(),
                 has_link: true,
+                link: None,
             },
             RawItem {
                 text: "关于做好冬季防火的通知 [11-21]".into(),
                 has_link: true,
+                link: None,
             },
             RawItem {
                 text: "首页".into(),
                 has_link: true,
+                link: None,
             },
             RawItem {
                 text: "无日期的链接标题文字".into(),
                 has_link: true,
+                link: None,
             },
         ];
-        let f = list_facts(&items, "2026-11-20 正文", today, &p);
+        let f = list_facts(&items, "2026-11-20 正文", "", today, &p);
         assert_eq!(f.dated, 2);
         assert_eq!(f.undated, 1);
         assert_eq!(f.newest, NaiveDate::from_ymd_opt(2026, 11, 21));
-        let f = list_facts(&[], "本栏目暂无信息", today, &p);
+        let f = list_facts(&[], "本栏目暂无信息", "", today, &p);
         assert!(f.empty_phrase && !f.note);
-        let f = list_facts(&[], "暂无信息。说明：本县无此类项目。", today, &p);
+        let f = list_facts(&[], "暂无信息。说明：本县无此类项目。", "", today, &p);
         assert!(f.note);
+        let f = list_facts(&[], "通知公告 共 0 条记录 首页 上一页", "", today, &p);
+        assert!(f.zero_count && !f.scripted);
+        let f = list_facts(&[], "共 10 条记录", "", today, &p);
+        assert!(!f.zero_count);
+        let datastore = "<datastore><nextgroup></nextgroup><recordset><record><![CDATA[<li>…</li>]]></record></recordset></datastore>";
+        let f = list_facts(&[], "暂无数据", datastore, today, &p);
+        assert!(f.scripted, "a script-filled list is not an empty one");
     }
 }

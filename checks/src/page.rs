@@ -4,7 +4,7 @@
 //! once per fetched HTML page and keeps the small [`PageFacts`]; the body is
 //! dropped afterwards, so memory never grows with page bodies.
 
-use crate::columns::{breadcrumb_column, list_facts, ListFacts, RawItem};
+use crate::columns::{breadcrumb_trail, list_facts, own_column_name, ListFacts, RawItem};
 use crate::dates::parse_date;
 use crate::decode::decode_html;
 use crate::finding::{CheckId, Finding, FindingSink};
@@ -74,6 +74,9 @@ pub enum PageKind {
     Policy,
     /// A policy interpretation.
     Interpretation,
+    /// A section home (新闻中心, a township's page) showing blocks of its
+    /// sub-columns: not a column itself.
+    Section,
     /// Anything else.
     #[default]
     Other,
@@ -88,6 +91,7 @@ impl PageKind {
             PageKind::Article => "article",
             PageKind::Policy => "policy",
             PageKind::Interpretation => "interpretation",
+            PageKind::Section => "section",
             PageKind::Other => "other",
         }
     }
@@ -339,6 +343,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let mut h1 = String::new();
     let mut in_h1 = 0usize;
     let mut password_field = false;
+    let mut more_targets: std::collections::HashSet<String> = std::collections::HashSet::new();
     const SCRIPT_TEXT_MAX: usize = 512 * 1024;
     const ITEM_TEXT_MAX: usize = 400;
 
@@ -465,10 +470,18 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             if let Some(n) = el.attr("name") {
                                 anchors.push(anchor_hash(n));
                             }
-                            if let (Some(_), Some((item, _))) =
+                            if let (Some(href), Some((item, _))) =
                                 (el.attr("href"), open_items.last_mut())
                             {
                                 item.has_link = true;
+                                if item.link.is_none() {
+                                    if let LinkTarget::Web(mut u) =
+                                        classify_href(href, &base, true, false, false)
+                                    {
+                                        u.set_fragment(None);
+                                        item.link = Some(u.to_string());
+                                    }
+                                }
                             }
                             if let Some(href) = el.attr("href") {
                                 let script_driven = rules
@@ -616,6 +629,21 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                 let top = rules.top_link_texts.contains(&label);
                                 let target =
                                     classify_href(&open.raw, &base, true, open.script_driven, top);
+                                if let LinkTarget::Web(u) = &target {
+                                    let more = profile.columns.more_link_texts.iter().any(|t| {
+                                        label.trim_matches(|c: char| {
+                                            c.is_whitespace() || "》>+".contains(c)
+                                        }) == t.trim_matches(|c: char| "》>+".contains(c))
+                                    });
+                                    if more
+                                        && u.host_str() == input.url.host_str()
+                                        && more_targets.len() < 64
+                                    {
+                                        let mut u = u.clone();
+                                        u.set_fragment(None);
+                                        more_targets.insert(u.to_string());
+                                    }
+                                }
                                 links.push(Link {
                                     kind: LinkKind::Anchor,
                                     raw: open.raw,
@@ -667,7 +695,8 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         .or_else(|| Some(h1.trim().to_string()).filter(|t| !t.is_empty()))
         .unwrap_or_else(|| facts.title.clone());
     let main_text = &text[..footer::footer_start(&text)];
-    facts.list = list_facts(&items, &text, input.today, profile);
+    facts.list = list_facts(&items, &text, &script_text, input.today, profile);
+    facts.list.more_links = more_targets.len() as u32;
     facts.policy = policy::extract_meta(&text).map(Box::new);
     facts.published = facts
         .meta
@@ -676,14 +705,14 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         .and_then(parse_date)
         .or_else(|| facts.policy.as_ref().and_then(|m| m.published_date()))
         .or_else(|| labelled_date(main_text));
-    let breadcrumb = breadcrumb_column(&text);
-    facts.kind = page_kind(input.is_home, &facts, breadcrumb.is_some(), profile);
-    let column_name = facts
-        .meta
-        .column_name
-        .clone()
-        .filter(|c| !c.is_empty())
-        .or(breadcrumb.map(Arc::from))
+    let trail = breadcrumb_trail(&text);
+    facts.kind = page_kind(input.is_home, &facts, !trail.is_empty(), profile);
+    // The column's own name: its class comes from it, never from a parent's.
+    let column_name = own_column_name(facts.meta.column_name.as_deref(), &trail)
+        .map(|name| match &facts.meta.column_name {
+            Some(meta) if **meta == *name => meta.clone(),
+            _ => Arc::from(name.as_str()),
+        })
         .or_else(|| {
             facts
                 .title
@@ -865,10 +894,14 @@ fn page_kind(is_home: bool, facts: &PageFacts, breadcrumb: bool, profile: &Profi
     if facts.meta.article_title.is_some() || (facts.published.is_some() && !many) {
         return PageKind::Article;
     }
+    if list.more_links as usize >= profile.columns.section_min_more_links {
+        return PageKind::Section;
+    }
     let column_meta = facts.meta.column_name.is_some();
+    let says_empty = list.empty_phrase || list.zero_count;
     if many
-        || (column_meta && (list.dated > 0 || list.empty_phrase))
-        || (breadcrumb && list.dated == 0 && list.empty_phrase)
+        || (column_meta && (list.dated > 0 || says_empty || list.scripted))
+        || (breadcrumb && list.dated == 0 && (says_empty || list.scripted))
     {
         return PageKind::List;
     }

@@ -128,6 +128,27 @@ struct ColumnsFile {
     exempt_keywords: Vec<String>,
     default_class: String,
     classes: Vec<ColumnClassFile>,
+    // Optional (added later): profiles without them take the national values.
+    #[serde(default)]
+    zero_count_patterns: Option<Vec<String>>,
+    #[serde(default)]
+    script_list_markers: Option<Vec<String>>,
+    #[serde(default)]
+    more_link_texts: Option<Vec<String>>,
+    #[serde(default)]
+    section_min_more_links: Option<usize>,
+}
+
+/// A key of the national profile, for profiles written before it existed.
+fn national_value<T: serde::de::DeserializeOwned>(path: &[&str]) -> Option<T> {
+    static NATIONAL: std::sync::OnceLock<Option<toml::Value>> = std::sync::OnceLock::new();
+    let mut v = NATIONAL
+        .get_or_init(|| toml::from_str(NATIONAL_TOML).ok())
+        .as_ref()?;
+    for key in path {
+        v = v.get(key)?;
+    }
+    v.clone().try_into().ok()
 }
 
 #[derive(Debug, Deserialize)]
@@ -290,6 +311,16 @@ pub struct ColumnRules {
     pub home_max_age_days: i64,
     /// Home page warning age.
     pub home_warning_age_days: i64,
+    /// Text saying a list has no records (`共 0 条`): an empty column.
+    pub zero_count_patterns: Vec<Regex>,
+    /// Script text that fills a list the static HTML does not hold
+    /// (datastore, an API call): with no items read, the column is 未能核实.
+    pub script_list_markers: Vec<String>,
+    /// Link texts of a block's "more" link (更多>>).
+    pub more_link_texts: Vec<String>,
+    /// A page with this many "more" links to distinct pages is a section
+    /// home listing its sub-columns, not a column.
+    pub section_min_more_links: usize,
 }
 
 impl ColumnRules {
@@ -546,6 +577,30 @@ impl Profile {
             default_class,
             home_max_age_days: file.home.max_age_days,
             home_warning_age_days: file.home.warning_age_days,
+            zero_count_patterns: compile(
+                "columns.zero_count_patterns",
+                &file
+                    .columns
+                    .zero_count_patterns
+                    .or_else(|| national_value(&["columns", "zero_count_patterns"]))
+                    .unwrap_or_default(),
+            )?,
+            script_list_markers: file
+                .columns
+                .script_list_markers
+                .or_else(|| national_value(&["columns", "script_list_markers"]))
+                .unwrap_or_default(),
+            more_link_texts: file
+                .columns
+                .more_link_texts
+                .or_else(|| national_value(&["columns", "more_link_texts"]))
+                .unwrap_or_default(),
+            section_min_more_links: file
+                .columns
+                .section_min_more_links
+                .or_else(|| national_value(&["columns", "section_min_more_links"]))
+                .unwrap_or(2)
+                .max(2),
         };
         let footer = FooterRules {
             site_code_pattern: one("footer.site_code_pattern", &file.footer.site_code_pattern)?,

@@ -144,10 +144,29 @@ fn columns_and_home(
 ) {
     let rules = &profile.columns;
     let veto = &profile.veto;
+    // A page whose undated items all lead to other columns (or sections)
+    // lists its sub-columns: a section, judged through them, not a column.
+    let columns_and_sections: HashSet<&str> = input
+        .pages
+        .iter()
+        .filter(|p| matches!(p.facts.kind, PageKind::List | PageKind::Section))
+        .map(|p| p.url)
+        .collect();
+    let lists_sub_columns = |list: &crate::columns::ListFacts| {
+        let links = &list.item_links;
+        list.dated == 0
+            && !links.is_empty()
+            && links
+                .iter()
+                .filter(|l| columns_and_sections.contains(l.as_str()))
+                .count()
+                * 2
+                >= links.len()
+    };
     let list_pages: Vec<ColumnPage<'_>> = input
         .pages
         .iter()
-        .filter(|p| p.facts.kind == PageKind::List)
+        .filter(|p| p.facts.kind == PageKind::List && !lists_sub_columns(&p.facts.list))
         .filter_map(|p| {
             Some(ColumnPage {
                 url: p.url,

@@ -258,6 +258,7 @@ fn column_charts(columns: &[ColumnState], now: &str) -> String {
         );
         let (w, color, label) = match c.age_days {
             _ if c.blank => (4.0, "#c0392b", "空白栏目".to_string()),
+            _ if c.unverified => (4.0, "#7f8c8d", "未能核实（列表由脚本加载）".to_string()),
             Some(age) => {
                 let ratio = (age as f64 / c.max_age_days.max(1) as f64).min(2.0);
                 let color = if c.stale { "#c0392b" } else { "#1e8449" };

@@ -18,6 +18,10 @@ pub const EDU_HOST: &str = "jyj.sfx-demo.gov.cn";
 pub const CITY_HOST: &str = "www.sfs-demo.gov.cn";
 /// A host whose port refuses connections.
 pub const APP_HOST: &str = "app.sfx-demo.gov.cn";
+/// A township site that is down tonight (its port refuses connections).
+pub const DOWN_HOST: &str = "zhen.sfx-demo.gov.cn";
+/// A department site behind a firewall's JavaScript challenge.
+pub const CHALLENGE_HOST: &str = "wlj.sfx-demo.gov.cn";
 /// Badge and widget hosts, stubbed so the demo needs no network.
 pub const WIDGET_HOSTS: &[&str] = &[
     "dcs.conac.cn",
@@ -460,6 +464,13 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
     build_edu(&mut g);
     build_outside(&mut g);
     let extra = build_extra_sites(&mut g, opts.extra_sites, opts.extra_site_pages.max(20));
+    // Two sites that cannot be audited, to show the 未能检查 rows (left out
+    // of benchmarks, which check that every page was crawled).
+    let unauditable = if g.bench {
+        Vec::new()
+    } else {
+        build_unauditable(&mut g)
+    };
     Demo {
         portal: g.portal,
         sites: [
@@ -470,19 +481,27 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
             ),
         ]
         .into_iter()
+        .chain(unauditable)
         .chain(extra.iter().cloned())
         .collect(),
-        hosts: [MAIN_HOST, EDU_HOST, CITY_HOST, APP_HOST]
-            .into_iter()
-            .chain(WIDGET_HOSTS.iter().copied())
-            .map(String::from)
-            .chain(extra.iter().map(|(_, url)| {
-                url::Url::parse(url)
-                    .ok()
-                    .and_then(|u| u.host_str().map(String::from))
-                    .unwrap_or_default()
-            }))
-            .collect(),
+        hosts: [
+            MAIN_HOST,
+            EDU_HOST,
+            CITY_HOST,
+            APP_HOST,
+            DOWN_HOST,
+            CHALLENGE_HOST,
+        ]
+        .into_iter()
+        .chain(WIDGET_HOSTS.iter().copied())
+        .map(String::from)
+        .chain(extra.iter().map(|(_, url)| {
+            url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(String::from))
+                .unwrap_or_default()
+        }))
+        .collect(),
     }
 }
 
@@ -1176,6 +1195,31 @@ fn build_department(
         g.portal
             .add(&site.host, img, Route::new(200, "image/png", vec![0u8; 64]));
     }
+}
+
+/// A township site that is down (its port refuses connections) and a
+/// department site whose firewall answers every visitor with a JavaScript
+/// challenge: both are 未能检查, never 合格.
+fn build_unauditable(g: &mut Gen) -> Vec<(String, String)> {
+    let challenge = r#"<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><script>document.cookie="__jsl_clearance_s="+(new Date().getTime())+";max-age=3600;path=/";location.href=location.pathname+location.search;</script></body></html>"#;
+    for path in ["/", "/robots.txt", "/sitemap.xml"] {
+        g.portal.add(
+            CHALLENGE_HOST,
+            path,
+            Route::new(521, "text/html; charset=utf-8", challenge)
+                .header("set-cookie", "__jsluid_s=demo; path=/"),
+        );
+    }
+    vec![
+        (
+            "示范县某某镇人民政府".to_string(),
+            format!("http://{DOWN_HOST}:{}/", g.closed_port),
+        ),
+        (
+            "示范县文化和旅游局".to_string(),
+            format!("http://{CHALLENGE_HOST}:{}/", g.port),
+        ),
+    ]
 }
 
 /// `--extra-sites`: more department sites of about `pages` pages each, all

@@ -187,3 +187,46 @@ async fn demo_compliance_plants_are_all_found() {
     assert!(header.ends_with(",kind,site_code,icp,police,conac,jiucuo,sitemap,host,column,newest_date,doc_no,index_no,written,published,validity,content_hash"), "{header}");
     assert!(pages.contains(",policy,3399990001,浙ICP备12345678号-1,33999902000123,yes,yes,yes,示范县人民政府办公室,政策文件,,示政办发[2026]5号,"), "policy row facts");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_shows_sites_that_could_not_be_audited() {
+    let out = tempfile::tempdir().unwrap();
+    let (outcome, _, _) = scan_demo(60, out.path()).await;
+    let audits: Vec<(String, String, String)> = outcome
+        .report
+        .sites
+        .iter()
+        .map(|s| {
+            let sc = s.score.as_ref().unwrap();
+            (
+                s.name.clone(),
+                sc.audit.status.as_str().to_string(),
+                sc.audit.reason.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        audits[2..],
+        [
+            (
+                "zhen.sfx-demo.gov.cn".to_string(),
+                "not_audited".to_string(),
+                "refused".to_string()
+            ),
+            (
+                "wlj.sfx-demo.gov.cn".to_string(),
+                "not_audited".to_string(),
+                "challenge".to_string()
+            ),
+        ],
+        "{audits:?}"
+    );
+    // The county portal's planted slow page could not be read: partial, and said so.
+    assert_eq!(audits[0].1, "partial");
+    assert_eq!(audits[1].1, "audited");
+    let sites = std::fs::read_to_string(out.path().join("sites.csv")).unwrap();
+    assert!(
+        sites.contains("未能检查（首页无法访问：连接被拒绝）"),
+        "{sites}"
+    );
+}

@@ -448,3 +448,108 @@ async fn the_home_page_and_its_index_twin_are_one_page() {
         .collect();
     assert_eq!(link_items, vec![("首页链接不可用".to_string(), 1)]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn columns_are_judged_as_people_see_them() {
+    let fx = start(|_, p| {
+        let host = "www.col.gov.cn";
+        p.page(
+            host,
+            "/",
+            dated_home(r#"<a href="/xwzx/">新闻中心</a><a href="/kong/">财政预决算</a><a href="/hanweb/">工作动态</a>"#),
+        );
+        for path in ["/a.html", "/b.html"] {
+            p.page(host, path, page("页", "<p>正文</p>"));
+        }
+        // A section home: blocks of its sub-columns, each with 更多; its
+        // items are a month old, which a 动态 column could not be.
+        p.page(
+            host,
+            "/xwzx/",
+            r#"<html><head><meta charset="utf-8"><title>新闻中心</title><meta name="ColumnName" content="新闻中心"></head><body>
+            <div class="block"><h3>乡镇动态</h3><a href="/xwzx/xzdt/">更多&gt;&gt;</a><ul>
+            <li><a href="/xwzx/xzdt/1.html">某镇开展秋季防火安全检查工作</a><span>2026-10-20</span></li>
+            <li><a href="/xwzx/xzdt/2.html">某乡召开村级组织建设推进会议</a><span>2026-10-18</span></li>
+            <li><a href="/xwzx/xzdt/3.html">某镇组织开展农产品质量抽检</a><span>2026-10-15</span></li></ul></div>
+            <div class="block"><h3>通知公告</h3><a href="/xwzx/tzgg/">更多&gt;&gt;</a><ul>
+            <li><a href="/xwzx/tzgg/1.html">关于开展安全生产大检查的通知</a><span>2026-05-06</span></li></ul></div>
+            </body></html>"#,
+        );
+        // A sub-column whose ColumnName meta is its parent's (政务公开: no
+        // keyword, 365 days); its own name 通知公告 allows 180 days.
+        p.page(
+            host,
+            "/xwzx/tzgg/",
+            r#"<html><head><meta charset="utf-8"><title>通知公告</title><meta name="ColumnName" content="政务公开"></head><body>
+            <div>当前位置：首页 > 政务公开 > 通知公告</div><ul>
+            <li><a href="/xwzx/tzgg/1.html">关于开展安全生产大检查的通知</a><span>2026-05-06</span></li>
+            <li><a href="/xwzx/tzgg/2.html">关于做好防汛抗旱工作的通知</a><span>2026-04-20</span></li>
+            <li><a href="/xwzx/tzgg/3.html">关于开展春季植树造林的公告</a><span>2026-03-11</span></li></ul></body></html>"#,
+        );
+        p.page(
+            host,
+            "/xwzx/xzdt/",
+            r#"<html><head><meta charset="utf-8"><title>乡镇动态</title><meta name="ColumnName" content="乡镇动态"></head><body><ul>
+            <li><a href="/xwzx/xzdt/1.html">某镇开展秋季防火安全检查工作</a><span>2026-11-20</span></li>
+            <li><a href="/xwzx/xzdt/2.html">某乡召开村级组织建设推进会议</a><span>2026-11-18</span></li>
+            <li><a href="/xwzx/xzdt/3.html">某镇组织开展农产品质量抽检</a><span>2026-11-15</span></li></ul></body></html>"#,
+        );
+        // Really empty: an empty list and "共 0 条", no 暂无信息.
+        p.page(
+            host,
+            "/kong/",
+            r#"<html><head><meta charset="utf-8"><title>财政预决算</title><meta name="ColumnName" content="财政预决算"></head><body><ul class="list"></ul><div class="page">共 0 条记录 首页 上一页 下一页 尾页</div></body></html>"#,
+        );
+        // Filled by a script from an inline datastore; its hidden template
+        // says 暂无数据. Not empty: not verified.
+        p.page(
+            host,
+            "/hanweb/",
+            r#"<html><head><meta charset="utf-8"><title>工作动态</title><meta name="ColumnName" content="工作动态"><meta name="ColumnType" content="工作动态"></head><body>
+            <div id="list"></div><div style="display:none" id="tpl">暂无数据</div>
+            <script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid=5&unitid=9&webname=x&permissiontype=0"></a>]]></nextgroup><recordset><record><![CDATA[<li><a href="/art/2026/11/20/art_5_1.html">县政府召开常务会议</a><span>2026-11-20</span></li>]]></record></recordset></datastore></script>
+            <script src="/module/web/jpage/jpage.js"></script></body></html>"#,
+        );
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap"]);
+    f.extend(fx.resolve(&["www.col.gov.cn"]));
+    let outcome = scan(&[fx.base("www.col.gov.cn") + "/"], &f, out.path()).await;
+    let site = &outcome.report.sites[0];
+    let column_findings: Vec<(String, String)> = site
+        .findings
+        .iter()
+        .filter(|f| f.check.as_str().starts_with("column."))
+        .map(|f| (f.check.as_str().to_string(), f.target.clone()))
+        .collect();
+    assert_eq!(
+        column_findings,
+        vec![
+            ("column.empty".to_string(), "财政预决算".to_string()),
+            ("column.stale".to_string(), "通知公告".to_string()),
+        ],
+        "{:#?}",
+        site.summary.columns
+    );
+    let state = |name: &str| site.summary.columns.iter().find(|c| c.name == name);
+    assert!(state("新闻中心").is_none(), "a section is not a column");
+    assert_eq!(state("通知公告").unwrap().class, "notice");
+    assert!(state("工作动态").unwrap().unverified);
+    assert!(!state("工作动态").unwrap().blank);
+    let kinds: Vec<(String, &str)> = site
+        .pages
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.url.replace(&fx.base("www.col.gov.cn"), ""),
+                p.facts.as_ref()?.kind.as_str(),
+            ))
+        })
+        .filter(|(u, _)| u.ends_with('/'))
+        .collect();
+    assert!(
+        kinds.contains(&("/xwzx/".to_string(), "section")),
+        "{kinds:?}"
+    );
+}
