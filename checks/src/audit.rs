@@ -262,7 +262,7 @@ fn visible_chars(html: &str) -> usize {
             in_tag = true;
         } else if c == b'>' {
             in_tag = false;
-        } else if !in_tag && !c.is_ascii_whitespace() && (c < 0x80 || c >= 0xC0) {
+        } else if !in_tag && !c.is_ascii_whitespace() && !(0x80..0xC0).contains(&c) {
             count += 1; // one per character: continuation bytes are not counted
         }
         i += 1;

@@ -436,9 +436,12 @@ fn national_audit_rules() -> AuditRules {
     Profile::national().audit
 }
 
+/// Compiles a list of patterns under a key (errors name the key).
+type CompilePatterns<'a> = &'a dyn Fn(&str, &[String]) -> Result<Vec<Regex>, ProfileError>;
+
 fn audit_rules(
     a: AuditFile,
-    compile: &dyn Fn(&str, &[String]) -> Result<Vec<Regex>, ProfileError>,
+    compile: CompilePatterns<'_>,
     value_err: &dyn Fn(&str, String) -> ProfileError,
 ) -> Result<AuditRules, ProfileError> {
     if !(0.0..=1.0).contains(&a.min_audited_share) {

@@ -170,13 +170,22 @@ pub fn score_site(findings: &[Finding], audit: &Audit, profile: &Profile) -> Sit
     }
     let mut deductions = Vec::new();
     let mut total = 0.0;
+    // A target broken on the home page is deducted once, as a home-page link,
+    // even when other pages link to it too.
+    let on_home: HashSet<(CheckId, &str)> = findings
+        .iter()
+        .filter(|f| f.home_page)
+        .map(|f| (f.check, f.target.as_str()))
+        .collect();
     for item in &rules.items {
         let selected = findings.iter().filter(|f| {
             item.checks.iter().any(|c| c == f.check.as_str())
                 && match item.scope {
                     ItemScope::All => true,
                     ItemScope::Home => f.home_page,
-                    ItemScope::Other => !f.home_page,
+                    ItemScope::Other => {
+                        !f.home_page && !on_home.contains(&(f.check, f.target.as_str()))
+                    }
                 }
         });
         let count = match item.count {
@@ -267,9 +276,10 @@ mod tests {
         };
         assert_eq!(d("首页链接不可用").count, 2);
         assert_eq!(d("首页链接不可用").points, 2.0);
-        assert_eq!(d("其他页面链接不可用").count, 1);
+        // /a is broken on the home page too: deducted once, there.
+        assert!(s.deductions.iter().all(|d| d.item != "其他页面链接不可用"));
         assert_eq!(d("网站标识（底部功能区要素缺失或错误）").count, 1);
-        assert_eq!(s.score, Some(100.0 - 2.0 - 0.1 - 1.0));
+        assert_eq!(s.score, Some(100.0 - 2.0 - 1.0));
         // Many dead links on the home page: the item is capped.
         let many: Vec<Finding> = (0..40)
             .map(|i| f(CheckId::LinkDead, "/", &format!("/d{i}"), true))

@@ -6,7 +6,7 @@
 //! embedded JSON, a page at a time, so 100,000 findings do not freeze it.
 
 use crate::model::{RunReport, SiteReport};
-use crate::overview::{problem_key, site_row, SiteRow};
+use crate::overview::{problem_key, site_row, ProblemKey, SiteRow};
 use govscan_checks::audit::AuditStatus;
 use govscan_checks::columns::ColumnState;
 use govscan_checks::score::{SiteScore, Verdict};
@@ -86,7 +86,7 @@ struct Issue<'a> {
 
 fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
     let mut out: Vec<Issue<'a>> = Vec::new();
-    let mut index: HashMap<(usize, (CheckId, &'a str, &'a str, &'a str)), usize> = HashMap::new();
+    let mut index: HashMap<(usize, ProblemKey<'a>), usize> = HashMap::new();
     for (si, site) in sites.iter().enumerate() {
         let history = site
             .history

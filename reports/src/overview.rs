@@ -7,10 +7,13 @@ use govscan_checks::score::{SiteScore, Verdict};
 use govscan_checks::{CheckId, Finding};
 use std::collections::BTreeSet;
 
+/// Check, target, status and (for findings that are not one per site) page.
+pub type ProblemKey<'a> = (CheckId, &'a str, &'a str, &'a str);
+
 /// What makes two findings one problem to fix (需整改项): a dead link linked
 /// from 50 pages, or a footer element missing on every page of a template,
 /// is one problem; any other finding is a problem of its own page.
-pub fn problem_key(f: &Finding) -> (CheckId, &str, &str, &str) {
+pub fn problem_key(f: &Finding) -> ProblemKey<'_> {
     let id = f.check.as_str();
     let page = if id.starts_with("link.") || id.starts_with("footer.") {
         ""
