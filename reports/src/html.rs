@@ -470,6 +470,15 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
     h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr><th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th><th class="sortable num">未能核实链接</th><th>趋势（问题数）</th></tr></thead><tbody>"#);
     for (i, r) in &order {
         let (rank, _) = r.badness();
+        // A site that was not audited has no counts: a 0 would read as "clean".
+        let audited = r.score.verdict != Verdict::NotAudited;
+        let count_cell = |n: usize| {
+            if audited {
+                num_cell(n, n as f64)
+            } else {
+                num_cell("—", -1.0)
+            }
+        };
         let footer: Vec<&str> = r.footer_missing.iter().map(|c| c.title_zh()).collect();
         let _ = write!(
             h,
@@ -490,17 +499,14 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
             score = num_cell(r.score.score_cell(), r.score.score.unwrap_or(-1.0)),
             vetoes = esc(&r.score.vetoes.join("；")),
             pages = num_cell(r.pages, r.pages as f64),
-            dh = num_cell(r.dead_home, r.dead_home as f64),
-            do_ = num_cell(r.dead_other, r.dead_other as f64),
-            sc = num_cell(r.stale_columns, r.stale_columns as f64),
-            ec = num_cell(r.empty_columns, r.empty_columns as f64),
+            dh = count_cell(r.dead_home),
+            do_ = count_cell(r.dead_other),
+            sc = count_cell(r.stale_columns),
+            ec = count_cell(r.empty_columns),
             fn_ = footer.len(),
             footer = esc(&footer.join("、")),
-            pol = num_cell(
-                r.policy_without_interpretation,
-                r.policy_without_interpretation as f64
-            ),
-            pri = num_cell(r.privacy_pages, r.privacy_pages as f64),
+            pol = count_cell(r.policy_without_interpretation),
+            pri = count_cell(r.privacy_pages),
         );
     }
     h.push_str("</tbody></table><p class=\"muted\">默认按结论和得分排序（最差在前），点击表头可重新排序。得分为扣分指标的估算，未核实的分值见各站点扣分明细。</p></section>");
@@ -604,8 +610,11 @@ fn site_section(
     if let Some(hist) = &site.history {
         history_block(h, i, hist);
     }
+    let audited = r.audit.status != AuditStatus::NotAudited;
     h.push_str("<h3>扣分明细</h3>");
-    if r.score.deductions.is_empty() {
+    if !audited {
+        h.push_str(r#"<p class="muted">未能检查，不计分。</p>"#);
+    } else if r.score.deductions.is_empty() {
         h.push_str(r#"<p class="muted">无扣分项。</p>"#);
     } else {
         h.push_str(r#"<table><thead><tr><th>扣分项</th><th class="num">数量</th><th class="num">每项扣分</th><th class="num">扣分</th><th class="num">上限</th><th>分值来源</th></tr></thead><tbody>"#);
@@ -665,16 +674,18 @@ fn site_section(
         h.push_str(&esc(&parts.join("；")));
         let _ = write!(h, "（共检查 {} 个页面）</p>", s.pages);
     }
-    h.push_str("<h3>栏目</h3>");
-    h.push_str(&column_charts(&s.columns, now));
-    let _ = write!(
-        h,
-        r#"<p class="muted">政策文件 {} 件，其中需解读 {} 件、未关联解读 {} 件；政策解读 {} 件。</p>"#,
-        s.policy_documents,
-        s.policy_needing_interpretation,
-        s.policy_without_interpretation,
-        s.interpretations
-    );
+    if audited {
+        h.push_str("<h3>栏目</h3>");
+        h.push_str(&column_charts(&s.columns, now));
+        let _ = write!(
+            h,
+            r#"<p class="muted">政策文件 {} 件，其中需解读 {} 件、未关联解读 {} 件；政策解读 {} 件。</p>"#,
+            s.policy_documents,
+            s.policy_needing_interpretation,
+            s.policy_without_interpretation,
+            s.interpretations
+        );
+    }
     if !site.notes.is_empty() {
         h.push_str("<details><summary>扫描记录</summary><ul>");
         for n in &site.notes {
