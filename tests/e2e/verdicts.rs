@@ -169,7 +169,7 @@ async fn a_county_with_down_blocked_challenged_throttled_and_slow_sites() {
         ("防火墙局", "未能检查（首页被网站防火墙拦截（安全狗））"),
         (
             "验证局",
-            "未能检查（首页遇到防火墙的JavaScript人机验证页（创宇盾/加速乐（知道创宇）））",
+            "未能检查（首页遇到防火墙的JavaScript人机验证页（知道创宇 创宇盾/加速乐））",
         ),
         ("超时局", "未能检查（首页无法访问：请求超时）"),
     ];
