@@ -294,6 +294,9 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         cancel: cancel_rx.clone(),
         today: now,
         history,
+        analysis_slots: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     });
     let results = crawl_all(
         setup.sites,

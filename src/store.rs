@@ -18,9 +18,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::mpsc::{channel, error::TryRecvError, Receiver, Sender};
 
 /// The schema version this build writes; older files are migrated on open.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -129,7 +129,7 @@ pub enum Write_ {
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
-    writer: Mutex<Option<(SyncSender<Write_>, std::thread::JoinHandle<()>)>>,
+    writer: Mutex<Option<(Sender<Write_>, std::thread::JoinHandle<()>)>>,
 }
 
 fn open_conn(path: &Path) -> anyhow::Result<Connection> {
@@ -246,21 +246,24 @@ impl Store {
     /// waits if the disk falls behind).
     pub fn start_writer(&self) -> anyhow::Result<()> {
         let conn = open_conn(&self.path)?;
-        let (tx, rx) = sync_channel::<Write_>(1024);
+        let (tx, rx) = channel::<Write_>(1024);
         let handle = std::thread::spawn(move || writer_loop(conn, rx));
         *self.writer.lock().unwrap_or_else(|e| e.into_inner()) = Some((tx, handle));
         Ok(())
     }
 
     /// Queues a write.
-    pub fn send(&self, w: Write_) {
-        if let Some((tx, _)) = self
+    pub async fn send(&self, w: Write_) {
+        // The sender is cloned out of the lock: no lock is held while a full
+        // queue makes the crawl wait (back-pressure, on the async side).
+        let tx = self
             .writer
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
-        {
-            let _ = tx.send(w);
+            .map(|(tx, _)| tx.clone());
+        if let Some(tx) = tx {
+            let _ = tx.send(w).await;
         }
     }
 
@@ -270,6 +273,20 @@ impl Store {
         if let Some((tx, handle)) = taken {
             drop(tx);
             let _ = handle.join();
+        }
+    }
+
+    /// Runs a read on a blocking thread, so that SQLite never blocks the
+    /// async workers (the crawl's reads go through here).
+    pub async fn read<T, F>(self: &Arc<Self>, read: F) -> T
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> T + Send + 'static,
+    {
+        let store = self.clone();
+        match tokio::task::spawn_blocking(move || read(&store)).await {
+            Ok(v) => v,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
         }
     }
 
@@ -582,17 +599,20 @@ pub struct PreviousFetch {
     pub analysis: Option<Vec<u8>>,
 }
 
-fn writer_loop(mut conn: Connection, rx: Receiver<Write_>) {
-    const BATCH: usize = 200;
+/// The writer thread: waits for a write, takes whatever else is queued (up
+/// to a batch) and writes it all in one transaction. Under load the batches
+/// fill; when the crawl is slow every write lands at once.
+fn writer_loop(mut conn: Connection, mut rx: Receiver<Write_>) {
+    const BATCH: usize = 500;
     loop {
-        let Ok(first) = rx.recv() else { return };
+        let Some(first) = rx.blocking_recv() else {
+            return;
+        };
         let mut batch = vec![first];
-        let deadline = std::time::Instant::now() + Duration::from_millis(500);
         while batch.len() < BATCH {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
+            match rx.try_recv() {
                 Ok(w) => batch.push(w),
-                Err(_) => break,
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
         if let Err(e) = write_batch(&mut conn, batch) {

@@ -793,6 +793,82 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     }
 }
 
+/// What a link check needs of a target page outside the site: whether it
+/// reads as a not-found page, and its anchors. A light pass (one parse, no
+/// footer, list, policy or privacy reading) for pages govscan only links to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkTargetFacts {
+    /// Why it looks like a not-found page, if it does.
+    pub not_found: Option<String>,
+    /// Hashes of its `id`s and `<a name>`s (see [`anchor_hash`]), sorted.
+    pub anchors: Vec<u64>,
+}
+
+/// The light pass over an outside link target (see [`LinkTargetFacts`]).
+pub fn link_target_facts(input: &PageInput<'_>, profile: &Profile) -> LinkTargetFacts {
+    let tld = input
+        .url
+        .host_str()
+        .and_then(|h| h.rsplit('.').next())
+        .map(str::to_string);
+    let decoded = decode_html(input.body, input.content_type, tld.as_deref());
+    let doc = Html::parse_document(&decoded.text);
+    let mut anchors = Vec::new();
+    let mut title = String::new();
+    let mut text = String::new();
+    let mut hidden = 0usize;
+    let mut in_title = 0usize;
+    // Only short pages are judged by their text (soft-404 rules): stop
+    // collecting once past that length.
+    let text_cap = profile.soft404.max_text_chars.saturating_mul(4) + 64;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    if let Some(id) = el.attr("id") {
+                        anchors.push(anchor_hash(id));
+                    }
+                    if el.name() == "a" {
+                        if let Some(n) = el.attr("name") {
+                            anchors.push(anchor_hash(n));
+                        }
+                    }
+                    match el.name() {
+                        "script" | "style" | "noscript" | "template" | "textarea" => hidden += 1,
+                        "title" => in_title += 1,
+                        _ => {}
+                    }
+                }
+                Node::Text(t) => {
+                    if in_title > 0 {
+                        push_collapsed(&mut title, t);
+                    } else if hidden == 0 && text.len() < text_cap {
+                        push_collapsed(&mut text, t);
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    match el.name() {
+                        "script" | "style" | "noscript" | "template" | "textarea" => {
+                            hidden = hidden.saturating_sub(1)
+                        }
+                        "title" => in_title = in_title.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    anchors.sort_unstable();
+    anchors.dedup();
+    LinkTargetFacts {
+        not_found: detect_not_found(title.trim(), &text, profile),
+        anchors,
+    }
+}
+
 /// Adds the footer findings of an analysed page, after merging the facts of
 /// any footer sources the crawler fetched (see [`PageAnalysis::footer_sources`]).
 pub fn finish_footer(
@@ -1322,6 +1398,35 @@ mod tests {
         assert_eq!(a.facts.footer.jiucuo, crate::footer::Presence::Yes);
         assert_eq!(a.facts.footer.jiucuo_code.as_deref(), Some("3301000001"));
         assert_eq!(a.facts.footer.jiucuo_legacy_host, None);
+    }
+
+    #[test]
+    fn the_light_pass_agrees_with_the_full_analysis_on_what_links_need() {
+        for (html, url) in [
+            (
+                r#"<html><head><title>提示信息</title></head><body><p>对不起，您访问的页面不存在！</p></body></html>"#,
+                "http://a.gov.cn/x.html",
+            ),
+            (
+                r#"<html><body><h2 id="sec1">一</h2><a name="n2">二</a><div id="一">三</div><p>正文内容很长很长</p></body></html>"#,
+                "http://a.gov.cn/y.html",
+            ),
+        ] {
+            let full = analyse(html, url);
+            let u = Url::parse(url).unwrap();
+            let input = PageInput {
+                site: "测试站",
+                url: &u,
+                body: html.as_bytes(),
+                content_type: Some("text/html; charset=utf-8"),
+                is_home: false,
+                truncated: false,
+                today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            };
+            let light = link_target_facts(&input, &Profile::national());
+            assert_eq!(light.not_found, full.not_found, "{html}");
+            assert_eq!(light.anchors, full.anchors, "{html}");
+        }
     }
 
     #[test]

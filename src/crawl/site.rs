@@ -17,7 +17,8 @@ use govscan_checks::audit::{judge_audit, not_audited_finding, AuditStatus, HomeS
 use govscan_checks::footer::FooterFacts;
 use govscan_checks::links::{is_private_host, judge, LinkVerdict};
 use govscan_checks::page::{
-    analyse_page, finish_footer, footer_source_facts, PageAnalysis, PageInput,
+    analyse_page, finish_footer, footer_source_facts, link_target_facts, LinkTargetFacts,
+    PageAnalysis, PageInput,
 };
 use govscan_checks::record::PageRecord;
 use govscan_checks::site::{site_checks, SiteInput, SitePage, SiteSummary};
@@ -142,6 +143,10 @@ pub struct RunContext {
     pub today: chrono::NaiveDate,
     /// The history store, when the run keeps one.
     pub history: Option<HistoryContext>,
+    /// Page analyses running at once (one per core): parsing runs on
+    /// blocking threads, never on the async workers, and a full pool holds
+    /// fetching back.
+    pub analysis_slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// How a run uses the history store.
@@ -1184,7 +1189,11 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
     let history = shared.ctx.history.as_ref().zip(shared.site_id);
     if let Some((h, site)) = history {
         if h.resume {
-            let stored = h.store.fetched_in_run(h.run, site, job.url.as_str());
+            let (run, url) = (h.run, job.url.to_string());
+            let stored = h
+                .store
+                .read(move |s| s.fetched_in_run(run, site, &url))
+                .await;
             if let Some(done) = stored.and_then(|(data, analysis): (Vec<u8>, Option<Vec<u8>>)| {
                 replay(&job, &data, analysis.as_deref())
             }) {
@@ -1198,13 +1207,13 @@ async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
         JobKind::Check { head } => check_job(&job, &shared, head).await,
     };
     if let Some((h, site)) = history {
-        record(h, site, &result, job.kind == JobKind::Crawl);
+        record(h, site, &result, job.kind == JobKind::Crawl).await;
     }
     result.done
 }
 
 /// Queues a fetched URL (and its page analysis, stored by content) for the store.
-fn record(h: &HistoryContext, site: i64, result: &JobResult, crawl: bool) {
+async fn record(h: &HistoryContext, site: i64, result: &JobResult, crawl: bool) {
     let done = &result.done;
     let stored = StoredFetch {
         depth: done.depth,
@@ -1237,16 +1246,18 @@ fn record(h: &HistoryContext, site: i64, result: &JobResult, crawl: bool) {
         );
         Some((govscan_checks::content_hash(id.as_bytes()), json))
     });
-    h.store.send(Write_::Fetch {
-        run: h.run,
-        site,
-        url: done.key.clone(),
-        etag: stored.etag.clone(),
-        last_modified: stored.last_modified.clone(),
-        content_hash: stored.body_hash.clone(),
-        data,
-        analysis,
-    });
+    h.store
+        .send(Write_::Fetch {
+            run: h.run,
+            site,
+            url: done.key.clone(),
+            etag: stored.etag.clone(),
+            last_modified: stored.last_modified.clone(),
+            content_hash: stored.body_hash.clone(),
+            data,
+            analysis,
+        })
+        .await;
 }
 
 /// Rebuilds a job's result from the store.
@@ -1280,11 +1291,14 @@ async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let key = job.url.to_string();
     let previous = match (&ctx.history, shared.site_id) {
         // Only a previous fetch with its analysis can stand for a 304.
-        (Some(h), Some(site)) if h.revalidate => h
-            .store
-            .previous_fetch(h.run, site, &key)
-            .filter(|p| p.analysis.is_some())
-            .map(|p| (h, p)),
+        (Some(h), Some(site)) if h.revalidate => {
+            let (run, url) = (h.run, key.clone());
+            h.store
+                .read(move |s| s.previous_fetch(run, site, &url))
+                .await
+                .filter(|p| p.analysis.is_some())
+                .map(|p| (h, p))
+        }
         _ => None,
     };
     let validators = previous.as_ref().map(|(_, p)| Validators {
@@ -1320,7 +1334,8 @@ async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     }
     let final_url = Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
     let in_scope = shared.scope.contains(&final_url);
-    let mut analysis = analyse(&fetched, &final_url, &shared.name, job.is_home, ctx);
+    let (fetched, mut analysis, body_hash) =
+        analyse_page_off_runtime(ctx, fetched, final_url.clone(), &shared.name, job.is_home).await;
     if let Some(a) = analysis.as_mut().filter(|_| in_scope) {
         let mut sources = Vec::new();
         for url in a.footer_sources.clone() {
@@ -1339,7 +1354,6 @@ async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     }
     let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
     let blocked = fetched.outcome.blocked.is_some();
-    let body_hash = fetched.body.as_deref().map(govscan_checks::content_hash);
     let landing = Arc::new(Landing {
         not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
         anchors: analysis
@@ -1387,9 +1401,11 @@ async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> JobResult {
     // A recent successful check of an outside link is reused (successes only).
     if let (Some(h), true) = (&ctx.history, outside) {
         if let Some(max_age) = h.link_cache_max_age {
+            let url = key.clone();
             let cached = h
                 .store
-                .cached_link(&key, max_age)
+                .read(move |s| s.cached_link(&url, max_age))
+                .await
                 .and_then(|d: Vec<u8>| serde_json::from_slice::<Landing>(&d).ok());
             if let Some(landing) = cached {
                 h.stats.cached_links.fetch_add(1, Ordering::Relaxed);
@@ -1414,11 +1430,11 @@ async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> JobResult {
             let fetched = ctx.fetcher.fetch(&job.url, want, shared.site_private).await;
             let final_url =
                 Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
-            let analysis = analyse(&fetched, &final_url, &shared.name, false, ctx);
+            let (fetched, facts) = link_target_off_runtime(ctx, fetched, final_url).await;
             Arc::new(Checked {
                 landing: Arc::new(Landing {
-                    not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
-                    anchors: analysis.map(|a| a.anchors.into_boxed_slice()),
+                    not_found: facts.as_ref().and_then(|f| f.not_found.clone()),
+                    anchors: facts.map(|f| f.anchors.into_boxed_slice()),
                     outcome: fetched.outcome,
                 }),
                 bytes: fetched.bytes,
@@ -1432,11 +1448,13 @@ async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> JobResult {
             && checked.landing.not_found.is_none();
         if good && h.link_cache_max_age.is_some() {
             if let Ok(data) = serde_json::to_vec(&*checked.landing) {
-                h.store.send(Write_::LinkCache {
-                    url: key.clone(),
-                    at: chrono::Utc::now().to_rfc3339(),
-                    data,
-                });
+                h.store
+                    .send(Write_::LinkCache {
+                        url: key.clone(),
+                        at: chrono::Utc::now().to_rfc3339(),
+                        data,
+                    })
+                    .await;
             }
         }
     }
@@ -1447,22 +1465,71 @@ async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> JobResult {
     }
 }
 
-fn analyse(
-    fetched: &Fetched,
-    url: &Url,
-    site: &str,
+/// Analyses a fetched page on a blocking thread (at most one per core, see
+/// [`RunContext::analysis_slots`]) and hashes its body there too. Returns
+/// the fetch, the analysis (when there was a body) and the body's hash.
+async fn analyse_page_off_runtime(
+    ctx: &Arc<RunContext>,
+    fetched: Fetched,
+    url: Url,
+    site: &Arc<str>,
     is_home: bool,
-    ctx: &RunContext,
-) -> Option<PageAnalysis> {
-    let body = fetched.body.as_ref()?;
-    let input = PageInput {
-        site,
-        url,
-        body,
-        content_type: fetched.outcome.content_type.as_deref(),
-        is_home,
-        truncated: fetched.truncated,
-        today: ctx.today,
-    };
-    Some(analyse_page(&input, &ctx.profile))
+) -> (Fetched, Option<PageAnalysis>, Option<String>) {
+    if fetched.body.is_none() {
+        return (fetched, None, None);
+    }
+    let _slot = ctx.analysis_slots.clone().acquire_owned().await.ok();
+    let ctx2 = ctx.clone();
+    let site = site.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let body = fetched.body.as_deref().unwrap_or_default();
+        let input = PageInput {
+            site: &site,
+            url: &url,
+            body,
+            content_type: fetched.outcome.content_type.as_deref(),
+            is_home,
+            truncated: fetched.truncated,
+            today: ctx2.today,
+        };
+        let analysis = analyse_page(&input, &ctx2.profile);
+        let hash = govscan_checks::content_hash(body);
+        (fetched, Some(analysis), Some(hash))
+    });
+    match work.await {
+        Ok(done) => done,
+        // The analysis panicked on this page: the panic hook said so; the
+        // task's own failure is reported by the caller's join.
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// The light pass over an outside link target, on a blocking thread.
+async fn link_target_off_runtime(
+    ctx: &Arc<RunContext>,
+    fetched: Fetched,
+    url: Url,
+) -> (Fetched, Option<LinkTargetFacts>) {
+    if fetched.body.is_none() {
+        return (fetched, None);
+    }
+    let _slot = ctx.analysis_slots.clone().acquire_owned().await.ok();
+    let ctx2 = ctx.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let input = PageInput {
+            site: "",
+            url: &url,
+            body: fetched.body.as_deref().unwrap_or_default(),
+            content_type: fetched.outcome.content_type.as_deref(),
+            is_home: false,
+            truncated: fetched.truncated,
+            today: ctx2.today,
+        };
+        let facts = link_target_facts(&input, &ctx2.profile);
+        (fetched, Some(facts))
+    });
+    match work.await {
+        Ok(done) => done,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
 }
