@@ -2,11 +2,10 @@
 
 use crate::cli::ScanOptions;
 use crate::crawl::client::{FetchConfig, Fetcher};
+use crate::crawl::context::{CheckCache, HistoryContext, HistoryStats, RunContext};
 use crate::crawl::crawl_all;
 use crate::crawl::progress::Progress;
-use crate::crawl::site::{
-    CheckCache, CrawlOptions, HistoryContext, HistoryStats, RunContext, SiteResult, SiteSpec,
-};
+use crate::crawl::site::{CrawlOptions, SiteResult, SiteSpec};
 use crate::store::Store;
 use anyhow::Context;
 use govscan_checks::Profile;

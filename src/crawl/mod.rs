@@ -5,15 +5,20 @@
 //! by `govscan-checks`.
 
 pub mod client;
+pub mod context;
 pub mod coverage;
+pub mod jobs;
+pub mod ledger;
 pub mod progress;
 pub mod resolver;
 pub mod robots;
 pub mod site;
+pub mod twins;
 pub mod urlnorm;
 
+use context::RunContext;
 use progress::Progress;
-use site::{crawl_site, RunContext, SiteResult, SiteSpec};
+use site::{crawl_site, SiteResult, SiteSpec};
 use std::sync::Arc;
 use tokio::task::JoinSet;
 

@@ -1,6 +1,7 @@
 //! Progress: bars on a terminal (indicatif), plain log lines otherwise.
 
-use super::site::{SiteProgress, SiteResult};
+use super::context::SiteProgress;
+use super::site::SiteResult;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::atomic::Ordering;

@@ -1,0 +1,473 @@
+//! One fetch job of a site's crawl: from the interrupted run (`--resume`),
+//! from the previous run (304, the outside-link cache) or from the network;
+//! page analysis on blocking threads; what was fetched queued for the store.
+
+use super::client::{Fetched, Validators, Want};
+use super::context::{Checked, HistoryContext, RunContext};
+use super::ledger::Landing;
+use super::urlnorm::Scope;
+use crate::store::Write_;
+use govscan_checks::footer::FooterFacts;
+use govscan_checks::page::{
+    analyse_page, finish_footer, footer_source_facts, link_target_facts, LinkTargetFacts,
+    PageAnalysis, PageInput,
+};
+use govscan_checks::FetchResult;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+use url::Url;
+
+/// A fetched URL as the store keeps it: everything [`JobDone`] holds but
+/// the page analysis (stored apart, by content).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct StoredFetch {
+    pub(crate) depth: u32,
+    pub(crate) crawl: bool,
+    pub(crate) is_home: bool,
+    pub(crate) landing: Landing,
+    pub(crate) bytes: u64,
+    pub(crate) elapsed_ms: u64,
+    pub(crate) location: Option<String>,
+    pub(crate) body_hash: Option<String>,
+    pub(crate) final_url: Option<String>,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobKind {
+    Crawl,
+    Check { head: bool },
+}
+
+pub(crate) struct Job {
+    pub(crate) url: Url,
+    pub(crate) depth: u32,
+    pub(crate) kind: JobKind,
+    pub(crate) is_home: bool,
+}
+
+pub(crate) struct JobDone {
+    pub(crate) key: String,
+    pub(crate) depth: u32,
+    pub(crate) kind: JobKind,
+    pub(crate) is_home: bool,
+    pub(crate) landing: Arc<Landing>,
+    pub(crate) bytes: u64,
+    pub(crate) elapsed_ms: u64,
+    /// A redirect not followed by the fetcher (site pages only).
+    pub(crate) location: Option<Url>,
+    /// Hash of the HTML body, to learn which URLs the server treats as one.
+    pub(crate) body_hash: Option<String>,
+    /// For crawled site pages: the analysis and the final URL.
+    pub(crate) page: Option<(Url, PageAnalysis)>,
+}
+
+pub(crate) type FooterCell = Arc<OnceCell<Option<Arc<FooterFacts>>>>;
+
+pub(crate) struct SiteShared {
+    pub(crate) ctx: Arc<RunContext>,
+    pub(crate) scope: Scope,
+    pub(crate) site_private: bool,
+    pub(crate) name: Arc<str>,
+    /// Footer scripts and frames, fetched once per site.
+    pub(crate) footer_sources: Mutex<HashMap<String, FooterCell>>,
+    /// The site's id in the history store.
+    pub(crate) site_id: Option<i64>,
+}
+
+impl SiteShared {
+    /// The footer facts of a footer source, fetched on first use.
+    pub(crate) async fn footer_source(&self, url: &Url) -> Option<Arc<FooterFacts>> {
+        let cell = {
+            let mut map = self
+                .footer_sources
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            map.entry(url.to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let fetched = self
+                .ctx
+                .fetcher
+                .fetch(url, Want::Text { cap: 512 * 1024 }, self.site_private)
+                .await;
+            match (&fetched.outcome.result, &fetched.body) {
+                (FetchResult::Status(200..=299), Some(body)) => {
+                    Some(Arc::new(footer_source_facts(
+                        url,
+                        body,
+                        fetched.outcome.content_type.as_deref(),
+                        &self.ctx.profile,
+                    )))
+                }
+                _ => None,
+            }
+        })
+        .await
+        .clone()
+    }
+}
+
+/// A job's result and whether (and with which validators) to store it.
+pub(crate) struct JobResult {
+    pub(crate) done: JobDone,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
+}
+
+/// Runs one job: from the interrupted run when resuming, from the previous
+/// run when the server says a page is unchanged (304) or an outside link
+/// was checked recently, otherwise from the network. What was fetched is
+/// queued for the store.
+pub(crate) async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
+    let history = shared.ctx.history.as_ref().zip(shared.site_id);
+    if let Some((h, site)) = history {
+        if h.resume {
+            let (run, url) = (h.run, job.url.to_string());
+            let stored = h
+                .store
+                .read(move |s| s.fetched_in_run(run, site, &url))
+                .await;
+            if let Some(done) = stored.and_then(|(data, analysis): (Vec<u8>, Option<Vec<u8>>)| {
+                replay(&job, &data, analysis.as_deref())
+            }) {
+                h.stats.replayed.fetch_add(1, Ordering::Relaxed);
+                return done;
+            }
+        }
+    }
+    let result = match job.kind {
+        JobKind::Crawl => crawl_job(&job, &shared).await,
+        JobKind::Check { head } => check_job(&job, &shared, head).await,
+    };
+    if let Some((h, site)) = history {
+        record(h, site, &result, job.kind == JobKind::Crawl).await;
+    }
+    result.done
+}
+
+/// Queues a fetched URL (and its page analysis, stored by content) for the store.
+pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, crawl: bool) {
+    let done = &result.done;
+    let stored = StoredFetch {
+        depth: done.depth,
+        crawl,
+        is_home: done.is_home,
+        landing: Landing {
+            outcome: done.landing.outcome.clone(),
+            not_found: done.landing.not_found.clone(),
+            anchors: done.landing.anchors.clone(),
+        },
+        bytes: done.bytes,
+        elapsed_ms: done.elapsed_ms,
+        location: done.location.as_ref().map(|u| u.to_string()),
+        body_hash: done.body_hash.clone(),
+        final_url: done.page.as_ref().map(|(u, _)| u.to_string()),
+        etag: result.etag.clone(),
+        last_modified: result.last_modified.clone(),
+    };
+    let Ok(data) = serde_json::to_vec(&stored) else {
+        return;
+    };
+    let analysis = done.page.as_ref().and_then(|(_, a)| {
+        let json = serde_json::to_vec(a).ok()?;
+        let id = format!(
+            "{}\n{}\n{}\nv{}",
+            done.key,
+            stored.body_hash.as_deref().unwrap_or(""),
+            h.profile_key,
+            govscan_checks::page::ANALYSIS_VERSION
+        );
+        Some((govscan_checks::content_hash(id.as_bytes()), json))
+    });
+    h.store
+        .send(Write_::Fetch {
+            run: h.run,
+            site,
+            url: done.key.clone(),
+            etag: stored.etag.clone(),
+            last_modified: stored.last_modified.clone(),
+            content_hash: stored.body_hash.clone(),
+            data,
+            analysis,
+        })
+        .await;
+}
+
+/// Rebuilds a job's result from the store.
+pub(crate) fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<JobDone> {
+    let stored: StoredFetch = serde_json::from_slice(data).ok()?;
+    let page = match (stored.final_url.as_deref(), analysis) {
+        (Some(url), Some(json)) => Some((
+            Url::parse(url).ok()?,
+            serde_json::from_slice::<PageAnalysis>(json).ok()?,
+        )),
+        // A page whose analysis was dropped (a newer analysis version) is fetched again.
+        (Some(_), None) => return None,
+        _ => None,
+    };
+    Some(JobDone {
+        key: job.url.to_string(),
+        depth: job.depth,
+        kind: job.kind,
+        is_home: job.is_home,
+        landing: Arc::new(stored.landing),
+        bytes: stored.bytes,
+        elapsed_ms: stored.elapsed_ms,
+        location: stored.location.as_deref().and_then(|u| Url::parse(u).ok()),
+        body_hash: stored.body_hash,
+        page,
+    })
+}
+
+pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
+    let ctx = &shared.ctx;
+    let key = job.url.to_string();
+    let previous = match (&ctx.history, shared.site_id) {
+        // Only a previous fetch with its analysis can stand for a 304.
+        (Some(h), Some(site)) if h.revalidate => {
+            let (run, url) = (h.run, key.clone());
+            h.store
+                .read(move |s| s.previous_fetch(run, site, &url))
+                .await
+                .filter(|p| p.analysis.is_some())
+                .map(|p| (h, p))
+        }
+        _ => None,
+    };
+    let validators = previous.as_ref().map(|(_, p)| Validators {
+        etag: p.etag.clone(),
+        last_modified: p.last_modified.clone(),
+    });
+    let want = Want::Page {
+        cap: ctx.options.html_cap,
+    };
+    let fetched = ctx
+        .fetcher
+        .fetch_with(
+            &job.url,
+            want,
+            shared.site_private,
+            false,
+            validators.as_ref(),
+        )
+        .await;
+    if matches!(fetched.outcome.result, FetchResult::Status(304)) {
+        if let Some((h, prev)) = &previous {
+            if let Some(mut done) = replay(job, &prev.data, prev.analysis.as_deref()) {
+                h.stats.not_modified.fetch_add(1, Ordering::Relaxed);
+                h.stats.bytes_saved.fetch_add(done.bytes, Ordering::Relaxed);
+                done.elapsed_ms = fetched.elapsed_ms;
+                return JobResult {
+                    done,
+                    etag: prev.etag.clone(),
+                    last_modified: prev.last_modified.clone(),
+                };
+            }
+        }
+    }
+    let final_url = Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
+    let in_scope = shared.scope.contains(&final_url);
+    let (fetched, mut analysis, body_hash) =
+        analyse_page_off_runtime(ctx, fetched, final_url.clone(), &shared.name, job.is_home).await;
+    if let Some(a) = analysis.as_mut().filter(|_| in_scope) {
+        let mut sources = Vec::new();
+        for url in a.footer_sources.clone() {
+            if let Some(facts) = shared.footer_source(&url).await {
+                sources.push((*facts).clone());
+            }
+        }
+        finish_footer(
+            a,
+            &shared.name,
+            final_url.as_str(),
+            job.is_home,
+            &sources,
+            &ctx.profile,
+        );
+    }
+    let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
+    let blocked = fetched.outcome.blocked.is_some();
+    let landing = Arc::new(Landing {
+        not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
+        anchors: analysis
+            .as_ref()
+            .map(|a| a.anchors.clone().into_boxed_slice()),
+        outcome: fetched.outcome,
+    });
+    let done = JobDone {
+        key,
+        depth: job.depth,
+        kind: job.kind,
+        is_home: job.is_home,
+        landing,
+        bytes: fetched.bytes,
+        elapsed_ms: fetched.elapsed_ms,
+        location: fetched.location,
+        body_hash,
+        page: analysis
+            .filter(|_| in_scope && ok && !blocked)
+            .map(|a| (final_url, a)),
+    };
+    JobResult {
+        done,
+        etag: fetched.etag,
+        last_modified: fetched.last_modified,
+    }
+}
+
+pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> JobResult {
+    let ctx = &shared.ctx;
+    let key = job.url.to_string();
+    let outside = !shared.scope.contains(&job.url);
+    let done_with = |landing: Arc<Landing>, bytes: u64, elapsed_ms: u64| JobDone {
+        key: key.clone(),
+        depth: job.depth,
+        kind: job.kind,
+        is_home: job.is_home,
+        landing,
+        bytes,
+        elapsed_ms,
+        location: None,
+        body_hash: None,
+        page: None,
+    };
+    // A recent successful check of an outside link is reused (successes only).
+    if let (Some(h), true) = (&ctx.history, outside) {
+        if let Some(max_age) = h.link_cache_max_age {
+            let url = key.clone();
+            let cached = h
+                .store
+                .read(move |s| s.cached_link(&url, max_age))
+                .await
+                .and_then(|d: Vec<u8>| serde_json::from_slice::<Landing>(&d).ok());
+            if let Some(landing) = cached {
+                h.stats.cached_links.fetch_add(1, Ordering::Relaxed);
+                return JobResult {
+                    done: done_with(Arc::new(landing), 0, 0),
+                    etag: None,
+                    last_modified: None,
+                };
+            }
+        }
+    }
+    let cell = ctx.cache.cell(&key);
+    let checked = cell
+        .get_or_init(|| async {
+            let want = if head {
+                Want::Head
+            } else {
+                Want::Page {
+                    cap: ctx.options.check_cap,
+                }
+            };
+            let fetched = ctx.fetcher.fetch(&job.url, want, shared.site_private).await;
+            let final_url =
+                Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
+            let (fetched, facts) = link_target_off_runtime(ctx, fetched, final_url).await;
+            Arc::new(Checked {
+                landing: Arc::new(Landing {
+                    not_found: facts.as_ref().and_then(|f| f.not_found.clone()),
+                    anchors: facts.map(|f| f.anchors.into_boxed_slice()),
+                    outcome: fetched.outcome,
+                }),
+                bytes: fetched.bytes,
+                elapsed_ms: fetched.elapsed_ms,
+            })
+        })
+        .await
+        .clone();
+    if let (Some(h), true) = (&ctx.history, outside) {
+        let good = matches!(checked.landing.outcome.result, FetchResult::Status(c) if c < 400)
+            && checked.landing.not_found.is_none();
+        if good && h.link_cache_max_age.is_some() {
+            if let Ok(data) = serde_json::to_vec(&*checked.landing) {
+                h.store
+                    .send(Write_::LinkCache {
+                        url: key.clone(),
+                        at: chrono::Utc::now().to_rfc3339(),
+                        data,
+                    })
+                    .await;
+            }
+        }
+    }
+    JobResult {
+        done: done_with(checked.landing.clone(), checked.bytes, checked.elapsed_ms),
+        etag: None,
+        last_modified: None,
+    }
+}
+
+/// Analyses a fetched page on a blocking thread (at most one per core, see
+/// [`RunContext::analysis_slots`]) and hashes its body there too. Returns
+/// the fetch, the analysis (when there was a body) and the body's hash.
+pub(crate) async fn analyse_page_off_runtime(
+    ctx: &Arc<RunContext>,
+    fetched: Fetched,
+    url: Url,
+    site: &Arc<str>,
+    is_home: bool,
+) -> (Fetched, Option<PageAnalysis>, Option<String>) {
+    if fetched.body.is_none() {
+        return (fetched, None, None);
+    }
+    let _slot = ctx.analysis_slots.clone().acquire_owned().await.ok();
+    let ctx2 = ctx.clone();
+    let site = site.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let body = fetched.body.as_deref().unwrap_or_default();
+        let input = PageInput {
+            site: &site,
+            url: &url,
+            body,
+            content_type: fetched.outcome.content_type.as_deref(),
+            is_home,
+            truncated: fetched.truncated,
+            today: ctx2.today,
+        };
+        let analysis = analyse_page(&input, &ctx2.profile);
+        let hash = govscan_checks::content_hash(body);
+        (fetched, Some(analysis), Some(hash))
+    });
+    match work.await {
+        Ok(done) => done,
+        // The analysis panicked on this page: the panic hook said so; the
+        // task's own failure is reported by the caller's join.
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// The light pass over an outside link target, on a blocking thread.
+pub(crate) async fn link_target_off_runtime(
+    ctx: &Arc<RunContext>,
+    fetched: Fetched,
+    url: Url,
+) -> (Fetched, Option<LinkTargetFacts>) {
+    if fetched.body.is_none() {
+        return (fetched, None);
+    }
+    let _slot = ctx.analysis_slots.clone().acquire_owned().await.ok();
+    let ctx2 = ctx.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let input = PageInput {
+            site: "",
+            url: &url,
+            body: fetched.body.as_deref().unwrap_or_default(),
+            content_type: fetched.outcome.content_type.as_deref(),
+            is_home: false,
+            truncated: fetched.truncated,
+            today: ctx2.today,
+        };
+        let facts = link_target_facts(&input, &ctx2.profile);
+        (fetched, Some(facts))
+    });
+    match work.await {
+        Ok(done) => done,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}

@@ -1,0 +1,300 @@
+//! The link ledger: per unique target, either the pages waiting for its
+//! verdict, a redirect edge to the target it shares a verdict with, or the
+//! verdict itself. Referrers of a target that turns out fine are dropped,
+//! so memory grows with the number of URLs, not of links. Link findings
+//! are made by `govscan_checks::links::judge` through the one place here
+//! that turns a verdict into a finding.
+
+use govscan_checks::links::{judge, LinkVerdict};
+use govscan_checks::page::PageAnalysis;
+use govscan_checks::{
+    CheckId, FailureKind, FetchOutcome, FetchResult, Finding, Hop, LinkKind, Profile,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// What a request ended in, shared by every URL whose redirects lead there.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Landing {
+    pub(crate) outcome: FetchOutcome,
+    pub(crate) not_found: Option<String>,
+    pub(crate) anchors: Option<Box<[u64]>>,
+}
+
+pub(crate) struct Referrer {
+    pub(crate) page: Arc<str>,
+    pub(crate) home: bool,
+    pub(crate) kind: LinkKind,
+    pub(crate) target: Box<str>,
+    pub(crate) text: Box<str>,
+    pub(crate) fragment: Option<Box<str>>,
+}
+
+pub(crate) struct Resolved {
+    pub(crate) verdict: LinkVerdict,
+    pub(crate) landing: Option<Arc<Landing>>,
+}
+
+pub(crate) enum Target {
+    /// Queued or in flight; referrers wait for the verdict.
+    Pending(Vec<Referrer>),
+    /// Answered with a redirect to another key, whose verdict it will share.
+    Redirect {
+        to: String,
+        status: u16,
+        waiting: Vec<Referrer>,
+    },
+    /// Verdict known.
+    Done(Resolved),
+}
+
+/// Per-target state: waiting referrers, a redirect edge, or the verdict.
+#[derive(Default)]
+pub(crate) struct Ledger {
+    pub(crate) targets: HashMap<String, Target>,
+    /// Reverse redirect edges: target key → keys redirecting to it.
+    pub(crate) redirected_from: HashMap<String, Vec<String>>,
+    pub(crate) emitted: HashSet<(Arc<str>, String, CheckId)>,
+}
+
+pub(crate) struct Emit<'a> {
+    pub(crate) site: &'a str,
+    pub(crate) profile: &'a Profile,
+    pub(crate) findings: &'a mut Vec<Finding>,
+    pub(crate) bad_links: &'a AtomicU64,
+    pub(crate) max_redirects: usize,
+}
+
+impl Ledger {
+    pub(crate) fn contains(&self, key: &str) -> bool {
+        self.targets.contains_key(key)
+    }
+
+    pub(crate) fn insert_pending(&mut self, key: String) {
+        self.targets
+            .entry(key)
+            .or_insert_with(|| Target::Pending(Vec::new()));
+    }
+
+    pub(crate) fn add_referrer(&mut self, key: &str, r: Referrer, emit: &mut Emit<'_>) {
+        match self.targets.get_mut(key) {
+            Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => {
+                list.push(r)
+            }
+            Some(Target::Done(resolved)) => {
+                judge_referrer(&mut self.emitted, key, resolved, &r, emit)
+            }
+            None => {
+                self.targets
+                    .insert(key.to_string(), Target::Pending(vec![r]));
+            }
+        }
+    }
+
+    /// Where a key's redirects lead, if it redirects; `None` at a non-redirect.
+    pub(crate) fn redirect_of(&self, key: &str) -> Option<&str> {
+        match self.targets.get(key) {
+            Some(Target::Redirect { to, .. }) => Some(to),
+            _ => None,
+        }
+    }
+
+    /// Records that `from` answered with a redirect to `to`. Returns true
+    /// when this closes a loop (`to` leads back to `from`).
+    pub(crate) fn add_redirect(&mut self, from: &str, to: &str, status: u16) -> bool {
+        let waiting = match self.targets.remove(from) {
+            Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => list,
+            _ => Vec::new(),
+        };
+        self.targets.insert(
+            from.to_string(),
+            Target::Redirect {
+                to: to.to_string(),
+                status,
+                waiting,
+            },
+        );
+        self.redirected_from
+            .entry(to.to_string())
+            .or_default()
+            .push(from.to_string());
+        let mut cur = to.to_string();
+        for _ in 0..64 {
+            if cur == from {
+                return true;
+            }
+            match self.redirect_of(&cur) {
+                Some(next) => cur = next.to_string(),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// Records where `key` landed and propagates the verdict to every URL
+    /// that redirects to it, each judged with its own chain.
+    pub(crate) fn resolve(
+        &mut self,
+        key: &str,
+        landing: Arc<Landing>,
+        rules: &govscan_checks::profile::LinkRules,
+        emit: &mut Emit<'_>,
+    ) {
+        let mut work: Vec<(String, Arc<Landing>)> = vec![(key.to_string(), landing)];
+        while let Some((key, landing)) = work.pop() {
+            let verdict = judge(&landing.outcome, landing.not_found.as_deref(), rules);
+            let previous = self.targets.insert(
+                key.clone(),
+                Target::Done(Resolved {
+                    verdict,
+                    landing: Some(landing.clone()),
+                }),
+            );
+            let waiting = match previous {
+                Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => list,
+                _ => Vec::new(),
+            };
+            if let Some(Target::Done(resolved)) = self.targets.get(&key) {
+                for r in &waiting {
+                    judge_referrer(&mut self.emitted, &key, resolved, r, emit);
+                }
+            }
+            for from in self.redirected_from.remove(&key).unwrap_or_default() {
+                let status = match self.targets.get(&from) {
+                    Some(Target::Redirect { status, .. }) => *status,
+                    _ => continue, // already resolved (a loop member)
+                };
+                let mut hops = vec![Hop {
+                    url: from.clone(),
+                    status,
+                }];
+                hops.extend(landing.outcome.hops.iter().cloned());
+                let result = if hops.len() > emit.max_redirects {
+                    FetchResult::Failed(FailureKind::TooManyRedirects, "limit".into())
+                } else {
+                    landing.outcome.result.clone()
+                };
+                let outcome = FetchOutcome {
+                    url: from.clone(),
+                    final_url: landing.outcome.final_url.clone(),
+                    result,
+                    hops,
+                    content_type: landing.outcome.content_type.clone(),
+                    blocked: landing.outcome.blocked.clone(),
+                };
+                work.push((
+                    from,
+                    Arc::new(Landing {
+                        outcome,
+                        not_found: landing.not_found.clone(),
+                        anchors: landing.anchors.clone(),
+                    }),
+                ));
+            }
+        }
+    }
+
+    /// Marks a key as not fetched (excluded, robots.txt, trap): no verdict.
+    pub(crate) fn skip(&mut self, key: &str) {
+        self.targets.insert(
+            key.to_string(),
+            Target::Done(Resolved {
+                verdict: LinkVerdict::NotChecked,
+                landing: None,
+            }),
+        );
+    }
+}
+
+pub(crate) fn judge_referrer(
+    emitted: &mut HashSet<(Arc<str>, String, CheckId)>,
+    key: &str,
+    resolved: &Resolved,
+    r: &Referrer,
+    emit: &mut Emit<'_>,
+) {
+    let (check, status, detail) = match &resolved.verdict {
+        LinkVerdict::Dead { status, detail } => (CheckId::LinkDead, status.clone(), detail.clone()),
+        LinkVerdict::Soft404 { status, detail } => {
+            (CheckId::LinkSoft404, status.clone(), detail.clone())
+        }
+        LinkVerdict::Blocked { status, detail } => {
+            (CheckId::LinkBlocked, status.clone(), detail.clone())
+        }
+        LinkVerdict::Ok => {
+            let anchors = resolved.landing.as_ref().and_then(|l| l.anchors.as_ref());
+            let (Some(fragment), Some(anchors)) = (&r.fragment, anchors) else {
+                return;
+            };
+            if r.kind != LinkKind::Anchor || PageAnalysis::has_anchor(anchors, fragment) {
+                return;
+            }
+            (
+                CheckId::LinkFragment,
+                "fragment".to_string(),
+                format!("目标页面中没有锚点“#{fragment}”"),
+            )
+        }
+        LinkVerdict::NotChecked => return,
+    };
+    // Every distinct missing anchor of a target is its own finding.
+    let emitted_key = match (&r.fragment, check) {
+        (Some(fragment), CheckId::LinkFragment) => format!("{key}#{fragment}"),
+        _ => key.to_string(),
+    };
+    if !emit.profile.enabled(check) || !emitted.insert((r.page.clone(), emitted_key, check)) {
+        return;
+    }
+    if matches!(check, CheckId::LinkDead | CheckId::LinkSoft404) {
+        emit.bad_links.fetch_add(1, Ordering::Relaxed);
+    }
+    let detail = if r.kind == LinkKind::Anchor {
+        detail
+    } else {
+        format!("{}：{detail}", r.kind.label_zh())
+    };
+    let detail = if r.home {
+        format!("首页链接 · {detail}")
+    } else {
+        detail
+    };
+    emit.findings.push(Finding {
+        site: emit.site.to_string(),
+        check,
+        severity: emit.profile.severity(check),
+        page: r.page.to_string(),
+        target: r.target.to_string(),
+        status,
+        detail,
+        evidence: r.text.to_string(),
+        home_page: r.home,
+    });
+}
+
+/// Where a redirect from `from` to `to` ends when it may not be followed
+/// (a loop, a private address).
+pub(crate) fn failed_redirect(
+    from: &str,
+    to: &str,
+    status: u16,
+    kind: FailureKind,
+) -> Arc<Landing> {
+    let outcome = FetchOutcome {
+        url: from.to_string(),
+        final_url: to.to_string(),
+        result: FetchResult::Failed(kind, kind.as_str().to_string()),
+        hops: vec![Hop {
+            url: from.to_string(),
+            status,
+        }],
+        content_type: None,
+        blocked: None,
+    };
+    Arc::new(Landing {
+        outcome,
+        not_found: None,
+        anchors: None,
+    })
+}
