@@ -2,6 +2,9 @@
 # govscan crawl benchmark, on loopback only.
 #
 #   benches/crawl.sh N              one county portal of about N article pages, no rate limit
+#   benches/crawl.sh --realistic N  a county portal of about N realistic pages (5–10 KB,
+#                                   80–150 links each, 10% GBK, ~125 paginated columns),
+#                                   history store on, then an incremental re-scan
 #   benches/crawl.sh --sites S      S department sites of about 100 pages each, 5 requests/s per host
 #
 # The demo portal is served by a separate govscan process (`govscan demo
@@ -19,6 +22,9 @@ if [ "${1:-}" = "--sites" ]; then
   mode=sites
   n=${2:-200}
   rate=${RATE:-5}
+elif [ "${1:-}" = "--realistic" ]; then
+  mode=realistic
+  n=${2:-20000}
 fi
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time: apt-get install time" >&2; exit 2; }
 
@@ -28,6 +34,8 @@ tmp=$(mktemp -d)
 port=$(( 20000 + RANDOM % 20000 ))
 if [ "$mode" = portal ]; then
   demo_args=(--articles "$(( n * 128 / 100 ))")  # about N pages: lists and service pages come on top of the articles
+elif [ "$mode" = realistic ]; then
+  demo_args=(--realistic "$n")
 else
   demo_args=(--articles 80 --extra-sites "$((n - 2))" --extra-site-pages 100)
 fi
@@ -42,9 +50,14 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tick=$(getconf CLK_TCK)
 server_before=$(cpu "$server")
 
-/usr/bin/time -v -o "$tmp/time.txt" "$bin" scan --sites "$tmp/sites.csv" --out "$tmp/out" \
-  --offline --resolve "*:$port:127.0.0.1" --no-db --now 2026-11-23 \
-  --rate "$rate" --concurrency 128 --site-concurrency 32 --timeout 10 > "$tmp/summary.txt" 2> "$tmp/scan.log"
+store=(--no-db)
+[ "$mode" = realistic ] && store=(--db "$tmp/govscan.db")
+scan() {
+  /usr/bin/time -v -o "$1" "$bin" scan --sites "$tmp/sites.csv" --out "$tmp/out" \
+    --offline --resolve "*:$port:127.0.0.1" "${store[@]}" --now 2026-11-23 \
+    --rate "$rate" --concurrency 128 --site-concurrency 32 --timeout 10 > "$tmp/summary.txt" 2> "$tmp/scan.log"
+}
+scan "$tmp/time.txt"
 
 server_after=$(cpu "$server")
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tmp/time.txt")
@@ -75,3 +88,16 @@ printf '%-34s %.2f s (user %s + sys %s)\n' "scan CPU" "$(echo "$user $sys" | awk
 printf '%-34s %.1f µs\n' "scan CPU per page" "$(echo "$user $sys $crawled" | awk '{print ($1+$2)/$3*1e6}')"
 printf '%-34s %.1f MB\n' "scan peak RSS" "$(echo "$rss" | awk '{print $1/1024}')"
 printf '%-34s %.2f s\n' "server CPU (separate process)" "$(echo "$server_before $server_after $tick" | awk '{print ($2-$1)/$3}')"
+
+if [ "$mode" = realistic ]; then
+  cp "$tmp/out/pages.csv" "$tmp/pages-first.csv"
+  scan "$tmp/time2.txt"
+  user2=$(awk -F': ' '/User time/ {print $2}' "$tmp/time2.txt")
+  sys2=$(awk -F': ' '/System time/ {print $2}' "$tmp/time2.txt")
+  wall2=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tmp/time2.txt")
+  rss2=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time2.txt")
+  printf '%-34s %.2f s CPU (%.0f%% of the first scan), wall %s, peak RSS %.1f MB\n' "incremental re-scan (unchanged)" \
+    "$(echo "$user2 $sys2" | awk '{print $1+$2}')" "$(echo "$user2 $sys2 $user $sys" | awk '{print ($1+$2)/($3+$4)*100}')" "$wall2" "$(echo "$rss2" | awk '{print $1/1024}')"
+  printf '%-34s %s\n' "re-scan" "$(grep -o '增量扫描：[^；]*' "$tmp/summary.txt" | head -1)"
+  printf '%-34s %s\n' "history database" "$(du -h "$tmp/govscan.db" | cut -f1)"
+fi

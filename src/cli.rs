@@ -133,6 +133,10 @@ pub struct DemoCmd {
     /// Add this many department sites (for the many-sites benchmark).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub extra_sites: usize,
+    /// Benchmark: serve only a county portal of about N realistic pages
+    /// (5–10 KB, 80–150 links each, 10% GBK, ~125 paginated columns).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub realistic: usize,
     /// Pages of each extra site.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub extra_site_pages: usize,

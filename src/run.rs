@@ -293,9 +293,12 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         cancel: cancel_rx.clone(),
         today: now,
         history,
-        analysis_slots: Arc::new(tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-        )),
+        analysis: Arc::new(
+            crate::crawl::pool::AnalysisPool::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )
+            .context("starting the page analysis threads")?,
+        ),
     });
     let results = crawl_all(
         setup.sites,

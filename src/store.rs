@@ -300,12 +300,8 @@ impl Store {
     ) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
         let conn = self.conn();
         let row: Option<(Vec<u8>, Option<String>)> = conn
-            .query_row(
-                "SELECT data, analysis FROM fetches WHERE run_id = ?1 AND site_id = ?2 AND url = ?3",
-                params![run, site, url],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
+            .prepare_cached("SELECT data, analysis FROM fetches WHERE run_id = ?1 AND site_id = ?2 AND url = ?3")
+            .and_then(|mut q| q.query_row(params![run, site, url], |r| Ok((r.get(0)?, r.get(1)?))).optional())
             .ok()
             .flatten();
         let (data, key) = row?;
@@ -332,14 +328,10 @@ impl Store {
         let conn = self.conn();
         type Row = (Option<String>, Option<String>, Vec<u8>, Option<String>);
         let row: Option<Row> = conn
-            .query_row(
-                "SELECT f.etag, f.last_modified, f.data, f.analysis FROM fetches f JOIN runs r ON r.id = f.run_id
+            .prepare_cached("SELECT f.etag, f.last_modified, f.data, f.analysis FROM fetches f JOIN runs r ON r.id = f.run_id
                  WHERE f.site_id = ?1 AND f.url = ?2 AND f.run_id < ?3 AND r.status = 'done'
-                 ORDER BY f.run_id DESC LIMIT 1",
-                params![site, url, run],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()
+                 ORDER BY f.run_id DESC LIMIT 1")
+            .and_then(|mut q| q.query_row(params![site, url, run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional())
             .ok()
             .flatten();
         let (etag, last_modified, data, key) = row?;
@@ -359,12 +351,11 @@ impl Store {
     pub fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>> {
         let conn = self.conn();
         let (at, data): (String, Vec<u8>) = conn
-            .query_row(
-                "SELECT checked_at, data FROM link_cache WHERE url = ?1",
-                params![url],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
+            .prepare_cached("SELECT checked_at, data FROM link_cache WHERE url = ?1")
+            .and_then(|mut q| {
+                q.query_row(params![url], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
             .ok()
             .flatten()?;
         let at = chrono::DateTime::parse_from_rfc3339(&at).ok()?;

@@ -158,9 +158,16 @@ pub fn detect_block(
         });
     }
     let text = String::from_utf8_lossy(body);
-    let (gbk, _, _) = encoding_rs::GB18030.decode(body);
+    // A success page is only a barrier when it is a challenge: most pages
+    // have far more visible text than one, so this ends the check early.
+    if (200..300).contains(&status)
+        && (body.len() > rules.challenge_max_bytes
+            || visible_chars(&text) > rules.challenge_max_text_chars)
+    {
+        return None;
+    }
     let text_gbk = if text.contains('\u{fffd}') {
-        Some(gbk)
+        Some(encoding_rs::GB18030.decode(body).0)
     } else {
         None
     };

@@ -101,10 +101,14 @@ pub fn list_facts(
             .take(50)
             .collect();
     }
-    facts.zero_count = rules
-        .zero_count_patterns
-        .iter()
-        .any(|re| re.is_match(main_text));
+    // Only a page with no items can be an empty list (the patterns are
+    // not cheap over a whole page's text).
+    facts.zero_count = facts.dated == 0
+        && facts.undated == 0
+        && rules
+            .zero_count_patterns
+            .iter()
+            .any(|re| re.is_match(main_text));
     facts.scripted = facts.dated == 0
         && facts.undated == 0
         && rules

@@ -203,9 +203,13 @@ pub fn footer_region(text: &str) -> &str {
 
 fn host_matches(url: &Url, hosts: &[String]) -> bool {
     url.host_str().is_some_and(|h| {
-        hosts
-            .iter()
-            .any(|x| h == x || h.ends_with(&format!(".{x}")) || h.starts_with(&format!("{x}.")))
+        hosts.iter().any(|x| {
+            let x = x.as_str();
+            h == x
+                || (h.len() > x.len()
+                    && ((h.ends_with(x) && h.as_bytes()[h.len() - x.len() - 1] == b'.')
+                        || (h.starts_with(x) && h.as_bytes()[x.len()] == b'.')))
+        })
     })
 }
 

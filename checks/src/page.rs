@@ -343,6 +343,12 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let mut h1 = String::new();
     let mut in_h1 = 0usize;
     let mut password_field = false;
+    let more_texts: Vec<&str> = profile
+        .columns
+        .more_link_texts
+        .iter()
+        .map(|t| more_label(t))
+        .collect();
     let mut more_targets: std::collections::HashSet<String> = std::collections::HashSet::new();
     const SCRIPT_TEXT_MAX: usize = 512 * 1024;
     const ITEM_TEXT_MAX: usize = 400;
@@ -362,7 +368,20 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
             Edge::Open(node) => match node.value() {
                 Node::Element(el) => {
                     let name = el.name();
-                    if let Some(id) = el.attr("id") {
+                    // One pass over the element's attributes for those every
+                    // element may carry (each `attr` call is a scan of its own).
+                    let (mut id_attr, mut onclick_attr, mut style_attr, mut background_attr) =
+                        (None, None, None, None);
+                    for (name, value) in el.attrs() {
+                        match name {
+                            "id" => id_attr = Some(value),
+                            "onclick" => onclick_attr = Some(value),
+                            "style" => style_attr = Some(value),
+                            "background" => background_attr = Some(value),
+                            _ => {}
+                        }
+                    }
+                    if let Some(id) = id_attr {
                         anchors.push(anchor_hash(id));
                         if matches!(id, "_ideConac" | "imgConac" | "_span_jiucuo")
                             && markers.len() < 64
@@ -370,7 +389,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             markers.push(format!("id:{id}"));
                         }
                     }
-                    if let Some(onclick) = el.attr("onclick") {
+                    if let Some(onclick) = onclick_attr {
                         if (onclick.contains("Link(") || onclick.contains("jiucuo"))
                             && markers.len() < 64
                         {
@@ -415,12 +434,14 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             .trim()
                             .to_string()
                     };
-                    if let Some(style) = el.attr("style") {
+                    if let Some(style) =
+                        style_attr.filter(|s| s.contains("url(") || s.contains("URL("))
+                    {
                         for raw in css_urls(style) {
                             add(&mut links, &base, LinkKind::Image, raw, String::new());
                         }
                     }
-                    if let Some(bg) = el.attr("background") {
+                    if let Some(bg) = background_attr {
                         add(&mut links, &base, LinkKind::Image, bg, String::new());
                     }
                     match name {
@@ -630,11 +651,10 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                 let target =
                                     classify_href(&open.raw, &base, true, open.script_driven, top);
                                 if let LinkTarget::Web(u) = &target {
-                                    let more = profile.columns.more_link_texts.iter().any(|t| {
-                                        label.trim_matches(|c: char| {
-                                            c.is_whitespace() || "》>+".contains(c)
-                                        }) == t.trim_matches(|c: char| "》>+".contains(c))
-                                    });
+                                    let bare = more_label(&label);
+                                    let more = !bare.is_empty()
+                                        && bare.chars().count() <= 6
+                                        && more_texts.contains(&bare);
                                     if more
                                         && u.host_str() == input.url.host_str()
                                         && more_targets.len() < 64
@@ -1020,6 +1040,11 @@ fn read_meta(el: &scraper::node::Element, meta: &mut PageMeta, refresh: &mut dyn
         _ => return,
     };
     shared.get_or_insert_with(|| Arc::from(value));
+}
+
+/// A "more" link's label without its arrows and pluses (`更多>>` → `更多`).
+fn more_label(label: &str) -> &str {
+    label.trim_matches(|c: char| c.is_whitespace() || "》>+»".contains(c))
 }
 
 /// The URL in a `<meta http-equiv=refresh content="5; url=…">`, or in

@@ -90,7 +90,7 @@ impl Want {
 }
 
 /// The result of one fetch.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Fetched {
     /// Status, redirects, content type.
     pub outcome: FetchOutcome,

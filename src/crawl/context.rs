@@ -64,10 +64,9 @@ pub struct RunContext {
     pub today: chrono::NaiveDate,
     /// The history store, when the run keeps one.
     pub history: Option<HistoryContext>,
-    /// Page analyses running at once (one per core): parsing runs on
-    /// blocking threads, never on the async workers, and a full pool holds
-    /// fetching back.
-    pub analysis_slots: Arc<tokio::sync::Semaphore>,
+    /// The threads that parse and analyse pages (one per core): never the
+    /// async workers; a full pool holds fetching back.
+    pub analysis: Arc<super::pool::AnalysisPool>,
 }
 
 /// How a run uses the history store.

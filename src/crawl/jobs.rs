@@ -403,9 +403,9 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
     }
 }
 
-/// Analyses a fetched page on a blocking thread (at most one per core, see
-/// [`RunContext::analysis_slots`]) and hashes its body there too. Returns
-/// the fetch, the analysis (when there was a body) and the body's hash.
+/// Analyses a fetched page on the analysis pool and hashes its body there
+/// too. Returns the fetch, the analysis (when there was a body) and the
+/// body's hash.
 pub(crate) async fn analyse_page_off_runtime(
     ctx: &Arc<RunContext>,
     fetched: Fetched,
@@ -416,33 +416,38 @@ pub(crate) async fn analyse_page_off_runtime(
     if fetched.body.is_none() {
         return (fetched, None, None);
     }
-    let _slot = ctx.analysis_slots.clone().acquire_owned().await.ok();
     let ctx2 = ctx.clone();
     let site = site.clone();
-    let work = tokio::task::spawn_blocking(move || {
-        let body = fetched.body.as_deref().unwrap_or_default();
-        let input = PageInput {
-            site: &site,
-            url: &url,
-            body,
-            content_type: fetched.outcome.content_type.as_deref(),
-            is_home,
-            truncated: fetched.truncated,
-            today: ctx2.today,
-        };
-        let analysis = analyse_page(&input, &ctx2.profile);
-        let hash = govscan_checks::content_hash(body);
-        (fetched, Some(analysis), Some(hash))
-    });
-    match work.await {
-        Ok(done) => done,
-        // The analysis panicked on this page: the panic hook said so; the
-        // task's own failure is reported by the caller's join.
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    let shared = Arc::new(fetched);
+    let job_fetched = shared.clone();
+    let result = ctx
+        .analysis
+        .run(move || {
+            let fetched = &*job_fetched;
+            let body = fetched.body.as_deref().unwrap_or_default();
+            let input = PageInput {
+                site: &site,
+                url: &url,
+                body,
+                content_type: fetched.outcome.content_type.as_deref(),
+                is_home,
+                truncated: fetched.truncated,
+                today: ctx2.today,
+            };
+            (
+                analyse_page(&input, &ctx2.profile),
+                govscan_checks::content_hash(body),
+            )
+        })
+        .await;
+    let fetched = Arc::try_unwrap(shared).unwrap_or_else(|arc| (*arc).clone());
+    match result {
+        Some((analysis, hash)) => (fetched, Some(analysis), Some(hash)),
+        None => (fetched, None, None),
     }
 }
 
-/// The light pass over an outside link target, on a blocking thread.
+/// The light pass over an outside link target, on the analysis pool.
 pub(crate) async fn link_target_off_runtime(
     ctx: &Arc<RunContext>,
     fetched: Fetched,
@@ -451,23 +456,25 @@ pub(crate) async fn link_target_off_runtime(
     if fetched.body.is_none() {
         return (fetched, None);
     }
-    let _slot = ctx.analysis_slots.clone().acquire_owned().await.ok();
     let ctx2 = ctx.clone();
-    let work = tokio::task::spawn_blocking(move || {
-        let input = PageInput {
-            site: "",
-            url: &url,
-            body: fetched.body.as_deref().unwrap_or_default(),
-            content_type: fetched.outcome.content_type.as_deref(),
-            is_home: false,
-            truncated: fetched.truncated,
-            today: ctx2.today,
-        };
-        let facts = link_target_facts(&input, &ctx2.profile);
-        (fetched, Some(facts))
-    });
-    match work.await {
-        Ok(done) => done,
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    }
+    let shared = Arc::new(fetched);
+    let job_fetched = shared.clone();
+    let facts = ctx
+        .analysis
+        .run(move || {
+            let fetched = &*job_fetched;
+            let input = PageInput {
+                site: "",
+                url: &url,
+                body: fetched.body.as_deref().unwrap_or_default(),
+                content_type: fetched.outcome.content_type.as_deref(),
+                is_home: false,
+                truncated: fetched.truncated,
+                today: ctx2.today,
+            };
+            link_target_facts(&input, &ctx2.profile)
+        })
+        .await;
+    let fetched = Arc::try_unwrap(shared).unwrap_or_else(|arc| (*arc).clone());
+    (fetched, facts)
 }

@@ -9,6 +9,7 @@ pub mod context;
 pub mod coverage;
 pub mod jobs;
 pub mod ledger;
+pub mod pool;
 pub mod progress;
 pub mod resolver;
 pub mod robots;

@@ -1,6 +1,7 @@
 //! `govscan demo`: generate the demo county portal, serve it on 127.0.0.1
 //! and scan it, with every outside-looking host mapped to loopback.
 
+pub mod county;
 pub mod portal;
 pub mod server;
 
@@ -49,6 +50,7 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         bench: cmd.bench,
         extra_sites: cmd.extra_sites,
         extra_site_pages: cmd.extra_site_pages,
+        realistic: cmd.realistic,
     };
     let demo = portal::build_with(addr.port(), closed, now, &options);
     let flags = demo_flags(addr.port(), &demo.hosts, now);

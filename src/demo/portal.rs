@@ -427,12 +427,24 @@ pub struct DemoOptions {
     pub bench: bool,
     /// Extra department sites.
     pub extra_sites: usize,
+    /// Serve only the realistic benchmark county of about this many pages
+    /// (see [`super::county`]); 0 = the usual demo.
+    pub realistic: usize,
     /// Pages of each extra site.
     pub extra_site_pages: usize,
 }
 
 /// Builds the demo with options.
 pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOptions) -> Demo {
+    if opts.realistic > 0 {
+        let mut portal = Portal::new();
+        let home = super::county::build(&mut portal, port, now, opts.realistic);
+        return Demo {
+            portal,
+            sites: vec![("示范县人民政府（基准）".to_string(), home)],
+            hosts: super::county::hosts(),
+        };
+    }
     let articles = opts.articles;
     let mut g = Gen {
         port,

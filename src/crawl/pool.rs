@@ -1,0 +1,113 @@
+//! A fixed pool of threads, one per core, for the CPU-heavy work of a crawl
+//! (parsing and analysing pages), so that it never runs on the async
+//! workers. Jobs wait for a slot before they are queued, which holds
+//! fetching back when analysis is the bottleneck. A fixed set of threads
+//! (unlike `spawn_blocking`, which grows to hundreds) keeps the allocator's
+//! per-thread arenas, and so the peak memory, small.
+
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{oneshot, Semaphore};
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The analysis threads of a run.
+pub struct AnalysisPool {
+    jobs: Mutex<Option<Sender<Job>>>,
+    slots: Arc<Semaphore>,
+}
+
+impl AnalysisPool {
+    /// Starts `threads` threads (at least one); at most twice as many jobs
+    /// are queued or running at once.
+    pub fn new(threads: usize) -> std::io::Result<AnalysisPool> {
+        let threads = threads.max(1);
+        let (tx, rx) = channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..threads {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("govscan-analysis-{i}"))
+                .spawn(move || work(&rx))?;
+        }
+        Ok(AnalysisPool {
+            jobs: Mutex::new(Some(tx)),
+            slots: Arc::new(Semaphore::new(threads * 2)),
+        })
+    }
+
+    /// Runs `job` on a pool thread and waits for its result; `None` when the
+    /// pool has been shut down. A panic in the job resumes in the caller, so
+    /// that the site task that asked fails as it would have inline.
+    pub async fn run<T, F>(&self, job: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let _slot = self.slots.clone().acquire_owned().await.ok()?;
+        let (reply, result) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = reply.send(catch_unwind(AssertUnwindSafe(job)));
+        });
+        let sender = self
+            .jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()?;
+        sender.send(job).ok()?;
+        match result.await.ok()? {
+            Ok(value) => Some(value),
+            Err(panic) => resume_unwind(panic),
+        }
+    }
+
+    /// Lets the threads finish their jobs and exit.
+    pub fn shut_down(&self) {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
+
+impl Drop for AnalysisPool {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+fn work(jobs: &Mutex<Receiver<Job>>) {
+    loop {
+        // The lock is held only to take the next job, never while running it.
+        let next = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        match next {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn runs_jobs_and_passes_panics_back() {
+        let pool = Arc::new(AnalysisPool::new(2).unwrap());
+        let mut handles = Vec::new();
+        for i in 0..20u64 {
+            let pool = pool.clone();
+            handles.push(tokio::spawn(async move { pool.run(move || i * i).await }));
+        }
+        let mut sum = 0;
+        for h in handles {
+            sum += h.await.unwrap().unwrap();
+        }
+        assert_eq!(sum, (0..20u64).map(|i| i * i).sum::<u64>());
+        let p = pool.clone();
+        let panicked = tokio::spawn(async move { p.run(|| panic!("bad page")).await }).await;
+        assert!(panicked.is_err(), "the panic reached the caller's task");
+        // The pool still works after a job panicked.
+        assert_eq!(pool.run(|| 7).await, Some(7));
+        pool.shut_down();
+        assert_eq!(pool.run(|| 8).await, None);
+    }
+}
