@@ -237,7 +237,25 @@ async fn a_killed_run_resumes_without_fetching_again_and_ends_the_same() {
     let mut cmd = govscan();
     args(&mut cmd, &db, &out);
     let mut child = cmd.spawn().unwrap();
-    tokio::time::sleep(Duration::from_millis(2200)).await;
+    // Kill once the store has committed some pages (a condition, not a delay).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let committed = rusqlite::Connection::open(&db)
+            .ok()
+            .and_then(|c| {
+                c.query_row("SELECT COUNT(*) FROM fetches", [], |r| r.get::<_, i64>(0))
+                    .ok()
+            })
+            .unwrap_or(0);
+        if committed > 5 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing was committed"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     let _ = child.wait();
     let hits_at_kill = fx.portal.hits().len();
@@ -446,17 +464,20 @@ async fn a_second_process_on_the_same_database_waits_its_turn() {
     let db = dir.path().join("shared.db");
     drop(Store::open(&db).unwrap());
     // Another process holds the write lock for a while.
+    let (locked_tx, locked) = std::sync::mpsc::channel();
     let holder = {
         let db = db.clone();
         std::thread::spawn(move || {
             let conn = rusqlite::Connection::open(&db).unwrap();
             conn.execute_batch("BEGIN EXCLUSIVE; INSERT INTO sites(url, name) VALUES ('x', 'x');")
                 .unwrap();
+            locked_tx.send(()).unwrap();
             std::thread::sleep(Duration::from_millis(1500));
             conn.execute_batch("COMMIT;").unwrap();
         })
     };
-    std::thread::sleep(Duration::from_millis(200));
+    // The scan starts only once the other holder has the lock.
+    locked.recv().unwrap();
     let output = govscan()
         .args([
             "scan",
