@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{channel, error::TryRecvError, Receiver, Sender};
 
 /// The schema version this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
@@ -79,7 +79,43 @@ const MIGRATIONS: &[&str] = &[
     "UPDATE fetches SET analysis = NULL;
      DELETE FROM analyses;
      CREATE INDEX IF NOT EXISTS fetches_by_site_url ON fetches(site_id, url);",
+    // 3: one clock. Times were stored with the local offset, which SQL
+    // compares wrongly as text; every stored time becomes UTC
+    // (`2026-12-02T06:30:00.000Z`), as the store now writes them.
+    "UPDATE probes SET at = strftime('%Y-%m-%dT%H:%M:%fZ', at) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', at) IS NOT NULL;
+     UPDATE runs SET started = strftime('%Y-%m-%dT%H:%M:%fZ', started) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', started) IS NOT NULL;
+     UPDATE runs SET finished = strftime('%Y-%m-%dT%H:%M:%fZ', finished) WHERE finished IS NOT NULL AND strftime('%Y-%m-%dT%H:%M:%fZ', finished) IS NOT NULL;
+     UPDATE link_cache SET checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) IS NOT NULL;",
 ];
+
+/// Every time the store keeps is UTC, in one RFC 3339 form, so that SQL
+/// compares them correctly as text (times with other offsets would not).
+fn utc_of(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.with_timezone(&chrono::Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// An RFC 3339 time as the store keeps it (UTC); unparseable text is kept as is.
+fn utc(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t).map_or_else(|_| t.to_string(), utc_of)
+}
+
+/// A stored (UTC) time as people in China read it, for reports.
+fn china_time(t: &str) -> String {
+    match (
+        chrono::DateTime::parse_from_rfc3339(t),
+        chrono::FixedOffset::east_opt(8 * 3600),
+    ) {
+        (Ok(at), Some(cst)) => at
+            .with_timezone(&cst)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        _ => t.to_string(),
+    }
+}
+
+fn utc_now() -> String {
+    utc_of(chrono::Utc::now().fixed_offset())
+}
 
 fn pack(json: &[u8]) -> Vec<u8> {
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::fast());
@@ -216,7 +252,7 @@ impl Store {
         let conn = self.conn();
         conn.execute(
             "INSERT INTO runs(started, now, profile, options, site_key, status, version) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)",
-            params![started, now, profile, options, site_key, env!("CARGO_PKG_VERSION")],
+            params![utc(started), now, profile, options, site_key, env!("CARGO_PKG_VERSION")],
         )?;
         Ok(conn.last_insert_rowid())
     }
@@ -398,7 +434,7 @@ impl Store {
         }
         tx.execute(
             "UPDATE runs SET status = ?2, finished = ?3 WHERE id = ?1",
-            params![run, status, chrono::Local::now().to_rfc3339()],
+            params![run, status, utc_now()],
         )?;
         tx.commit()?;
         Ok(())
@@ -501,7 +537,7 @@ impl Store {
     ) -> anyhow::Result<()> {
         self.conn().execute(
             "INSERT INTO probes(site_id, at, ok, status, ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![site, at, ok as i64, status, ms],
+            params![site, utc(at), ok as i64, status, ms],
         )?;
         Ok(())
     }
@@ -519,7 +555,7 @@ impl Store {
             "SELECT at, ok FROM probes WHERE site_id = ?1 AND at >= ?2 AND at <= ?3 ORDER BY at",
         )?;
         let rows: Vec<(String, bool)> = q
-            .query_map(params![site, since.to_rfc3339(), until.to_rfc3339()], |r| {
+            .query_map(params![site, utc_of(since), utc_of(until)], |r| {
                 Ok((r.get(0)?, r.get::<_, i64>(1)? != 0))
             })?
             .filter_map(Result::ok)
@@ -553,15 +589,16 @@ impl Store {
             failure_share: failures as f64 / rows.len() as f64,
             longest_outage_minutes: best_minutes,
             longest_failure_streak: best_streak,
-            last_probe: rows.last().map(|r| r.0.clone()),
+            last_probe: rows.last().map(|r| china_time(&r.0)),
         }))
     }
 
     /// Deletes runs (and what only they use) older than `keep_days`, and
     /// probes older than that; then reclaims the space.
     pub fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)> {
-        let cutoff =
-            (chrono::Local::now() - chrono::Duration::days(i64::from(keep_days))).to_rfc3339();
+        let cutoff = utc_of(
+            (chrono::Utc::now() - chrono::Duration::days(i64::from(keep_days))).fixed_offset(),
+        );
         let conn = self.conn();
         let runs = conn.execute(
             "DELETE FROM runs WHERE started < ?1 AND status = 'done'",
@@ -650,4 +687,68 @@ fn write_batch(conn: &mut Connection, batch: Vec<Write_>) -> rusqlite::Result<()
         }
     }
     tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_database_is_migrated_to_one_clock_and_stable_analyses() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            // A database as govscan's first schema left it.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO sites(id, url, name) VALUES (1, 'http://a.gov.cn/', 'a');
+                 INSERT INTO probes(site_id, at, ok, status, ms) VALUES (1, '2026-12-02T22:00:00.5+08:00', 1, '200', 5);
+                 INSERT INTO probes(site_id, at, ok, status, ms) VALUES (1, '2026-12-02T15:00:00+00:00', 0, 'timeout', 15000);
+                 INSERT INTO analyses(key, data) VALUES ('k', x'00');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let conn = store.conn();
+        let times: Vec<String> = conn
+            .prepare("SELECT at FROM probes ORDER BY at")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        // 22:00 in China is 14:00 UTC: before 15:00 UTC, as text too.
+        assert_eq!(
+            times,
+            vec!["2026-12-02T14:00:00.500Z", "2026-12-02T15:00:00.000Z"]
+        );
+        let analyses: i64 = conn
+            .query_row("SELECT COUNT(*) FROM analyses", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(analyses, 0, "analyses with the old anchor hash are dropped");
+        let index: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'fetches_by_site_url'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(index, 1);
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn times_are_kept_in_utc() {
+        assert_eq!(utc("2026-12-02T08:30:00+08:00"), "2026-12-02T00:30:00.000Z");
+        assert_eq!(utc("not a time"), "not a time");
+        assert_eq!(
+            china_time("2026-12-02T00:30:00.000Z"),
+            "2026-12-02T08:30:00+08:00"
+        );
+    }
 }

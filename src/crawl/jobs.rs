@@ -389,7 +389,7 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
                 h.store
                     .send(Write_::LinkCache {
                         url: key.clone(),
-                        at: chrono::Utc::now().to_rfc3339(),
+                        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                         data,
                     })
                     .await;
