@@ -147,8 +147,10 @@ pub enum Write_ {
         content_hash: Option<String>,
         /// The serialised fetch result (JSON).
         data: Vec<u8>,
-        /// The page analysis (JSON) and its content-addressed key.
-        analysis: Option<(String, Vec<u8>)>,
+        /// The content-addressed key of the page's analysis.
+        analysis_key: Option<String>,
+        /// The analysis (JSON), unless the store has it already.
+        analysis_json: Option<Vec<u8>>,
     },
     /// A successful outside-link check to cache.
     LinkCache {
@@ -661,22 +663,25 @@ fn write_batch(conn: &mut Connection, batch: Vec<Write_>) -> rusqlite::Result<()
                 last_modified,
                 content_hash,
                 data,
-                analysis,
+                analysis_key,
+                analysis_json,
             } => {
-                let key = match analysis {
-                    Some((key, json)) => {
-                        tx.execute(
+                if let (Some(key), Some(json)) = (&analysis_key, analysis_json) {
+                    // Stored once per URL and content: compress only what is new.
+                    let known = tx
+                        .prepare_cached("SELECT 1 FROM analyses WHERE key = ?1")?
+                        .exists(params![key])?;
+                    if !known {
+                        tx.prepare_cached(
                             "INSERT OR IGNORE INTO analyses(key, data) VALUES (?1, ?2)",
-                            params![key, pack(&json)],
-                        )?;
-                        Some(key)
+                        )?
+                        .execute(params![key, pack(&json)])?;
                     }
-                    None => None,
-                };
-                tx.execute(
+                }
+                tx.prepare_cached(
                     "INSERT OR REPLACE INTO fetches(run_id, site_id, url, etag, last_modified, content_hash, data, analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![run, site, url, etag, last_modified, content_hash, pack(&data), key],
-                )?;
+                )?
+                .execute(params![run, site, url, etag, last_modified, content_hash, pack(&data), analysis_key])?;
             }
             Write_::LinkCache { url, at, data } => {
                 tx.execute(

@@ -117,6 +117,9 @@ pub(crate) struct JobResult {
     pub(crate) done: JobDone,
     pub(crate) etag: Option<String>,
     pub(crate) last_modified: Option<String>,
+    /// The page's analysis came from the store (a 304): it is there already
+    /// and is not serialised again.
+    pub(crate) analysis_stored: bool,
 }
 
 /// Runs one job: from the interrupted run when resuming, from the previous
@@ -173,8 +176,7 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
     let Ok(data) = serde_json::to_vec(&stored) else {
         return;
     };
-    let analysis = done.page.as_ref().and_then(|(_, a)| {
-        let json = serde_json::to_vec(a).ok()?;
+    let analysis_key = done.page.as_ref().map(|_| {
         let id = format!(
             "{}\n{}\n{}\nv{}",
             done.key,
@@ -182,8 +184,15 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
             h.profile_key,
             govscan_checks::page::ANALYSIS_VERSION
         );
-        Some((govscan_checks::content_hash(id.as_bytes()), json))
+        govscan_checks::content_hash(id.as_bytes())
     });
+    let analysis_json = if result.analysis_stored {
+        None
+    } else {
+        done.page
+            .as_ref()
+            .and_then(|(_, a)| serde_json::to_vec(a).ok())
+    };
     h.store
         .send(Write_::Fetch {
             run: h.run,
@@ -193,7 +202,8 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
             last_modified: stored.last_modified.clone(),
             content_hash: stored.body_hash.clone(),
             data,
-            analysis,
+            analysis_key,
+            analysis_json,
         })
         .await;
 }
@@ -266,6 +276,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
                     done,
                     etag: prev.etag.clone(),
                     last_modified: prev.last_modified.clone(),
+                    analysis_stored: true,
                 };
             }
         }
@@ -317,6 +328,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         done,
         etag: fetched.etag,
         last_modified: fetched.last_modified,
+        analysis_stored: false,
     }
 }
 
@@ -351,6 +363,7 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
                     done: done_with(Arc::new(landing), 0, 0),
                     etag: None,
                     last_modified: None,
+                    analysis_stored: false,
                 };
             }
         }
@@ -400,6 +413,7 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
         done: done_with(checked.landing.clone(), checked.bytes, checked.elapsed_ms),
         etag: None,
         last_modified: None,
+        analysis_stored: false,
     }
 }
 
