@@ -323,6 +323,102 @@ fn is_root_path(url: &Url) -> bool {
 pub const BLOCKED_HINT: &str =
     "不计为死链；可请网站运维单位将检查程序加入防火墙白名单，或用 --rate 降低抓取速度后重新检查";
 
+/// Hash of an anchor name: 64-bit FNV-1a over its UTF-8 bytes. Stored with
+/// page analyses, so it must never change between builds or toolchains
+/// (std's `DefaultHasher` makes no such promise).
+pub fn anchor_hash(name: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    name.bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+}
+
+/// Whether a page with these anchors (sorted [`anchor_hash`]es) has the
+/// `fragment` of a URL. It is matched as written first (`id="a%3Ab"` with
+/// `href="#a%3Ab"`), then percent-decoded (`#%E4%B8%80` for `id="一"`), as
+/// browsers do. Client-side routes (`#/query?code=…`, `#!/page`) name no
+/// element and always count as present.
+pub fn fragment_exists(anchors: &[u64], fragment: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+    if decoded.is_empty()
+        || decoded.eq_ignore_ascii_case("top")
+        || decoded.starts_with(['/', '!'])
+        || decoded.contains(['=', '?', '&'])
+    {
+        return true;
+    }
+    anchors.binary_search(&anchor_hash(fragment)).is_ok()
+        || anchors.binary_search(&anchor_hash(&decoded)).is_ok()
+}
+
+/// One page's use of a link, as the crawler saw it, waiting for the
+/// target's verdict.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkUse<'a> {
+    /// The page that links.
+    pub page: &'a str,
+    /// Whether that page is the home page.
+    pub home: bool,
+    /// Element and attribute.
+    pub kind: LinkKind,
+    /// The link as resolved against the page (fragment kept).
+    pub target: &'a str,
+    /// Its text.
+    pub text: &'a str,
+    /// Its fragment, if any.
+    pub fragment: Option<&'a str>,
+}
+
+/// The finding a link use gets from its target's verdict and anchors, if
+/// any: the one place where a link verdict becomes a `link.*` finding
+/// (dead, wrong, blocked, missing anchor), worded for the page that links.
+pub fn link_finding(
+    site: &str,
+    verdict: &LinkVerdict,
+    anchors: Option<&[u64]>,
+    link: &LinkUse<'_>,
+    profile: &crate::profile::Profile,
+) -> Option<crate::finding::Finding> {
+    use crate::finding::CheckId;
+    let (check, status, detail) = match verdict {
+        LinkVerdict::Dead { status, detail } => (CheckId::LinkDead, status.clone(), detail.clone()),
+        LinkVerdict::Soft404 { status, detail } => {
+            (CheckId::LinkSoft404, status.clone(), detail.clone())
+        }
+        LinkVerdict::Blocked { status, detail } => {
+            (CheckId::LinkBlocked, status.clone(), detail.clone())
+        }
+        LinkVerdict::Ok => {
+            let (Some(fragment), Some(anchors)) = (link.fragment, anchors) else {
+                return None;
+            };
+            if link.kind != LinkKind::Anchor || fragment_exists(anchors, fragment) {
+                return None;
+            }
+            (
+                CheckId::LinkFragment,
+                "fragment".to_string(),
+                format!("目标页面中没有锚点“#{fragment}”"),
+            )
+        }
+        LinkVerdict::NotChecked => return None,
+    };
+    let detail = if link.kind == LinkKind::Anchor {
+        detail
+    } else {
+        format!("{}：{detail}", link.kind.label_zh())
+    };
+    // Inspections count home-page links apart.
+    let detail = if link.home {
+        format!("首页链接 · {detail}")
+    } else {
+        detail
+    };
+    let mut sink = crate::finding::FindingSink::new(site, link.page, link.home, profile);
+    sink.push(check, link.target, &status, detail, link.text.to_string());
+    sink.into_vec().pop()
+}
+
 /// Decides what a fetch outcome means for a link. `not_found` is the reason
 /// the target page looks like a not-found page (see
 /// [`crate::page::PageAnalysis::not_found`]), if it was analysed.
@@ -572,5 +668,51 @@ mod tests {
             "http://a.cn/",
         );
         assert_eq!(judge(&off, None, &rules), LinkVerdict::NotChecked);
+    }
+
+    #[test]
+    fn one_place_turns_a_verdict_into_a_link_finding() {
+        let p = crate::profile::Profile::national();
+        let dead = LinkVerdict::Dead {
+            status: "404".into(),
+            detail: "页面不存在(404)".into(),
+        };
+        let img = LinkUse {
+            page: "http://a.gov.cn/",
+            home: true,
+            kind: LinkKind::Image,
+            target: "http://a.gov.cn/x.png",
+            text: "图",
+            fragment: None,
+        };
+        let f = link_finding("甲", &dead, None, &img, &p).unwrap();
+        assert_eq!(f.check.as_str(), "link.dead");
+        assert_eq!(f.detail, "首页链接 · 图片：页面不存在(404)");
+        assert!(f.home_page);
+        let anchors = vec![anchor_hash("one")];
+        let a = LinkUse {
+            page: "http://a.gov.cn/p.html",
+            home: false,
+            kind: LinkKind::Anchor,
+            target: "http://a.gov.cn/t.html#two",
+            text: "二",
+            fragment: Some("two"),
+        };
+        let f = link_finding("甲", &LinkVerdict::Ok, Some(&anchors), &a, &p).unwrap();
+        assert_eq!(f.check.as_str(), "link.fragment");
+        let present = LinkUse {
+            fragment: Some("one"),
+            ..a
+        };
+        assert!(link_finding("甲", &LinkVerdict::Ok, Some(&anchors), &present, &p).is_none());
+        assert!(link_finding("甲", &LinkVerdict::NotChecked, None, &a, &p).is_none());
+        let blocked = LinkVerdict::Blocked {
+            status: "429".into(),
+            detail: "未能核实".into(),
+        };
+        assert_eq!(
+            link_finding("甲", &blocked, None, &a, &p).unwrap().severity,
+            crate::finding::Severity::Info
+        );
     }
 }

@@ -206,23 +206,9 @@ pub struct PageAnalysis {
 }
 
 impl PageAnalysis {
-    /// Whether the page has an anchor for `fragment` (percent-encoded as in a URL).
-    /// Client-side routes (`#/query?code=…`, `#!/page`) name no element and
-    /// always count as present.
-    /// The fragment is matched as written first (`id="a%3Ab"` with
-    /// `href="#a%3Ab"`), then percent-decoded (`#%E4%B8%80` for `id="一"`),
-    /// as browsers do.
+    /// Whether the page has an anchor for `fragment` (see [`crate::links::fragment_exists`]).
     pub fn has_anchor(anchors: &[u64], fragment: &str) -> bool {
-        let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-        if decoded.is_empty()
-            || decoded.eq_ignore_ascii_case("top")
-            || decoded.starts_with(['/', '!'])
-            || decoded.contains(['=', '?', '&'])
-        {
-            return true;
-        }
-        anchors.binary_search(&anchor_hash(fragment)).is_ok()
-            || anchors.binary_search(&anchor_hash(&decoded)).is_ok()
+        crate::links::fragment_exists(anchors, fragment)
     }
 }
 
@@ -232,15 +218,7 @@ impl PageAnalysis {
 /// on the next fetch.
 pub const ANALYSIS_VERSION: u32 = 2;
 
-/// Hash of an anchor name: 64-bit FNV-1a over its UTF-8 bytes. Stored with
-/// page analyses, so it must never change between builds or toolchains
-/// (std's `DefaultHasher` makes no such promise).
-pub fn anchor_hash(name: &str) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    name.bytes()
-        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
-}
+pub use crate::links::anchor_hash;
 
 const LINK_TEXT_MAX: usize = 80;
 

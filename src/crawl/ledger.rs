@@ -5,8 +5,7 @@
 //! are made by `govscan_checks::links::judge` through the one place here
 //! that turns a verdict into a finding.
 
-use govscan_checks::links::{judge, LinkVerdict};
-use govscan_checks::page::PageAnalysis;
+use govscan_checks::links::{judge, link_finding, LinkUse, LinkVerdict};
 use govscan_checks::{
     CheckId, FailureKind, FetchOutcome, FetchResult, Finding, Hop, LinkKind, Profile,
 };
@@ -208,6 +207,9 @@ impl Ledger {
     }
 }
 
+/// Gives one referrer the finding its target's verdict calls for (made by
+/// `govscan_checks::links::link_finding`), once per page, target and check
+/// (every distinct missing anchor is its own).
 pub(crate) fn judge_referrer(
     emitted: &mut HashSet<(Arc<str>, String, CheckId)>,
     key: &str,
@@ -215,62 +217,30 @@ pub(crate) fn judge_referrer(
     r: &Referrer,
     emit: &mut Emit<'_>,
 ) {
-    let (check, status, detail) = match &resolved.verdict {
-        LinkVerdict::Dead { status, detail } => (CheckId::LinkDead, status.clone(), detail.clone()),
-        LinkVerdict::Soft404 { status, detail } => {
-            (CheckId::LinkSoft404, status.clone(), detail.clone())
-        }
-        LinkVerdict::Blocked { status, detail } => {
-            (CheckId::LinkBlocked, status.clone(), detail.clone())
-        }
-        LinkVerdict::Ok => {
-            let anchors = resolved.landing.as_ref().and_then(|l| l.anchors.as_ref());
-            let (Some(fragment), Some(anchors)) = (&r.fragment, anchors) else {
-                return;
-            };
-            if r.kind != LinkKind::Anchor || PageAnalysis::has_anchor(anchors, fragment) {
-                return;
-            }
-            (
-                CheckId::LinkFragment,
-                "fragment".to_string(),
-                format!("目标页面中没有锚点“#{fragment}”"),
-            )
-        }
-        LinkVerdict::NotChecked => return,
+    let anchors = resolved.landing.as_ref().and_then(|l| l.anchors.as_deref());
+    let link = LinkUse {
+        page: &r.page,
+        home: r.home,
+        kind: r.kind,
+        target: &r.target,
+        text: &r.text,
+        fragment: r.fragment.as_deref(),
     };
-    // Every distinct missing anchor of a target is its own finding.
-    let emitted_key = match (&r.fragment, check) {
+    let Some(finding) = link_finding(emit.site, &resolved.verdict, anchors, &link, emit.profile)
+    else {
+        return;
+    };
+    let emitted_key = match (&r.fragment, finding.check) {
         (Some(fragment), CheckId::LinkFragment) => format!("{key}#{fragment}"),
         _ => key.to_string(),
     };
-    if !emit.profile.enabled(check) || !emitted.insert((r.page.clone(), emitted_key, check)) {
+    if !emitted.insert((r.page.clone(), emitted_key, finding.check)) {
         return;
     }
-    if matches!(check, CheckId::LinkDead | CheckId::LinkSoft404) {
+    if matches!(finding.check, CheckId::LinkDead | CheckId::LinkSoft404) {
         emit.bad_links.fetch_add(1, Ordering::Relaxed);
     }
-    let detail = if r.kind == LinkKind::Anchor {
-        detail
-    } else {
-        format!("{}：{detail}", r.kind.label_zh())
-    };
-    let detail = if r.home {
-        format!("首页链接 · {detail}")
-    } else {
-        detail
-    };
-    emit.findings.push(Finding {
-        site: emit.site.to_string(),
-        check,
-        severity: emit.profile.severity(check),
-        page: r.page.to_string(),
-        target: r.target.to_string(),
-        status,
-        detail,
-        evidence: r.text.to_string(),
-        home_page: r.home,
-    });
+    emit.findings.push(finding);
 }
 
 /// Where a redirect from `from` to `to` ends when it may not be followed
