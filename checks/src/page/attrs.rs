@@ -1,0 +1,132 @@
+//! Reading attribute values as browsers do: `srcset`, `url()` in a style,
+//! `<meta http-equiv=refresh>`, the site and column meta tags.
+
+use super::*;
+use std::sync::Arc;
+
+pub(crate) fn read_meta(
+    el: &scraper::node::Element,
+    meta: &mut PageMeta,
+    refresh: &mut dyn FnMut(&str),
+) {
+    if let Some(equiv) = el.attr("http-equiv") {
+        if equiv.eq_ignore_ascii_case("refresh") {
+            if let Some(content) = el.attr("content") {
+                if let Some(url) = refresh_url(content) {
+                    refresh(url);
+                }
+            }
+        }
+        return;
+    }
+    let (Some(name), Some(content)) = (el.attr("name"), el.attr("content")) else {
+        return;
+    };
+    let value = content.trim();
+    if value.is_empty() {
+        return;
+    }
+    // Site and column tags repeat on every page: shared strings (the crawler interns them).
+    let shared = match name.trim().to_ascii_lowercase().as_str() {
+        "sitename" => &mut meta.site_name,
+        "sitedomain" => &mut meta.site_domain,
+        "siteidcode" => &mut meta.site_id_code,
+        "columnname" => &mut meta.column_name,
+        "columntype" => &mut meta.column_type,
+        "articletitle" => {
+            meta.article_title.get_or_insert_with(|| value.to_string());
+            return;
+        }
+        "pubdate" => {
+            meta.pub_date.get_or_insert_with(|| value.to_string());
+            return;
+        }
+        _ => return,
+    };
+    shared.get_or_insert_with(|| Arc::from(value));
+}
+
+/// A "more" link's label without its arrows and pluses (`更多>>` → `更多`).
+pub(crate) fn more_label(label: &str) -> &str {
+    label.trim_matches(|c: char| c.is_whitespace() || "》>+»".contains(c))
+}
+
+/// The URL in a `<meta http-equiv=refresh content="5; url=…">`, or in
+/// `content="0;x.html"` (no `url=`, which browsers follow too).
+pub(crate) fn refresh_url(content: &str) -> Option<&str> {
+    let (_, rest) = content.split_once([';', ','])?;
+    let rest = rest.trim_start();
+    let rest = match rest.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("url") => {
+            let after = rest[3..].trim_start();
+            after.strip_prefix('=').map_or(rest, str::trim_start)
+        }
+        _ => rest,
+    };
+    let rest = rest.trim().trim_matches(|c| c == '\'' || c == '"').trim();
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// The URLs of a `srcset`, parsed as the HTML standard does: a candidate's
+/// URL runs to the next white space (commas inside it, as in
+/// `…?x-oss-process=image/resize,w_750 2x` or a `data:` URI, belong to
+/// it); a URL ending in a comma ends its candidate; descriptors run to the
+/// next comma outside parentheses.
+pub(crate) fn srcset_urls(set: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = set.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b',') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut url = &set[start..i];
+        if url.is_empty() {
+            break;
+        }
+        if url.ends_with(',') {
+            url = url.trim_end_matches(',');
+        } else {
+            let mut depth = 0u32;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'(' => depth += 1,
+                    b')' => depth = depth.saturating_sub(1),
+                    b',' if depth == 0 => break,
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        if !url.is_empty() {
+            out.push(url);
+        }
+    }
+    out
+}
+
+/// The `url(…)` values of an inline `style` attribute.
+pub(crate) fn css_urls(style: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let lower = style.to_ascii_lowercase();
+    let mut from = 0usize;
+    while let Some(pos) = lower[from..].find("url(") {
+        let start = from + pos + 4;
+        let Some(len) = style[start..].find(')') else {
+            break;
+        };
+        let raw = style[start..start + len]
+            .trim()
+            .trim_matches(|c| c == '\'' || c == '"')
+            .trim();
+        if !raw.is_empty() && out.len() < 16 {
+            out.push(raw);
+        }
+        from = start + len + 1;
+    }
+    out
+}

@@ -1,0 +1,234 @@
+//! Page analysis: one parse of one page into facts, links and page-level findings.
+//!
+//! This is the only place HTML is parsed. The crawler calls [`analyse_page`]
+//! once per fetched HTML page and keeps the small [`PageFacts`]; the body is
+//! dropped afterwards, so memory never grows with page bodies.
+
+use crate::columns::ListFacts;
+use crate::finding::Finding;
+use crate::footer::FooterFacts;
+use crate::links::Link;
+use crate::policy::PolicyMeta;
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use url::Url;
+
+mod attrs;
+mod footer_pass;
+mod kind;
+mod light;
+#[cfg(test)]
+mod tests;
+mod text;
+mod verdicts;
+mod walk;
+
+use attrs::*;
+pub use footer_pass::{finish_footer, footer_source_facts};
+use kind::*;
+pub use light::{link_target_facts, LinkTargetFacts};
+pub(crate) use text::push_collapsed;
+use text::*;
+pub use verdicts::detect_not_found;
+use verdicts::*;
+pub use walk::analyse_page;
+
+/// What the crawler hands to the analysis for one page.
+#[derive(Debug, Clone, Copy)]
+pub struct PageInput<'a> {
+    /// The site's name, copied into findings.
+    pub site: &'a str,
+    /// The page's final URL (after redirects).
+    pub url: &'a Url,
+    /// The body as received (possibly capped).
+    pub body: &'a [u8],
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// Whether this is the site's home page.
+    pub is_home: bool,
+    /// Whether the body was cut at the size cap.
+    pub truncated: bool,
+    /// The date the scan pretends it is (`--now`).
+    pub today: NaiveDate,
+}
+
+/// The `<meta name=…>` tags of the 网页设计规范 (网页标签) that govscan reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PageMeta {
+    /// `SiteName`.
+    pub site_name: Option<Arc<str>>,
+    /// `SiteDomain`.
+    pub site_domain: Option<Arc<str>>,
+    /// `SiteIDCode`.
+    pub site_id_code: Option<Arc<str>>,
+    /// `ColumnName`.
+    pub column_name: Option<Arc<str>>,
+    /// `ColumnType`.
+    pub column_type: Option<Arc<str>>,
+    /// `ArticleTitle`.
+    pub article_title: Option<String>,
+    /// `PubDate`.
+    pub pub_date: Option<String>,
+}
+
+/// What kind of page it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// The site's home page.
+    Home,
+    /// A column (list) page.
+    List,
+    /// An article.
+    Article,
+    /// A policy document with a 信息公开 metadata block.
+    Policy,
+    /// A policy interpretation.
+    Interpretation,
+    /// A section home (新闻中心, a township's page) showing blocks of its
+    /// sub-columns: not a column itself.
+    Section,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl PageKind {
+    /// The `kind` value in `pages.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageKind::Home => "home",
+            PageKind::List => "list",
+            PageKind::Article => "article",
+            PageKind::Policy => "policy",
+            PageKind::Interpretation => "interpretation",
+            PageKind::Section => "section",
+            PageKind::Other => "other",
+        }
+    }
+}
+
+/// A same-site link kept for the policy pairing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RelatedLink {
+    /// Normalised target (no fragment).
+    pub url: String,
+    /// Link text.
+    pub text: String,
+}
+
+/// The facts read from one page, kept for site-wide checks and `pages.csv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PageFacts {
+    /// `<title>`, whitespace collapsed.
+    pub title: String,
+    /// The charset used to decode it.
+    pub charset: String,
+    /// Page meta tags.
+    pub meta: PageMeta,
+    /// What kind of page it is.
+    #[serde(default)]
+    pub kind: PageKind,
+    /// The headline (`ArticleTitle`, else `<h1>`, else the title).
+    #[serde(default)]
+    pub headline: String,
+    /// Footer facts.
+    #[serde(default)]
+    pub footer: std::sync::Arc<FooterFacts>,
+    /// Column name (list pages).
+    #[serde(default)]
+    pub column: Option<Arc<str>>,
+    /// Dated list items (list and home pages).
+    #[serde(default)]
+    pub list: ListFacts,
+    /// The page's own publication date (articles, documents).
+    #[serde(default)]
+    pub published: Option<NaiveDate>,
+    /// The 信息公开 metadata block.
+    #[serde(default)]
+    pub policy: Option<Box<PolicyMeta>>,
+    /// Same-site links of policy and interpretation pages.
+    #[serde(default)]
+    pub related: Vec<RelatedLink>,
+    /// Whether inline scripts write page content (`document.write`), so a
+    /// missing footer element may be invisible to a static reader.
+    #[serde(default)]
+    pub scripted: bool,
+    /// The page says it does not exist (an error page served with 200).
+    #[serde(default)]
+    pub error_page: bool,
+}
+
+impl PageFacts {
+    /// Gives back the slack of strings built piece by piece: the crawler
+    /// keeps these facts for every page until the site checks run.
+    pub fn shrink(&mut self) {
+        let strings = [&mut self.title, &mut self.headline, &mut self.charset];
+        for s in strings {
+            s.shrink_to_fit();
+        }
+        let options = [&mut self.meta.article_title, &mut self.meta.pub_date];
+        for s in options.into_iter().flatten() {
+            s.shrink_to_fit();
+        }
+        if self.headline == self.title {
+            self.headline = self.title.clone();
+        }
+    }
+
+    /// The newest item date, for list and home pages only.
+    pub fn newest_date(&self) -> Option<NaiveDate> {
+        matches!(self.kind, PageKind::List | PageKind::Home)
+            .then_some(self.list.newest)
+            .flatten()
+    }
+
+    /// The 网站标识码 shown: footer, else widget, else meta.
+    pub fn site_code(&self) -> Option<&str> {
+        self.footer
+            .site_code
+            .as_deref()
+            .or(self.footer.jiucuo_code.as_deref())
+            .or(self.meta.site_id_code.as_deref().filter(|c| !c.is_empty()))
+    }
+}
+
+/// Everything [`analyse_page`] learns about a page (stored by the history
+/// store, so an unchanged page is not parsed again).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageAnalysis {
+    /// Facts to keep.
+    pub facts: PageFacts,
+    /// Every link, in document order.
+    pub links: Vec<Link>,
+    /// Hashes of the page's `id`s and `<a name>`s (see [`anchor_hash`]), sorted.
+    pub anchors: Vec<u64>,
+    /// Findings that need only this page.
+    pub findings: Vec<Finding>,
+    /// Why the page looks like a not-found page, if it does.
+    pub not_found: Option<String>,
+    /// Same-site scripts or frames that may hold the footer; the crawler
+    /// fetches them and calls [`finish_footer`].
+    pub footer_sources: Vec<Url>,
+    /// The page is a login form with hardly anything else (see
+    /// [`crate::audit::looks_like_login`]): as a home page, not auditable.
+    #[serde(default)]
+    pub login: bool,
+}
+
+impl PageAnalysis {
+    /// Whether the page has an anchor for `fragment` (see [`crate::links::fragment_exists`]).
+    pub fn has_anchor(anchors: &[u64], fragment: &str) -> bool {
+        crate::links::fragment_exists(anchors, fragment)
+    }
+}
+
+/// Version of what [`analyse_page`] stores. Part of the key under which the
+/// history store keeps analyses, so that analyses made by an older govscan
+/// (another anchor hash, fewer facts) are never reused: they are made again
+/// on the next fetch.
+pub const ANALYSIS_VERSION: u32 = 2;
+
+pub use crate::links::anchor_hash;

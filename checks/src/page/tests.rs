@@ -1,0 +1,341 @@
+//! Unit tests of the page analysis.
+
+use super::*;
+use crate::finding::CheckId;
+use crate::links::{LinkKind, LinkTarget};
+use crate::profile::Profile;
+
+fn analyse(html: &str, url: &str) -> PageAnalysis {
+    let url = Url::parse(url).unwrap();
+    let input = PageInput {
+        site: "测试站",
+        url: &url,
+        body: html.as_bytes(),
+        content_type: Some("text/html; charset=utf-8"),
+        is_home: false,
+        truncated: false,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    analyse_page(&input, &Profile::national())
+}
+
+#[test]
+fn extracts_every_link_kind() {
+    let html = r#"<html><head><title> 示例 县政府 </title>
+        <base href="http://www.x.gov.cn/sub/">
+        <link rel="stylesheet" href="/css/a.css"><link rel="dns-prefetch" href="//cdn.x.cn">
+        <meta http-equiv="refresh" content="30; URL='/refresh.html'">
+        <meta name="SiteIDCode" content="1304000009"><meta content="人事信息" name="ColumnName">
+        <script src="js/a.js"></script></head><body>
+        <a href="news/1.html">新闻 <b>一</b></a>
+        <a href="http://www.other.gov.cn/"><img src="/img/logo.png" alt="兄弟单位"></a>
+        <img srcset="/a-1x.png 1x, /a-2x.png 2x">
+        <iframe src="/frame.html"></iframe>
+        <embed src="/m.swf"><object data="/o.pdf"></object>
+        <video src="/v.mp4" poster="/p.jpg"><source src="/s.mp4"></video><audio src="/a.mp3"></audio>
+        <map><area href="/area.html" alt="区域"></map>
+        <a name="n1">x</a><div id="d1"></div>
+        </body></html>"#;
+    let a = analyse(html, "http://www.x.gov.cn/index.html");
+    assert_eq!(a.facts.title, "示例 县政府");
+    assert_eq!(a.facts.meta.site_id_code.as_deref(), Some("1304000009"));
+    assert_eq!(a.facts.meta.column_name.as_deref(), Some("人事信息"));
+    let urls: Vec<String> = a
+        .links
+        .iter()
+        .filter_map(|l| match &l.target {
+            LinkTarget::Web(u) => Some(u.to_string()),
+            _ => None,
+        })
+        .collect();
+    for want in [
+        "http://www.x.gov.cn/css/a.css",
+        "http://www.x.gov.cn/refresh.html",
+        "http://www.x.gov.cn/sub/js/a.js",
+        "http://www.x.gov.cn/sub/news/1.html",
+        "http://www.other.gov.cn/",
+        "http://www.x.gov.cn/img/logo.png",
+        "http://www.x.gov.cn/a-1x.png",
+        "http://www.x.gov.cn/a-2x.png",
+        "http://www.x.gov.cn/frame.html",
+        "http://www.x.gov.cn/m.swf",
+        "http://www.x.gov.cn/o.pdf",
+        "http://www.x.gov.cn/v.mp4",
+        "http://www.x.gov.cn/p.jpg",
+        "http://www.x.gov.cn/s.mp4",
+        "http://www.x.gov.cn/a.mp3",
+        "http://www.x.gov.cn/area.html",
+    ] {
+        assert!(urls.iter().any(|u| u == want), "missing {want} in {urls:?}");
+    }
+    assert!(!urls.iter().any(|u| u.contains("cdn.x.cn")));
+    let news = a.links.iter().find(|l| l.raw == "news/1.html").unwrap();
+    assert_eq!(news.text, "新闻 一");
+    let other = a
+        .links
+        .iter()
+        .find(|l| l.raw == "http://www.other.gov.cn/")
+        .unwrap();
+    assert_eq!(other.text, "兄弟单位");
+    assert!(PageAnalysis::has_anchor(&a.anchors, "n1"));
+    assert!(PageAnalysis::has_anchor(&a.anchors, "d1"));
+    assert!(PageAnalysis::has_anchor(&a.anchors, "top"));
+    assert!(!PageAnalysis::has_anchor(&a.anchors, "nope"));
+    assert!(PageAnalysis::has_anchor(
+        &a.anchors,
+        "/query/webSearch?code=33999902000123"
+    ));
+    assert!(PageAnalysis::has_anchor(&a.anchors, "!/home"));
+}
+
+fn web_urls(a: &PageAnalysis) -> Vec<(LinkKind, String)> {
+    a.links
+        .iter()
+        .filter_map(|l| match &l.target {
+            LinkTarget::Web(u) => Some((l.kind, u.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn links_browsers_load_are_extracted_as_browsers_parse_them() {
+    let html = r#"<html><head><meta http-equiv="refresh" content="0;new/index.html"></head><body>
+        <img srcset="https://img.x.gov.cn/a.jpg?x-oss-process=image/resize,w_750 2x, /b.jpg 1x">
+        <img srcset="data:image/png;base64,iVBORw0KGgo=, /c.png 2x">
+        <picture><source srcset="/d.webp 480w, /e.webp (min-width: 800px) 800w"></picture>
+        <div style="background-image: url('/bg/1.jpg'); color: red"></div>
+        <table background="/bg/t.gif"><tr><td>x</td></tr></table>
+        <form action="/search/s.jsp?old=1" method="get"><input type="image" src="/btn/go.gif"></form>
+        <form action="/post.do" method="post"><input type="password" name="p"></form>
+        </body></html>"#;
+    let a = analyse(html, "http://www.x.gov.cn/index.html");
+    let urls = web_urls(&a);
+    let has = |kind: LinkKind, want: &str| urls.iter().any(|(k, u)| *k == kind && u == want);
+    assert!(
+        has(LinkKind::Refresh, "http://www.x.gov.cn/new/index.html"),
+        "{urls:?}"
+    );
+    assert!(
+        has(
+            LinkKind::Image,
+            "https://img.x.gov.cn/a.jpg?x-oss-process=image/resize,w_750"
+        ),
+        "{urls:?}"
+    );
+    assert!(has(LinkKind::Image, "http://www.x.gov.cn/b.jpg"));
+    assert!(
+        has(LinkKind::Image, "http://www.x.gov.cn/c.png"),
+        "{urls:?}"
+    );
+    assert!(has(LinkKind::Media, "http://www.x.gov.cn/d.webp"));
+    assert!(has(LinkKind::Media, "http://www.x.gov.cn/e.webp"));
+    assert!(has(LinkKind::Image, "http://www.x.gov.cn/bg/1.jpg"));
+    assert!(has(LinkKind::Image, "http://www.x.gov.cn/bg/t.gif"));
+    assert!(has(LinkKind::Image, "http://www.x.gov.cn/btn/go.gif"));
+    // A GET form is checked without its query; a POST form is not a link.
+    assert!(
+        has(LinkKind::Form, "http://www.x.gov.cn/search/s.jsp"),
+        "{urls:?}"
+    );
+    assert!(!urls.iter().any(|(_, u)| u.contains("post.do")));
+    // No fragment of a split srcset or data: URI is taken for a URL.
+    assert!(
+        !urls
+            .iter()
+            .any(|(_, u)| u.contains("w_750%20") || u.contains("base64") || u.ends_with("/2x")),
+        "{urls:?}"
+    );
+    assert_eq!(
+        urls.iter().filter(|(k, _)| *k == LinkKind::Image).count(),
+        6,
+        "{urls:?}"
+    );
+}
+
+#[test]
+fn srcset_and_refresh_parsing() {
+    // As the standard says, a URL runs to white space: this is one URL.
+    assert_eq!(srcset_urls("a.jpg,b.jpg 2x"), vec!["a.jpg,b.jpg"]);
+    assert_eq!(srcset_urls("a.jpg, b.jpg 2x"), vec!["a.jpg", "b.jpg"]);
+    assert_eq!(
+        srcset_urls(" /x,y.jpg 1x , /z.jpg"),
+        vec!["/x,y.jpg", "/z.jpg"]
+    );
+    assert_eq!(srcset_urls(""), Vec::<&str>::new());
+    assert_eq!(refresh_url("5; url=/a.html"), Some("/a.html"));
+    assert_eq!(refresh_url("5;URL='/b.html'"), Some("/b.html"));
+    assert_eq!(refresh_url("0;x.html"), Some("x.html"));
+    assert_eq!(refresh_url("30"), None);
+    assert_eq!(
+        css_urls("background:url(a.png) no-repeat, url(\"b.png\")"),
+        vec!["a.png", "b.png"]
+    );
+}
+
+#[test]
+fn anchors_match_as_written_then_decoded_and_hashes_are_stable() {
+    let a = analyse(
+        r#"<html><body><div id="a%3Ab"></div><div id="一"></div></body></html>"#,
+        "http://www.x.gov.cn/",
+    );
+    assert!(PageAnalysis::has_anchor(&a.anchors, "a%3Ab"));
+    assert!(PageAnalysis::has_anchor(&a.anchors, "%E4%B8%80"));
+    assert!(!PageAnalysis::has_anchor(&a.anchors, "a:b"));
+    // FNV-1a test vectors: the hash is persisted, so it must never change.
+    assert_eq!(anchor_hash(""), 0xcbf2_9ce4_8422_2325);
+    assert_eq!(anchor_hash("a"), 0xaf63_dc4c_8601_ec8c);
+}
+
+#[test]
+fn a_home_page_that_is_a_login_form_is_marked() {
+    let url = Url::parse("http://mail.x.gov.cn/").unwrap();
+    let html = r#"<html><head><title>邮件系统登录</title></head><body><form method="post"><input name="u"><input type="password" name="p"><button>登录</button></form></body></html>"#;
+    let input = PageInput {
+        site: "测试站",
+        url: &url,
+        body: html.as_bytes(),
+        content_type: Some("text/html; charset=utf-8"),
+        is_home: true,
+        truncated: false,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    assert!(analyse_page(&input, &Profile::national()).login);
+    // A portal with a login box among its many links is not a login page.
+    let links: String = (0..40)
+        .map(|i| format!(r#"<a href="/n{i}.html">新闻{i}</a>"#))
+        .collect();
+    let portal = html.replace("</form>", &format!("</form>{links}"));
+    let input = PageInput {
+        body: portal.as_bytes(),
+        ..input
+    };
+    assert!(!analyse_page(&input, &Profile::national()).login);
+}
+
+#[test]
+fn a_jiucuo_entry_opened_by_onclick_counts() {
+    let a = analyse(
+        r#"<html><body><div class="footer"><p>主办单位：示范县人民政府办公室</p><a href="javascript:void(0)" onclick="window.open('https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=3301000001&url='+encodeURIComponent(location.href))"><img src="/images/jiucuo.png" alt="政府网站找错"></a></div></body></html>"#,
+        "http://www.x.gov.cn/",
+    );
+    assert_eq!(a.facts.footer.jiucuo, crate::footer::Presence::Yes);
+    assert_eq!(a.facts.footer.jiucuo_code.as_deref(), Some("3301000001"));
+    assert_eq!(a.facts.footer.jiucuo_legacy_host, None);
+}
+
+#[test]
+fn the_light_pass_agrees_with_the_full_analysis_on_what_links_need() {
+    for (html, url) in [
+        (
+            r#"<html><head><title>提示信息</title></head><body><p>对不起，您访问的页面不存在！</p></body></html>"#,
+            "http://a.gov.cn/x.html",
+        ),
+        (
+            r#"<html><body><h2 id="sec1">一</h2><a name="n2">二</a><div id="一">三</div><p>正文内容很长很长</p></body></html>"#,
+            "http://a.gov.cn/y.html",
+        ),
+    ] {
+        let full = analyse(html, url);
+        let u = Url::parse(url).unwrap();
+        let input = PageInput {
+            site: "测试站",
+            url: &u,
+            body: html.as_bytes(),
+            content_type: Some("text/html; charset=utf-8"),
+            is_home: false,
+            truncated: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        };
+        let light = link_target_facts(&input, &Profile::national());
+        assert_eq!(light.not_found, full.not_found, "{html}");
+        assert_eq!(light.anchors, full.anchors, "{html}");
+    }
+}
+
+#[test]
+fn frameset_frames_are_links() {
+    let a = analyse(
+        r#"<html><frameset><frame src="/top.html"><frame src="main.html"></frameset></html>"#,
+        "http://a.gov.cn/",
+    );
+    let frames: Vec<&str> = a
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Frame)
+        .map(|l| l.raw.as_str())
+        .collect();
+    assert_eq!(frames, vec!["/top.html", "main.html"]);
+}
+
+#[test]
+fn percent_encoded_fragment_matches_chinese_id() {
+    let a = analyse(r#"<h2 id="第一章">x</h2>"#, "http://a.gov.cn/");
+    assert!(PageAnalysis::has_anchor(
+        &a.anchors,
+        "%E7%AC%AC%E4%B8%80%E7%AB%A0"
+    ));
+}
+
+#[test]
+fn placeholder_and_intranet_findings() {
+    let html = r##"<a href="">空</a><a href="#">更多</a><a href="#">返回顶部</a>
+        <a href="javascript:void(0)">查看</a><a href="javascript:void(0)" onclick="go()">菜单</a>
+        <a href="http://192.168.1.5/oa/">内网办公</a><a href="http://10.0.0.1/x#y">内网</a>
+        <a href="http://exa mple.cn/">坏</a>"##;
+    let a = analyse(html, "http://www.x.gov.cn/");
+    let got: Vec<(&str, &str, &str)> = a
+        .findings
+        .iter()
+        .map(|f| (f.check.as_str(), f.target.as_str(), f.status.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("link.malformed", "", "empty"),
+            ("link.malformed", "#", "placeholder"),
+            ("link.malformed", "javascript:void(0)", "placeholder"),
+            ("link.intranet", "http://192.168.1.5/oa/", "intranet"),
+            ("link.intranet", "http://10.0.0.1/x", "intranet"),
+            ("link.malformed", "http://exa mple.cn/", "unparseable"),
+        ]
+    );
+    // A site that itself lives on a private address is not flagged.
+    let a = analyse(html, "http://192.168.1.5/");
+    assert!(a.findings.iter().all(|f| f.check != CheckId::LinkIntranet));
+}
+
+#[test]
+fn soft404_by_title_and_short_text() {
+    let a = analyse("<title>404 页面不存在</title><p>x</p>", "http://a.gov.cn/x");
+    assert!(a.not_found.is_some());
+    let a = analyse(
+        "<title>县政府</title><p>对不起，您访问的页面不存在！</p>",
+        "http://a.gov.cn/x",
+    );
+    assert!(a.not_found.is_some());
+    let long = format!(
+        "<title>新闻</title><p>{}页面不存在</p>",
+        "正文".repeat(2000)
+    );
+    assert!(analyse(&long, "http://a.gov.cn/x").not_found.is_none());
+    assert!(analyse(
+        "<title>县政府</title><p>电话 0404-1234</p>",
+        "http://a.gov.cn/"
+    )
+    .not_found
+    .is_none());
+}
+
+#[test]
+fn broken_html_never_panics() {
+    for html in [
+        "<a href='x",
+        "<<<>>>",
+        "\0\0<p>\u{0}</p>",
+        "<table><tr><td><a href=/a>x</table></a>",
+        "",
+    ] {
+        let _ = analyse(html, "http://a.gov.cn/");
+    }
+}

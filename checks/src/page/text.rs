@@ -1,0 +1,85 @@
+//! Visible text: white space folded as a reader sees it, block breaks, truncation.
+
+use crate::dates::parse_date;
+use chrono::NaiveDate;
+use regex::Regex;
+use std::sync::OnceLock;
+
+pub(crate) const LINK_TEXT_MAX: usize = 80;
+
+/// Appends `s` to `out`, folding every run of white space (including
+/// U+3000 and NBSP) into one space.
+pub(crate) fn push_collapsed(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' {
+            if !out.is_empty() && !out.ends_with([' ', '\n', '\t']) {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+pub(crate) fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "tr"
+            | "table"
+            | "br"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+            | "article"
+            | "footer"
+            | "header"
+            | "nav"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "form"
+            | "hr"
+            | "blockquote"
+            | "pre"
+            | "center"
+            | "tbody"
+            | "thead"
+            | "aside"
+            | "main"
+    )
+}
+
+pub(crate) fn break_line(out: &mut String, sep: char) {
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push(sep);
+    }
+}
+
+pub(crate) fn labelled_date(text: &str) -> Option<NaiveDate> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:发布时间|发布日期|发文日期|日期|时间)\s*[:：]\s*((?:19|20)[0-9]{2}\s*[-/.年]\s*[01]?[0-9]\s*[-/.月]\s*[0-3]?[0-9])").expect("valid regex")
+    });
+    re.captures(text).and_then(|c| parse_date(&c[1]))
+}
+
+pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}

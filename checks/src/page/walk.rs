@@ -1,0 +1,526 @@
+//! The one walk over a parsed page that collects its links, anchors,
+//! text, list items, scripts and meta tags, and turns them into facts.
+
+use super::*;
+use crate::columns::{breadcrumb_trail, list_facts, own_column_name, RawItem};
+use crate::dates::parse_date;
+use crate::decode::decode_html;
+use crate::footer::{self, FooterInput, ScriptTag};
+use crate::links::{classify_href, Link, LinkKind, LinkTarget};
+use crate::policy::{self};
+use crate::privacy;
+use crate::profile::Profile;
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+use std::sync::Arc;
+use url::Url;
+
+pub(crate) struct OpenAnchor {
+    raw: String,
+    script_driven: bool,
+    text: String,
+    fallback: String,
+}
+
+/// Analyses one HTML page.
+pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
+    let tld = input
+        .url
+        .host_str()
+        .and_then(|h| h.rsplit('.').next())
+        .map(str::to_string);
+    let decoded = decode_html(input.body, input.content_type, tld.as_deref());
+    let doc = Html::parse_document(&decoded.text);
+
+    let mut base = input.url.clone();
+    let mut base_seen = false;
+    let mut facts = PageFacts {
+        charset: decoded.charset.to_string(),
+        ..PageFacts::default()
+    };
+    let mut links: Vec<Link> = Vec::new();
+    let mut anchors: Vec<u64> = Vec::new();
+    let mut text = String::new();
+    let mut title = String::new();
+    let mut in_title = 0usize;
+    let mut hidden = 0usize;
+    let mut open_anchors: Vec<OpenAnchor> = Vec::new();
+    let rules = &profile.links;
+    let mut scripts: Vec<ScriptTag> = Vec::new();
+    let mut script_text = String::new();
+    let mut in_script = 0usize;
+    let mut markers: Vec<String> = Vec::new();
+    let mut items: Vec<RawItem> = Vec::new();
+    let mut open_items: Vec<(RawItem, bool)> = Vec::new();
+    let mut h1 = String::new();
+    let mut in_h1 = 0usize;
+    let mut password_field = false;
+    let more_texts: Vec<&str> = profile
+        .columns
+        .more_link_texts
+        .iter()
+        .map(|t| more_label(t))
+        .collect();
+    let mut more_targets: std::collections::HashSet<String> = std::collections::HashSet::new();
+    const SCRIPT_TEXT_MAX: usize = 512 * 1024;
+    const ITEM_TEXT_MAX: usize = 400;
+
+    let add = |links: &mut Vec<Link>, base: &Url, kind: LinkKind, raw: &str, text: String| {
+        let target = classify_href(raw, base, false, false, false);
+        links.push(Link {
+            kind,
+            raw: raw.to_string(),
+            target,
+            text,
+        });
+    };
+
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    // One pass over the element's attributes for those every
+                    // element may carry (each `attr` call is a scan of its own).
+                    let (mut id_attr, mut onclick_attr, mut style_attr, mut background_attr) =
+                        (None, None, None, None);
+                    for (name, value) in el.attrs() {
+                        match name {
+                            "id" => id_attr = Some(value),
+                            "onclick" => onclick_attr = Some(value),
+                            "style" => style_attr = Some(value),
+                            "background" => background_attr = Some(value),
+                            _ => {}
+                        }
+                    }
+                    if let Some(id) = id_attr {
+                        anchors.push(anchor_hash(id));
+                        if matches!(id, "_ideConac" | "imgConac" | "_span_jiucuo")
+                            && markers.len() < 64
+                        {
+                            markers.push(format!("id:{id}"));
+                        }
+                    }
+                    if let Some(onclick) = onclick_attr {
+                        if (onclick.contains("Link(") || onclick.contains("jiucuo"))
+                            && markers.len() < 64
+                        {
+                            markers.push(format!("onclick:{onclick}"));
+                        }
+                        if let Some((item, _)) = open_items.last_mut() {
+                            item.has_link = true;
+                        }
+                    }
+                    match name {
+                        "li" | "tr" | "dd" => {
+                            if let Some((_, has_child)) = open_items.last_mut() {
+                                *has_child = true;
+                            }
+                            open_items.push((RawItem::default(), false));
+                        }
+                        "script" => {
+                            in_script += 1;
+                            scripts.push(ScriptTag {
+                                src: el.attr("src").map(str::to_string),
+                                id: el.attr("id").map(str::to_string),
+                                sitecode: el.attr("sitecode").map(|c| c.trim().to_string()),
+                            });
+                        }
+                        "h1" => in_h1 += 1,
+                        _ => {}
+                    }
+                    match name {
+                        "script" | "style" | "noscript" | "template" | "textarea" => hidden += 1,
+                        "title" => in_title += 1,
+                        _ => {}
+                    }
+                    if is_block(name) {
+                        break_line(&mut text, '\n');
+                    } else if matches!(name, "td" | "th") {
+                        break_line(&mut text, '\t');
+                    }
+                    let alt = || {
+                        el.attr("alt")
+                            .or(el.attr("title"))
+                            .unwrap_or("")
+                            .trim()
+                            .to_string()
+                    };
+                    if let Some(style) =
+                        style_attr.filter(|s| s.contains("url(") || s.contains("URL("))
+                    {
+                        for raw in css_urls(style) {
+                            add(&mut links, &base, LinkKind::Image, raw, String::new());
+                        }
+                    }
+                    if let Some(bg) = background_attr {
+                        add(&mut links, &base, LinkKind::Image, bg, String::new());
+                    }
+                    match name {
+                        "input" => {
+                            let kind = el.attr("type").unwrap_or("").trim();
+                            if kind.eq_ignore_ascii_case("password") {
+                                password_field = true;
+                            } else if kind.eq_ignore_ascii_case("image") {
+                                if let Some(src) = el.attr("src") {
+                                    add(&mut links, &base, LinkKind::Image, src, alt());
+                                }
+                            }
+                        }
+                        "form" => {
+                            let get = el.attr("method").is_none_or(|m| {
+                                m.trim().is_empty() || m.trim().eq_ignore_ascii_case("get")
+                            });
+                            if let Some(action) =
+                                el.attr("action").filter(|a| get && !a.trim().is_empty())
+                            {
+                                // A GET submission replaces the query: check the action without it.
+                                let target = match classify_href(action, &base, false, false, false)
+                                {
+                                    LinkTarget::Web(mut u) => {
+                                        u.set_query(None);
+                                        LinkTarget::Web(u)
+                                    }
+                                    other => other,
+                                };
+                                links.push(Link {
+                                    kind: LinkKind::Form,
+                                    raw: action.to_string(),
+                                    target,
+                                    text: String::new(),
+                                });
+                            }
+                        }
+                        "base" if !base_seen => {
+                            if let Some(href) = el.attr("href") {
+                                if let Ok(b) = input.url.join(href.trim()) {
+                                    base = b;
+                                }
+                                base_seen = true;
+                            }
+                        }
+                        "a" => {
+                            if let Some(n) = el.attr("name") {
+                                anchors.push(anchor_hash(n));
+                            }
+                            if let (Some(href), Some((item, _))) =
+                                (el.attr("href"), open_items.last_mut())
+                            {
+                                item.has_link = true;
+                                if item.link.is_none() {
+                                    if let LinkTarget::Web(mut u) =
+                                        classify_href(href, &base, true, false, false)
+                                    {
+                                        u.set_fragment(None);
+                                        item.link = Some(u.to_string());
+                                    }
+                                }
+                            }
+                            if let Some(href) = el.attr("href") {
+                                let script_driven = rules
+                                    .script_handler_attributes
+                                    .iter()
+                                    .any(|a| el.attr(a).is_some())
+                                    || matches!(el.attr("role"), Some("button" | "tab"));
+                                open_anchors.push(OpenAnchor {
+                                    raw: href.to_string(),
+                                    script_driven,
+                                    text: String::new(),
+                                    fallback: el.attr("title").unwrap_or("").trim().to_string(),
+                                });
+                            }
+                        }
+                        "area" => {
+                            if let Some(href) = el.attr("href") {
+                                let script_driven = rules
+                                    .script_handler_attributes
+                                    .iter()
+                                    .any(|a| el.attr(a).is_some());
+                                let target = classify_href(href, &base, true, script_driven, false);
+                                links.push(Link {
+                                    kind: LinkKind::Anchor,
+                                    raw: href.to_string(),
+                                    target,
+                                    text: truncate_chars(&alt(), LINK_TEXT_MAX),
+                                });
+                            }
+                        }
+                        "link" => {
+                            let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+                            if !rel.contains("dns-prefetch") && !rel.contains("preconnect") {
+                                if let Some(href) = el.attr("href") {
+                                    add(&mut links, &base, LinkKind::LinkTag, href, rel);
+                                }
+                            }
+                        }
+                        "img" => {
+                            let a = alt();
+                            if let Some(open) = open_anchors.last_mut() {
+                                if open.fallback.is_empty() {
+                                    open.fallback = a.clone();
+                                }
+                            }
+                            if let Some(src) = el.attr("src") {
+                                add(&mut links, &base, LinkKind::Image, src, a.clone());
+                            }
+                            if let Some(set) = el.attr("srcset") {
+                                for src in srcset_urls(set) {
+                                    add(&mut links, &base, LinkKind::Image, src, a.clone());
+                                }
+                            }
+                        }
+                        "script" => {
+                            if let Some(src) = el.attr("src") {
+                                add(&mut links, &base, LinkKind::Script, src, String::new());
+                            }
+                        }
+                        "iframe" | "frame" => {
+                            if let Some(src) = el.attr("src") {
+                                add(&mut links, &base, LinkKind::Frame, src, alt());
+                            }
+                        }
+                        "embed" | "source" | "video" | "audio" | "track" => {
+                            if let Some(src) = el.attr("src") {
+                                add(&mut links, &base, LinkKind::Media, src, String::new());
+                            }
+                            if let Some(set) = el.attr("srcset") {
+                                for src in srcset_urls(set) {
+                                    add(&mut links, &base, LinkKind::Media, src, String::new());
+                                }
+                            }
+                            if let Some(poster) = el.attr("poster") {
+                                add(&mut links, &base, LinkKind::Image, poster, String::new());
+                            }
+                        }
+                        "object" => {
+                            if let Some(data) = el.attr("data") {
+                                add(&mut links, &base, LinkKind::Media, data, String::new());
+                            }
+                        }
+                        "meta" => read_meta(el, &mut facts.meta, &mut |raw| {
+                            add(&mut links, &base, LinkKind::Refresh, raw, String::new())
+                        }),
+                        _ => {}
+                    }
+                }
+                Node::Text(t) => {
+                    if in_script > 0 {
+                        if script_text.len() < SCRIPT_TEXT_MAX {
+                            script_text.push_str(t);
+                            script_text.push('\n');
+                        }
+                    } else if in_title > 0 {
+                        push_collapsed(&mut title, t);
+                    } else if hidden == 0 {
+                        push_collapsed(&mut text, t);
+                        if in_h1 > 0 && h1.chars().count() < 200 {
+                            push_collapsed(&mut h1, t);
+                        }
+                        for (item, _) in &mut open_items {
+                            if item.text.len() < ITEM_TEXT_MAX {
+                                push_collapsed(&mut item.text, t);
+                                item.text.push(' ');
+                            }
+                        }
+                        for open in &mut open_anchors {
+                            if open.text.chars().count() < LINK_TEXT_MAX + 1 {
+                                push_collapsed(&mut open.text, t);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    let name = el.name();
+                    match name {
+                        "li" | "tr" | "dd" => {
+                            if let Some((item, has_child)) = open_items.pop() {
+                                if !has_child && items.len() < 2000 {
+                                    items.push(item);
+                                }
+                            }
+                        }
+                        "h1" => in_h1 = in_h1.saturating_sub(1),
+                        _ => {}
+                    }
+                    match name {
+                        "script" | "style" | "noscript" | "template" | "textarea" => {
+                            hidden = hidden.saturating_sub(1);
+                            if name == "script" {
+                                in_script = in_script.saturating_sub(1);
+                            }
+                        }
+                        "title" => in_title = in_title.saturating_sub(1),
+                        "a" if el.attr("href").is_some() => {
+                            if let Some(open) = open_anchors.pop() {
+                                let mut label = open.text.trim().to_string();
+                                if label.is_empty() {
+                                    label = open.fallback;
+                                }
+                                let top = rules.top_link_texts.contains(&label);
+                                let target =
+                                    classify_href(&open.raw, &base, true, open.script_driven, top);
+                                if let LinkTarget::Web(u) = &target {
+                                    let bare = more_label(&label);
+                                    let more = !bare.is_empty()
+                                        && bare.chars().count() <= 6
+                                        && more_texts.contains(&bare);
+                                    if more
+                                        && u.host_str() == input.url.host_str()
+                                        && more_targets.len() < 64
+                                    {
+                                        let mut u = u.clone();
+                                        u.set_fragment(None);
+                                        more_targets.insert(u.to_string());
+                                    }
+                                }
+                                links.push(Link {
+                                    kind: LinkKind::Anchor,
+                                    raw: open.raw,
+                                    target,
+                                    text: truncate_chars(&label, LINK_TEXT_MAX),
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                    if is_block(name) {
+                        break_line(&mut text, '\n');
+                    }
+                }
+            }
+        }
+    }
+    anchors.sort_unstable();
+    anchors.dedup();
+    facts.title = title.trim().to_string();
+
+    let not_found = detect_not_found(&facts.title, &text, profile);
+    facts.error_page = not_found.is_some();
+    let mut findings = page_findings(input, &links, profile);
+
+    // Footer.
+    facts.footer = std::sync::Arc::new(footer::extract(
+        &FooterInput {
+            url: input.url,
+            text: &text,
+            script_text: &script_text,
+            links: &links,
+            scripts: &scripts,
+            markers: &markers,
+        },
+        profile,
+    ));
+    facts.scripted = script_text.contains("document.write")
+        || script_text.contains("innerHTML")
+        || script_text.contains(".append(");
+    let footer_sources = footer::sources(input.url, &links, &facts.footer, profile);
+
+    // Kind, headline, dates, column.
+    facts.headline = facts
+        .meta
+        .article_title
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or_else(|| Some(h1.trim().to_string()).filter(|t| !t.is_empty()))
+        .unwrap_or_else(|| facts.title.clone());
+    let main_text = &text[..footer::footer_start(&text)];
+    facts.list = list_facts(&items, &text, &script_text, input.today, profile);
+    facts.list.more_links = more_targets.len() as u32;
+    facts.policy = policy::extract_meta(&text).map(Box::new);
+    facts.published = facts
+        .meta
+        .pub_date
+        .as_deref()
+        .and_then(parse_date)
+        .or_else(|| facts.policy.as_ref().and_then(|m| m.published_date()))
+        .or_else(|| labelled_date(main_text));
+    let trail = breadcrumb_trail(&text);
+    facts.kind = page_kind(input.is_home, &facts, !trail.is_empty(), profile);
+    // The column's own name: its class comes from it, never from a parent's.
+    let column_name = own_column_name(facts.meta.column_name.as_deref(), &trail)
+        .map(|name| match &facts.meta.column_name {
+            Some(meta) if **meta == *name => meta.clone(),
+            _ => Arc::from(name.as_str()),
+        })
+        .or_else(|| {
+            facts
+                .title
+                .split(['_', '-', '|', '—'])
+                .next()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Arc::from)
+        });
+    facts.column = column_name;
+
+    if matches!(facts.kind, PageKind::Policy | PageKind::Interpretation) {
+        let host = input.url.host_str();
+        for link in links.iter().filter(|l| l.kind == LinkKind::Anchor) {
+            if let LinkTarget::Web(u) = &link.target {
+                if u.host_str() == host && facts.related.len() < 300 {
+                    let mut u = u.clone();
+                    u.set_fragment(None);
+                    facts.related.push(RelatedLink {
+                        url: u.to_string(),
+                        text: link.text.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if facts.kind == PageKind::Policy {
+        if let Some(meta) = &facts.policy {
+            let in_scope = policy::needs_interpretation(facts.column.as_deref(), meta, profile);
+            findings.extend(policy::hygiene(
+                input.site,
+                input.url.as_str(),
+                meta,
+                facts.published,
+                in_scope,
+                input.today,
+                profile,
+            ));
+        }
+    }
+
+    // Privacy, outside the footer.
+    let personal_list = profile.privacy.list_page_keywords.iter().any(|k| {
+        facts.headline.contains(k.as_str())
+            || facts
+                .column
+                .as_deref()
+                .is_some_and(|c| c.contains(k.as_str()))
+    });
+    findings.extend(privacy::scan(
+        input.site,
+        input.url.as_str(),
+        input.is_home,
+        main_text,
+        personal_list,
+        input.today,
+        profile,
+    ));
+
+    let login = input.is_home && {
+        let head: String = text.chars().take(2000).collect();
+        crate::audit::looks_like_login(
+            password_field,
+            &format!("{} {head}", facts.title),
+            links.iter().filter(|l| l.kind == LinkKind::Anchor).count(),
+            &profile.audit,
+        )
+    };
+    facts.shrink();
+    PageAnalysis {
+        facts,
+        links,
+        anchors,
+        findings,
+        not_found,
+        footer_sources,
+        login,
+    }
+}
