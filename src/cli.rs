@@ -260,3 +260,17 @@ pub struct ScanOptions {
     #[arg(long, short)]
     pub quiet: bool,
 }
+
+impl Default for ScanOptions {
+    /// The defaults a user gets with no flags (the same values as `--help`
+    /// shows), for callers that configure a scan in code: `probe`, the demo,
+    /// tests.
+    fn default() -> ScanOptions {
+        // clap is the one place the defaults are written; an empty command
+        // line always parses.
+        match OptionsOnly::try_parse_from(["govscan"]) {
+            Ok(o) => o.opts,
+            Err(e) => unreachable!("the default scan options parse: {e}"),
+        }
+    }
+}

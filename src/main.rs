@@ -205,15 +205,11 @@ async fn probe(cmd: ProbeCmd) -> anyhow::Result<ExitCode> {
         Some(p) => govscan_checks::Profile::from_path(p).map_err(|e| UsageError(e.to_string()))?,
         None => govscan_checks::Profile::national(),
     };
-    let mut flags = vec!["govscan".to_string()];
-    if cmd.offline {
-        flags.push("--offline".into());
-    }
-    for r in &cmd.resolve {
-        flags.push("--resolve".into());
-        flags.push(format!("{}:{}:{}", r.host, r.port, r.addr));
-    }
-    let opts = <govscan::cli::OptionsOnly as clap::Parser>::try_parse_from(&flags)?.opts;
+    let opts = govscan::cli::ScanOptions {
+        offline: cmd.offline,
+        resolve: cmd.resolve.clone(),
+        ..Default::default()
+    };
     let base = ScanSetup::new(Vec::new(), &opts, std::path::Path::new("."))?.fetch;
     let fetcher = govscan::crawl::client::Fetcher::new(probe_config(&base, &profile))?;
     let store = govscan::store::Store::open(&cmd.db).map_err(|e| UsageError(format!("{e:#}")))?;

@@ -5,32 +5,47 @@ pub mod county;
 pub mod portal;
 pub mod server;
 
-use crate::cli::{DemoCmd, OptionsOnly};
+use crate::cli::{DemoCmd, ScanOptions};
+use crate::crawl::resolver::ResolveRule;
 use crate::crawl::site::SiteSpec;
 use crate::run::{run_scan, summary, today_in_china, ScanSetup};
-use clap::Parser;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// The scan flags the demo uses: loopback only, no rate limit, short timeouts.
-pub fn demo_flags(port: u16, hosts: &[String], now: chrono::NaiveDate) -> Vec<String> {
-    let mut flags: Vec<String> = vec![
-        "govscan".into(),
-        "--offline".into(),
-        "--rate".into(),
-        "0".into(),
-        "--timeout".into(),
-        "2".into(),
-        "--retries".into(),
-        "1".into(),
-        "--now".into(),
-        now.to_string(),
-    ];
-    for h in hosts {
-        flags.push("--resolve".into());
-        flags.push(format!("{h}:{port}:127.0.0.1"));
+/// The scan options the demo uses: loopback only (every demo host resolved
+/// to 127.0.0.1), no rate limit, short timeouts, a fixed date.
+pub fn demo_options(port: u16, hosts: &[String], now: chrono::NaiveDate) -> ScanOptions {
+    ScanOptions {
+        offline: true,
+        rate: 0.0,
+        timeout: 2.0,
+        retries: 1,
+        now: Some(now),
+        resolve: hosts
+            .iter()
+            .map(|h| ResolveRule {
+                host: h.clone(),
+                port,
+                addr: std::net::Ipv4Addr::LOCALHOST.into(),
+            })
+            .collect(),
+        ..ScanOptions::default()
     }
-    flags
+}
+
+/// The same options as a command line, for `--serve-only` to print.
+fn command_line(opts: &ScanOptions) -> String {
+    let mut line = format!(
+        "--offline --rate {} --timeout {} --retries {}",
+        opts.rate, opts.timeout, opts.retries
+    );
+    if let Some(now) = opts.now {
+        line.push_str(&format!(" --now {now}"));
+    }
+    for r in &opts.resolve {
+        line.push_str(&format!(" --resolve {}:{}:{}", r.host, r.port, r.addr));
+    }
+    line
 }
 
 /// Runs `govscan demo`.
@@ -53,7 +68,7 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         realistic: cmd.realistic,
     };
     let demo = portal::build_with(addr.port(), closed, now, &options);
-    let flags = demo_flags(addr.port(), &demo.hosts, now);
+    let mut opts = demo_options(addr.port(), &demo.hosts, now);
     let sites: Vec<SiteSpec> = demo
         .sites
         .iter()
@@ -93,13 +108,12 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
                 .map(|s| s.seed.to_string())
                 .collect::<Vec<_>>()
                 .join(" "),
-            flags[1..].join(" ")
+            command_line(&opts)
         );
         tokio::signal::ctrl_c().await?;
         server.abort();
         return Ok(ExitCode::SUCCESS);
     }
-    let mut opts = OptionsOnly::try_parse_from(&flags)?.opts;
     opts.quiet = cmd.quiet;
     let setup = ScanSetup::new(sites, &opts, &cmd.out)?;
     let outcome = run_scan(setup).await?;

@@ -110,11 +110,25 @@ pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>
     let closed = server::closed_port().await.unwrap();
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let demo = govscan::demo::portal::build(addr.port(), closed, now, articles);
-    let demo_flags = govscan::demo::demo_flags(addr.port(), &demo.hosts, now);
-    let urls: Vec<String> = demo.sites.iter().map(|(_, u)| u.clone()).collect();
+    let mut opts = govscan::demo::demo_options(addr.port(), &demo.hosts, now);
+    opts.quiet = true;
+    opts.db = Some(out.join("govscan.db"));
+    let sites = demo
+        .sites
+        .iter()
+        .map(|(_, u)| SiteSpec {
+            name: url::Url::parse(u).unwrap().host_str().unwrap().to_string(),
+            seed: url::Url::parse(u).unwrap(),
+            extra: Vec::new(),
+        })
+        .collect();
     let portal = Arc::new(demo.portal);
     let handle = server::serve(listener, portal.clone());
-    let outcome = scan(&urls, &demo_flags[1..], out).await;
+    let setup = ScanSetup::new(sites, &opts, out).expect("valid setup");
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(120), run_scan(setup))
+        .await
+        .expect("scan finishes in time")
+        .expect("scan succeeds");
     handle.abort();
     (outcome, portal, closed)
 }
