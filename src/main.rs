@@ -8,6 +8,7 @@ use govscan::cli::{Cli, Command, FailOn, ProbeCmd, ScanCmd};
 use govscan::crawl::site::SiteSpec;
 use govscan::run::{run_scan, summary, ScanSetup, UsageError};
 use govscan::sitelist::{parse_site_list, parse_site_url};
+use govscan::store::HistoryStore;
 use govscan_checks::Severity;
 use govscan_reports::model::{SiteListReport, SkippedLine};
 use std::process::ExitCode;
@@ -44,7 +45,7 @@ fn main() -> ExitCode {
                 }
                 Command::Probe(cmd) => probe(*cmd).await,
                 Command::Prune(cmd) => {
-                    let store = govscan::store::Store::open(&cmd.db)
+                    let store = govscan::store::SqliteStore::open(&cmd.db)
                         .map_err(|e| UsageError(format!("{e:#}")))?;
                     let (runs, probes) = store.prune(cmd.keep_days)?;
                     println!(
@@ -212,7 +213,8 @@ async fn probe(cmd: ProbeCmd) -> anyhow::Result<ExitCode> {
     };
     let base = ScanSetup::new(Vec::new(), &opts, std::path::Path::new("."))?.fetch;
     let fetcher = govscan::crawl::client::Fetcher::new(probe_config(&base, &profile))?;
-    let store = govscan::store::Store::open(&cmd.db).map_err(|e| UsageError(format!("{e:#}")))?;
+    let store =
+        govscan::store::SqliteStore::open(&cmd.db).map_err(|e| UsageError(format!("{e:#}")))?;
     let mut with_ids = Vec::new();
     for s in sites {
         let id = store.site_id(s.seed.as_str(), &s.name)?;

@@ -5,7 +5,7 @@
 
 use crate::crawl::client::{FetchConfig, Fetcher, Want};
 use crate::crawl::site::SiteSpec;
-use crate::store::Store;
+use crate::store::HistoryStore;
 use govscan_checks::{FetchResult, Profile};
 use std::time::Duration;
 
@@ -34,7 +34,7 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
 /// One round of probes: every site once, concurrently. Returns (site, ok, status, ms).
 pub async fn probe_round(
     fetcher: &Fetcher,
-    store: &Store,
+    store: &dyn HistoryStore,
     sites: &[(SiteSpec, i64)],
 ) -> anyhow::Result<Vec<(String, bool, String, u64)>> {
     let mut out = Vec::new();

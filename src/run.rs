@@ -6,7 +6,7 @@ use crate::crawl::context::{CheckCache, HistoryContext, HistoryStats, RunContext
 use crate::crawl::crawl_all;
 use crate::crawl::progress::Progress;
 use crate::crawl::site::{CrawlOptions, SiteResult, SiteSpec};
-use crate::store::Store;
+use crate::store::{HistoryStore, SqliteStore};
 use anyhow::Context;
 use govscan_checks::Profile;
 use govscan_reports::model::SiteListReport;
@@ -185,8 +185,8 @@ pub struct HistorySaved {
     pub cached_links: u64,
     /// URLs taken from the interrupted run.
     pub replayed: u64,
-    /// The database file.
-    pub db: PathBuf,
+    /// Where the history is kept (the database file).
+    pub db: String,
 }
 
 /// How a scan uses the history store.
@@ -219,7 +219,8 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     let history = match &setup.history.db {
         None => None,
         Some(path) => {
-            let store = Arc::new(Store::open(path).map_err(|e| UsageError(format!("{e:#}")))?);
+            let store: Arc<dyn HistoryStore> =
+                Arc::new(SqliteStore::open(path).map_err(|e| UsageError(format!("{e:#}")))?);
             let mut urls: Vec<&str> = setup.sites.iter().map(|s| s.seed.as_str()).collect();
             urls.sort_unstable();
             let site_key = govscan_checks::content_hash(urls.join("\n").as_bytes());
@@ -329,7 +330,7 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
             .iter()
             .map(|s| h.site_ids.get(&s.url).copied().unwrap_or_default())
             .collect();
-        annotate(&h.store, h.run, &site_ids, &mut report, &setup.profile)?;
+        annotate(&*h.store, h.run, &site_ids, &mut report, &setup.profile)?;
         write_outputs(&setup.out, &mut report, &setup.profile)?;
         h.store.finish_run(
             h.run,
@@ -342,7 +343,7 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
             bytes_saved: h.stats.bytes_saved.load(Ordering::Relaxed),
             cached_links: h.stats.cached_links.load(Ordering::Relaxed),
             replayed: h.stats.replayed.load(Ordering::Relaxed),
-            db: h.store.path().to_path_buf(),
+            db: h.store.location(),
         });
     } else {
         write_outputs(&setup.out, &mut report, &setup.profile)?;
@@ -391,7 +392,7 @@ impl StopSignals {
 /// Adds what the store knows to each site: availability (and its
 /// `site.unreachable` finding) and what changed since the previous run.
 fn annotate(
-    store: &Store,
+    store: &dyn HistoryStore,
     run: i64,
     site_ids: &[i64],
     report: &mut RunReport,
@@ -526,7 +527,7 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
             h.bytes_saved as f64 / 1_048_576.0,
             h.cached_links,
             h.replayed,
-            h.db.display()
+            h.db
         ));
     }
     for site in &outcome.report.sites {

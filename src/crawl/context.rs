@@ -5,7 +5,7 @@
 use super::client::Fetcher;
 use super::ledger::Landing;
 use super::site::CrawlOptions;
-use crate::store::Store;
+use crate::store::HistoryStore;
 use govscan_checks::Profile;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
@@ -72,7 +72,7 @@ pub struct RunContext {
 /// How a run uses the history store.
 pub struct HistoryContext {
     /// The store.
-    pub store: Arc<Store>,
+    pub store: Arc<dyn HistoryStore>,
     /// This run's id.
     pub run: i64,
     /// Reuse what this run already fetched (`--resume`).

@@ -131,10 +131,8 @@ pub(crate) async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
     if let Some((h, site)) = history {
         if h.resume {
             let (run, url) = (h.run, job.url.to_string());
-            let stored = h
-                .store
-                .read(move |s| s.fetched_in_run(run, site, &url))
-                .await;
+            let stored =
+                crate::store::read(&h.store, move |s| s.fetched_in_run(run, site, &url)).await;
             if let Some(done) = stored.and_then(|(data, analysis): (Vec<u8>, Option<Vec<u8>>)| {
                 replay(&job, &data, analysis.as_deref())
             }) {
@@ -193,8 +191,9 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
             .as_ref()
             .and_then(|(_, a)| serde_json::to_vec(a).ok())
     };
-    h.store
-        .send(Write_::Fetch {
+    crate::store::send(
+        &*h.store,
+        Write_::Fetch {
             run: h.run,
             site,
             url: done.key.clone(),
@@ -204,8 +203,9 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
             data,
             analysis_key,
             analysis_json,
-        })
-        .await;
+        },
+    )
+    .await;
 }
 
 /// Rebuilds a job's result from the store.
@@ -241,8 +241,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         // Only a previous fetch with its analysis can stand for a 304.
         (Some(h), Some(site)) if h.revalidate => {
             let (run, url) = (h.run, key.clone());
-            h.store
-                .read(move |s| s.previous_fetch(run, site, &url))
+            crate::store::read(&h.store, move |s| s.previous_fetch(run, site, &url))
                 .await
                 .filter(|p| p.analysis.is_some())
                 .map(|p| (h, p))
@@ -352,9 +351,7 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
     if let (Some(h), true) = (&ctx.history, outside) {
         if let Some(max_age) = h.link_cache_max_age {
             let url = key.clone();
-            let cached = h
-                .store
-                .read(move |s| s.cached_link(&url, max_age))
+            let cached = crate::store::read(&h.store, move |s| s.cached_link(&url, max_age))
                 .await
                 .and_then(|d: Vec<u8>| serde_json::from_slice::<Landing>(&d).ok());
             if let Some(landing) = cached {
@@ -399,13 +396,15 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
             && checked.landing.not_found.is_none();
         if good && h.link_cache_max_age.is_some() {
             if let Ok(data) = serde_json::to_vec(&*checked.landing) {
-                h.store
-                    .send(Write_::LinkCache {
+                crate::store::send(
+                    &*h.store,
+                    Write_::LinkCache {
                         url: key.clone(),
                         at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                         data,
-                    })
-                    .await;
+                    },
+                )
+                .await;
             }
         }
     }

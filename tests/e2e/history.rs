@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use govscan::demo::server::Route;
-use govscan::store::Store;
+use govscan::store::{HistoryStore, SqliteStore};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -343,7 +343,7 @@ async fn probes_give_availability_and_the_unreachable_veto() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("正常"));
     // A week of half-hourly probes, 6% failed (12 of 200, two in a row).
-    let store = Store::open(&db).unwrap();
+    let store = SqliteStore::open(&db).unwrap();
     let site = store.site_id(&url, HOST).unwrap();
     let now = chrono::Local::now();
     for i in 0..199 {
@@ -389,7 +389,7 @@ async fn probes_give_availability_and_the_unreachable_veto() {
 
     // Too few probes for the rule (it assumes ≥20 a day): a warning, not a veto.
     let db2 = dir.path().join("few.db");
-    let store = Store::open(&db2).unwrap();
+    let store = SqliteStore::open(&db2).unwrap();
     let site2 = store.site_id(&url, HOST).unwrap();
     for i in 0..20 {
         let at = now - chrono::Duration::hours(i + 1);
@@ -462,7 +462,7 @@ async fn a_second_process_on_the_same_database_waits_its_turn() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shared.db");
-    drop(Store::open(&db).unwrap());
+    drop(SqliteStore::open(&db).unwrap());
     // Another process holds the write lock for a while.
     let (locked_tx, locked) = std::sync::mpsc::channel();
     let holder = {

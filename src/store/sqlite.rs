@@ -1,4 +1,4 @@
-//! The history store: one SQLite file (rusqlite, bundled SQLite, WAL) that
+//! The SQLite history store: one file (rusqlite, bundled SQLite, WAL) that
 //! keeps every run, every fetched URL with what was read from it, every
 //! finding with its stable fingerprint, cached outside-link checks and the
 //! availability probes.
@@ -7,6 +7,7 @@
 //! thread behind a bounded channel), so an interrupted run can be resumed
 //! without fetching again what it already has.
 
+use super::{HistoryStore, PreviousFetch, Write_};
 use anyhow::Context;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
@@ -18,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio::sync::mpsc::{channel, error::TryRecvError, Receiver, Sender};
 
@@ -129,42 +130,8 @@ fn unpack(blob: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// One write for the writer thread.
-pub enum Write_ {
-    /// A fetched URL of a run.
-    Fetch {
-        /// Run.
-        run: i64,
-        /// Site.
-        site: i64,
-        /// URL key.
-        url: String,
-        /// `ETag`.
-        etag: Option<String>,
-        /// `Last-Modified`.
-        last_modified: Option<String>,
-        /// Body hash.
-        content_hash: Option<String>,
-        /// The serialised fetch result (JSON).
-        data: Vec<u8>,
-        /// The content-addressed key of the page's analysis.
-        analysis_key: Option<String>,
-        /// The analysis (JSON), unless the store has it already.
-        analysis_json: Option<Vec<u8>>,
-    },
-    /// A successful outside-link check to cache.
-    LinkCache {
-        /// URL.
-        url: String,
-        /// When.
-        at: String,
-        /// Serialised outcome (JSON).
-        data: Vec<u8>,
-    },
-}
-
 /// The history store.
-pub struct Store {
+pub struct SqliteStore {
     path: PathBuf,
     conn: Mutex<Connection>,
     writer: Mutex<Option<(Sender<Write_>, std::thread::JoinHandle<()>)>>,
@@ -185,9 +152,24 @@ fn busy(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked)
 }
 
-impl Store {
+impl SqliteStore {
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn analysis(&self, conn: &Connection, key: &str) -> Option<Vec<u8>> {
+        let blob: Vec<u8> = conn
+            .query_row(
+                "SELECT data FROM analyses WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()?;
+        unpack(&blob)
+    }
     /// Opens (creating and migrating as needed) the store at `path`.
-    pub fn open(path: &Path) -> anyhow::Result<Store> {
+    pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
         let mut conn = open_conn(path)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > SCHEMA_VERSION {
@@ -214,24 +196,29 @@ impl Store {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             tx.commit()?;
         }
-        Ok(Store {
+        Ok(SqliteStore {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
             writer: Mutex::new(None),
         })
     }
+}
 
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
+impl HistoryStore for SqliteStore {
+    fn writer(&self) -> Option<Sender<Write_>> {
+        self.writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|(tx, _)| tx.clone())
     }
-
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    /// The file.
+    fn location(&self) -> String {
+        self.path.display().to_string()
     }
 
     /// The id of a site, created on first use.
-    pub fn site_id(&self, url: &str, name: &str) -> anyhow::Result<i64> {
+    fn site_id(&self, url: &str, name: &str) -> anyhow::Result<i64> {
         let conn = self.conn();
         conn.execute("INSERT INTO sites(url, name) VALUES (?1, ?2) ON CONFLICT(url) DO UPDATE SET name = excluded.name", params![url, name])?;
         Ok(
@@ -243,7 +230,7 @@ impl Store {
 
     /// Starts a run. `site_key` identifies the set of sites, so that
     /// `--resume` finds the interrupted run of the same job.
-    pub fn begin_run(
+    fn begin_run(
         &self,
         started: &str,
         now: &str,
@@ -260,7 +247,7 @@ impl Store {
     }
 
     /// The latest unfinished run of the same sites, to resume.
-    pub fn resumable_run(&self, site_key: &str) -> anyhow::Result<Option<(i64, String)>> {
+    fn resumable_run(&self, site_key: &str) -> anyhow::Result<Option<(i64, String)>> {
         let conn = self.conn();
         Ok(conn
             .query_row(
@@ -272,7 +259,7 @@ impl Store {
     }
 
     /// Marks a resumed run as running again.
-    pub fn reopen_run(&self, run: i64) -> anyhow::Result<()> {
+    fn reopen_run(&self, run: i64) -> anyhow::Result<()> {
         self.conn().execute(
             "UPDATE runs SET status = 'running', finished = NULL WHERE id = ?1",
             params![run],
@@ -282,7 +269,7 @@ impl Store {
 
     /// Starts the writer thread; `send` queues writes (bounded: the crawl
     /// waits if the disk falls behind).
-    pub fn start_writer(&self) -> anyhow::Result<()> {
+    fn start_writer(&self) -> anyhow::Result<()> {
         let conn = open_conn(&self.path)?;
         let (tx, rx) = channel::<Write_>(1024);
         let handle = std::thread::spawn(move || writer_loop(conn, rx));
@@ -290,23 +277,8 @@ impl Store {
         Ok(())
     }
 
-    /// Queues a write.
-    pub async fn send(&self, w: Write_) {
-        // The sender is cloned out of the lock: no lock is held while a full
-        // queue makes the crawl wait (back-pressure, on the async side).
-        let tx = self
-            .writer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            .map(|(tx, _)| tx.clone());
-        if let Some(tx) = tx {
-            let _ = tx.send(w).await;
-        }
-    }
-
     /// Flushes and stops the writer thread.
-    pub fn stop_writer(&self) {
+    fn stop_writer(&self) {
         let taken = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some((tx, handle)) = taken {
             drop(tx);
@@ -314,28 +286,9 @@ impl Store {
         }
     }
 
-    /// Runs a read on a blocking thread, so that SQLite never blocks the
-    /// async workers (the crawl's reads go through here).
-    pub async fn read<T, F>(self: &Arc<Self>, read: F) -> T
-    where
-        T: Send + 'static,
-        F: FnOnce(&Store) -> T + Send + 'static,
-    {
-        let store = self.clone();
-        match tokio::task::spawn_blocking(move || read(&store)).await {
-            Ok(v) => v,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
-    }
-
     /// A URL this run already fetched (for `--resume`): the fetch data and
     /// its analysis (JSON), if any.
-    pub fn fetched_in_run(
-        &self,
-        run: i64,
-        site: i64,
-        url: &str,
-    ) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+    fn fetched_in_run(&self, run: i64, site: i64, url: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
         let conn = self.conn();
         let row: Option<(Vec<u8>, Option<String>)> = conn
             .prepare_cached("SELECT data, analysis FROM fetches WHERE run_id = ?1 AND site_id = ?2 AND url = ?3")
@@ -347,22 +300,9 @@ impl Store {
         Some((unpack(&data)?, analysis))
     }
 
-    fn analysis(&self, conn: &Connection, key: &str) -> Option<Vec<u8>> {
-        let blob: Vec<u8> = conn
-            .query_row(
-                "SELECT data FROM analyses WHERE key = ?1",
-                params![key],
-                |r| r.get(0),
-            )
-            .optional()
-            .ok()
-            .flatten()?;
-        unpack(&blob)
-    }
-
     /// What the latest completed run before `run` saw at a URL: validators,
     /// fetch data and analysis, for a conditional request.
-    pub fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch> {
+    fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch> {
         let conn = self.conn();
         type Row = (Option<String>, Option<String>, Vec<u8>, Option<String>);
         let row: Option<Row> = conn
@@ -386,7 +326,7 @@ impl Store {
     }
 
     /// A cached successful check of an outside URL, if younger than `max_age`.
-    pub fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>> {
+    fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>> {
         let conn = self.conn();
         let (at, data): (String, Vec<u8>) = conn
             .prepare_cached("SELECT checked_at, data FROM link_cache WHERE url = ?1")
@@ -404,7 +344,7 @@ impl Store {
     }
 
     /// Writes the final findings and scores of a finished (or interrupted) run.
-    pub fn finish_run(
+    fn finish_run(
         &self,
         run: i64,
         report: &RunReport,
@@ -443,7 +383,7 @@ impl Store {
     }
 
     /// What changed for a site since its previous completed run.
-    pub fn site_history(
+    fn site_history(
         &self,
         run: i64,
         site: i64,
@@ -529,7 +469,7 @@ impl Store {
     }
 
     /// Records one availability probe.
-    pub fn record_probe(
+    fn record_probe(
         &self,
         site: i64,
         at: &str,
@@ -545,7 +485,7 @@ impl Store {
     }
 
     /// Availability of a site's home page over the `days` before `until`.
-    pub fn availability(
+    fn availability(
         &self,
         site: i64,
         until: chrono::DateTime<chrono::FixedOffset>,
@@ -597,7 +537,7 @@ impl Store {
 
     /// Deletes runs (and what only they use) older than `keep_days`, and
     /// probes older than that; then reclaims the space.
-    pub fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)> {
+    fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)> {
         let cutoff = utc_of(
             (chrono::Utc::now() - chrono::Duration::days(i64::from(keep_days))).fixed_offset(),
         );
@@ -615,18 +555,6 @@ impl Store {
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
         Ok((runs, probes))
     }
-}
-
-/// What a previous run saw at a URL.
-pub struct PreviousFetch {
-    /// `ETag` to send as `If-None-Match`.
-    pub etag: Option<String>,
-    /// `Last-Modified` to send as `If-Modified-Since`.
-    pub last_modified: Option<String>,
-    /// The fetch data (JSON).
-    pub data: Vec<u8>,
-    /// The analysis (JSON), for pages.
-    pub analysis: Option<Vec<u8>>,
 }
 
 /// The writer thread: waits for a write, takes whatever else is queued (up
@@ -715,7 +643,7 @@ mod tests {
             )
             .unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         let conn = store.conn();
         let times: Vec<String> = conn
             .prepare("SELECT at FROM probes ORDER BY at")

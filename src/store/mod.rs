@@ -1,0 +1,157 @@
+//! The history store: every run, every fetched URL with what was read from
+//! it, every finding with its stable fingerprint, cached outside-link checks
+//! and the availability probes.
+//!
+//! [`HistoryStore`] is what a scan needs of its history, whichever database
+//! keeps it; [`SqliteStore`] (one file, the default) implements it. Its
+//! calls block, so the crawl makes them through [`read`] and [`send`]: on
+//! blocking threads and a bounded queue, never on the async workers.
+
+pub mod sqlite;
+
+pub use sqlite::{SqliteStore, SCHEMA_VERSION};
+
+use govscan_checks::Finding;
+use govscan_reports::model::{Availability, SiteHistory};
+use govscan_reports::RunReport;
+use std::sync::Arc;
+use tokio::sync::mpsc::Sender;
+
+/// One write for the writer thread.
+pub enum Write_ {
+    /// A fetched URL of a run.
+    Fetch {
+        /// Run.
+        run: i64,
+        /// Site.
+        site: i64,
+        /// URL key.
+        url: String,
+        /// `ETag`.
+        etag: Option<String>,
+        /// `Last-Modified`.
+        last_modified: Option<String>,
+        /// Body hash.
+        content_hash: Option<String>,
+        /// The serialised fetch result (JSON).
+        data: Vec<u8>,
+        /// The content-addressed key of the page's analysis.
+        analysis_key: Option<String>,
+        /// The analysis (JSON), unless the store has it already.
+        analysis_json: Option<Vec<u8>>,
+    },
+    /// A successful outside-link check to cache.
+    LinkCache {
+        /// URL.
+        url: String,
+        /// When.
+        at: String,
+        /// Serialised outcome (JSON).
+        data: Vec<u8>,
+    },
+}
+
+/// What a previous run saw at a URL.
+pub struct PreviousFetch {
+    /// `ETag` to send as `If-None-Match`.
+    pub etag: Option<String>,
+    /// `Last-Modified` to send as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+    /// The fetch data (JSON).
+    pub data: Vec<u8>,
+    /// The analysis (JSON), for pages.
+    pub analysis: Option<Vec<u8>>,
+}
+
+/// What a scan needs of its history store. Every method may block (a
+/// database round trip); async code goes through [`read`] and [`send`].
+pub trait HistoryStore: Send + Sync {
+    /// Where the history is kept, for messages (a file path, a database URL).
+    fn location(&self) -> String;
+    /// The id of a site, created on first use.
+    fn site_id(&self, url: &str, name: &str) -> anyhow::Result<i64>;
+    /// Starts a run: its start time (RFC 3339), the date it judges against,
+    /// the profile's name, the options (JSON) and the key of its site list.
+    fn begin_run(
+        &self,
+        started: &str,
+        now: &str,
+        profile: &str,
+        options: &str,
+        site_key: &str,
+    ) -> anyhow::Result<i64>;
+    /// The latest unfinished run of the same sites and its date, to resume.
+    fn resumable_run(&self, site_key: &str) -> anyhow::Result<Option<(i64, String)>>;
+    /// Marks an interrupted run as running again.
+    fn reopen_run(&self, run: i64) -> anyhow::Result<()>;
+    /// Starts the writer that [`send`] queues to.
+    fn start_writer(&self) -> anyhow::Result<()>;
+    /// The writer's queue, while it runs.
+    fn writer(&self) -> Option<Sender<Write_>>;
+    /// Flushes the queue and stops the writer.
+    fn stop_writer(&self);
+    /// A URL this run already fetched (for `--resume`): the fetch data and
+    /// its analysis (JSON), if any.
+    fn fetched_in_run(&self, run: i64, site: i64, url: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)>;
+    /// What the latest completed earlier run saw at a URL.
+    fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch>;
+    /// A successful outside-link check younger than `max_age`.
+    fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>>;
+    /// Writes the final findings and scores of a finished (or interrupted) run.
+    fn finish_run(
+        &self,
+        run: i64,
+        report: &RunReport,
+        site_ids: &[i64],
+        status: &str,
+    ) -> anyhow::Result<()>;
+    /// What changed for a site since its previous completed run.
+    fn site_history(
+        &self,
+        run: i64,
+        site: i64,
+        site_url: &str,
+        findings: &[Finding],
+        now: &str,
+    ) -> anyhow::Result<SiteHistory>;
+    /// Records one availability probe.
+    fn record_probe(
+        &self,
+        site: i64,
+        at: &str,
+        ok: bool,
+        status: &str,
+        ms: i64,
+    ) -> anyhow::Result<()>;
+    /// The availability of a site's home page over the `days` before `until`.
+    fn availability(
+        &self,
+        site: i64,
+        until: chrono::DateTime<chrono::FixedOffset>,
+        days: u32,
+    ) -> anyhow::Result<Option<Availability>>;
+    /// Deletes runs and probes older than `keep_days`; returns how many of each.
+    fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)>;
+}
+
+/// Runs a store call on a blocking thread, so that the database never
+/// blocks the async workers.
+pub async fn read<T, F>(store: &Arc<dyn HistoryStore>, call: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn HistoryStore) -> T + Send + 'static,
+{
+    let store = store.clone();
+    match tokio::task::spawn_blocking(move || call(&*store)).await {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// Queues a write. The queue is bounded: when the writer falls behind, the
+/// crawl waits here (back-pressure on the async side, no lock held).
+pub async fn send(store: &dyn HistoryStore, write: Write_) {
+    if let Some(tx) = store.writer() {
+        let _ = tx.send(write).await;
+    }
+}
