@@ -280,11 +280,11 @@ impl Fetcher {
             }
         };
         loop {
-            if let Some(f) = self.refuse(&current) {
+            if let Some((kind, why)) = self.refuse(&current) {
                 return done(
                     &current,
                     hops,
-                    FetchResult::Failed(f.0, f.1),
+                    FetchResult::Failed(kind, why),
                     None,
                     None,
                     elapsed,
@@ -297,11 +297,11 @@ impl Fetcher {
             elapsed = took;
             let mut answer = match result {
                 Ok(a) => a,
-                Err(f) => {
+                Err((kind, why)) => {
                     return done(
                         &current,
                         hops,
-                        FetchResult::Failed(f.0, f.1),
+                        FetchResult::Failed(kind, why),
                         None,
                         None,
                         elapsed,

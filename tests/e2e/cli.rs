@@ -2,18 +2,8 @@
 
 use crate::common::*;
 use govscan::demo::server::{closed_port, Route};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn govscan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_govscan"))
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.stdin(Stdio::null()).output().expect("runs"))
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn usage_errors_exit_2_with_a_clear_message() {

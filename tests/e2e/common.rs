@@ -12,6 +12,22 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
+/// The govscan binary, as users run it.
+pub fn govscan() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_govscan"))
+}
+
+/// Runs a command to the end off the async workers, with no standard input.
+pub async fn run(mut cmd: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        cmd.stdin(std::process::Stdio::null())
+            .output()
+            .expect("runs")
+    })
+    .await
+    .unwrap()
+}
+
 /// A portal being served.
 pub struct Fixture {
     pub portal: Arc<Portal>,

@@ -10,10 +10,6 @@ use std::time::Duration;
 
 const HOST: &str = "www.nightly.gov.cn";
 
-fn govscan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_govscan"))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_run_marks_new_persisting_and_fixed_findings() {
     let fx = start(|_, p| {

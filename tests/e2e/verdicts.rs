@@ -6,18 +6,7 @@
 use crate::common::*;
 use govscan::demo::server::{closed_port, Route};
 use std::collections::BTreeMap;
-use std::process::{Command, Output, Stdio};
 use std::time::Duration;
-
-fn govscan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_govscan"))
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.stdin(Stdio::null()).output().expect("runs"))
-        .await
-        .unwrap()
-}
 
 /// A block page of our own writing, in the style of 安全狗's: its
 /// signature is the image path and the wording.

@@ -1,10 +1,9 @@
 //! The light pass over an outside link target: not-found text and anchors.
 
 use super::*;
-use crate::decode::decode_html;
 use crate::profile::Profile;
 use ego_tree::iter::Edge;
-use scraper::{Html, Node};
+use scraper::Node;
 
 /// What a link check needs of a target page outside the site: whether it
 /// reads as a not-found page, and its anchors. A light pass (one parse, no
@@ -19,13 +18,7 @@ pub struct LinkTargetFacts {
 
 /// The light pass over an outside link target (see [`LinkTargetFacts`]).
 pub fn link_target_facts(input: &PageInput<'_>, profile: &Profile) -> LinkTargetFacts {
-    let tld = input
-        .url
-        .host_str()
-        .and_then(|h| h.rsplit('.').next())
-        .map(str::to_string);
-    let decoded = decode_html(input.body, input.content_type, tld.as_deref());
-    let doc = Html::parse_document(&decoded.text);
+    let (_, doc) = parse(input);
     let mut anchors = Vec::new();
     let mut title = String::new();
     let mut text = String::new();

@@ -232,3 +232,12 @@ impl PageAnalysis {
 pub const ANALYSIS_VERSION: u32 = 2;
 
 pub use crate::links::anchor_hash;
+
+/// Decodes a page's bytes (the host's top-level domain helps guess a
+/// charset) and parses it: the one parse every pass over a page starts from.
+pub(crate) fn parse(input: &PageInput<'_>) -> (crate::decode::Decoded, scraper::Html) {
+    let tld = input.url.host_str().and_then(|h| h.rsplit('.').next());
+    let decoded = crate::decode::decode_html(input.body, input.content_type, tld);
+    let doc = scraper::Html::parse_document(&decoded.text);
+    (decoded, doc)
+}

@@ -4,14 +4,13 @@
 use super::*;
 use crate::columns::{breadcrumb_trail, list_facts, own_column_name, RawItem};
 use crate::dates::parse_date;
-use crate::decode::decode_html;
 use crate::footer::{self, FooterInput, ScriptTag};
 use crate::links::{classify_href, Link, LinkKind, LinkTarget};
 use crate::policy::{self};
 use crate::privacy;
 use crate::profile::Profile;
 use ego_tree::iter::Edge;
-use scraper::{Html, Node};
+use scraper::Node;
 use std::sync::Arc;
 use url::Url;
 
@@ -24,13 +23,7 @@ pub(crate) struct OpenAnchor {
 
 /// Analyses one HTML page.
 pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
-    let tld = input
-        .url
-        .host_str()
-        .and_then(|h| h.rsplit('.').next())
-        .map(str::to_string);
-    let decoded = decode_html(input.body, input.content_type, tld.as_deref());
-    let doc = Html::parse_document(&decoded.text);
+    let (decoded, doc) = parse(input);
 
     let mut base = input.url.clone();
     let mut base_seen = false;
