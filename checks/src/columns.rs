@@ -123,6 +123,90 @@ pub fn list_facts(
     facts
 }
 
+/// The records a Hanweb/jpaas column page carries inline, in
+/// `<script type="text/xml"><datastore>…<recordset><record><![CDATA[<li>…
+/// <a href=…>title</a><span>date</span></li>]]></record>…`: the first page
+/// of the column's list, which a script shows. Each record is one item.
+pub fn datastore_items(script_text: &str, base: &url::Url) -> Vec<RawItem> {
+    static TAG: OnceLock<Regex> = OnceLock::new();
+    static HREF: OnceLock<Regex> = OnceLock::new();
+    let tag = TAG.get_or_init(|| Regex::new(r"<[^>]*>").expect("valid regex"));
+    let href = HREF.get_or_init(|| {
+        Regex::new(r#"(?i)<a\s[^>]*href\s*=\s*["']?([^"'\s>]+)"#).expect("valid regex")
+    });
+    let mut items = Vec::new();
+    let mut rest = script_text;
+    while let Some(start) = rest.find("<record") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</record>") else {
+            break;
+        };
+        let body = &after[body_start..body_start + close];
+        let body = body
+            .trim()
+            .trim_start_matches("<![CDATA[")
+            .trim_end_matches("]]>");
+        let link = href
+            .captures(body)
+            .and_then(|c| base.join(c.get(1)?.as_str()).ok())
+            .map(|mut u| {
+                u.set_fragment(None);
+                u.to_string()
+            });
+        let mut text = String::new();
+        for piece in tag.split(body) {
+            let piece = piece.trim();
+            if !piece.is_empty() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(piece);
+            }
+        }
+        if !text.is_empty() && items.len() < 2000 {
+            items.push(RawItem {
+                text,
+                has_link: link.is_some(),
+                link,
+            });
+        }
+        rest = &after[body_start + close + "</record>".len()..];
+    }
+    items
+}
+
+/// The older pages of a TRS WCM column, which a script writes:
+/// `createPageHTML(N, cur, "index", "html")` pages are `index.html`,
+/// `index_1.html` … `index_{N-1}.html` (variants name the count `_pageCount`
+/// or `countPage`). At most `cap` pages.
+pub fn script_pager_urls(script_text: &str, base: &url::Url, cap: usize) -> Vec<url::Url> {
+    static CREATE: OnceLock<Regex> = OnceLock::new();
+    let create = CREATE.get_or_init(|| {
+        Regex::new(
+            r#"createPageHTML\(\s*([A-Za-z0-9_$]+)\s*,\s*[A-Za-z0-9_$]+\s*,\s*["']([A-Za-z0-9_-]+)["']\s*,\s*["']([A-Za-z0-9]+)["']"#,
+        )
+        .expect("valid regex")
+    });
+    let Some(c) = create.captures(script_text) else {
+        return Vec::new();
+    };
+    // The count is a number, or a variable set earlier (`var countPage = 3`).
+    let count: usize = c[1].parse().unwrap_or_else(|_| {
+        Regex::new(&format!(r"\b{}\s*=\s*(\d+)", regex::escape(&c[1])))
+            .ok()
+            .and_then(|re| re.captures(script_text)?.get(1)?.as_str().parse().ok())
+            .unwrap_or(0)
+    });
+    let (name, ext) = (&c[2], &c[3]);
+    (1..count.min(cap))
+        .filter_map(|i| base.join(&format!("{name}_{i}.{ext}")).ok())
+        .collect()
+}
+
 /// The column name from a breadcrumb (`当前位置：首页 > 政务公开 > 通知公告`).
 pub fn breadcrumb_column(text: &str) -> Option<String> {
     breadcrumb_trail(text).pop()
@@ -331,5 +415,58 @@ mod tests {
         let datastore = "<datastore><nextgroup></nextgroup><recordset><record><![CDATA[<li>…</li>]]></record></recordset></datastore>";
         let f = list_facts(&[], "暂无数据", datastore, today, &p);
         assert!(f.scripted, "a script-filled list is not an empty one");
+    }
+
+    #[test]
+    fn hanweb_datastore_records_are_items() {
+        let base = url::Url::parse("http://www.x.gov.cn/col/col5/index.html").unwrap();
+        let script = r#"<datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&columnid=5"></a>]]></nextgroup><totalrecord>2</totalrecord><recordset>
+<record><![CDATA[<li><a href="/art/2026/11/20/art_5_1.html" target="_blank">县政府召开常务会议</a><span>2026-11-20</span></li>]]></record>
+<record><![CDATA[<li><a href='art_5_2.html'>关于做好冬季防火工作的通知</a><span>[11-18]</span></li>]]></record>
+</recordset></datastore>"#;
+        let items = datastore_items(script, &base);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].text, "县政府召开常务会议 2026-11-20");
+        assert_eq!(
+            items[0].link.as_deref(),
+            Some("http://www.x.gov.cn/art/2026/11/20/art_5_1.html")
+        );
+        assert_eq!(
+            items[1].link.as_deref(),
+            Some("http://www.x.gov.cn/col/col5/art_5_2.html")
+        );
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let f = list_facts(&items, "", script, today, &Profile::national());
+        assert_eq!(f.dated, 2);
+        assert_eq!(f.newest, NaiveDate::from_ymd_opt(2026, 11, 20));
+        assert!(
+            !f.scripted,
+            "records read are not an unreadable script list"
+        );
+    }
+
+    #[test]
+    fn trs_script_pager_names_the_older_pages() {
+        let base = url::Url::parse("http://www.x.gov.cn/zwgk/tzgg/index.html").unwrap();
+        let urls = script_pager_urls(r#"createPageHTML(4, 0, "index", "shtml");"#, &base, 200);
+        let got: Vec<String> = urls.iter().map(|u| u.to_string()).collect();
+        assert_eq!(
+            got,
+            vec![
+                "http://www.x.gov.cn/zwgk/tzgg/index_1.shtml",
+                "http://www.x.gov.cn/zwgk/tzgg/index_2.shtml",
+                "http://www.x.gov.cn/zwgk/tzgg/index_3.shtml",
+            ]
+        );
+        assert_eq!(
+            script_pager_urls(r#"createPageHTML(900, 0, "index", "html")"#, &base, 200).len(),
+            199
+        );
+        assert!(script_pager_urls(
+            "createPageHTML(_nPageCount, 0, 'index', 'html')",
+            &base,
+            200
+        )
+        .is_empty());
     }
 }

@@ -137,6 +137,8 @@ struct ColumnsFile {
     more_link_texts: Option<Vec<String>>,
     #[serde(default)]
     section_min_more_links: Option<usize>,
+    #[serde(default)]
+    max_script_pages: Option<usize>,
 }
 
 /// A key of the national profile, for profiles written before it existed.
@@ -321,6 +323,8 @@ pub struct ColumnRules {
     /// A page with this many "more" links to distinct pages is a section
     /// home listing its sub-columns, not a column.
     pub section_min_more_links: usize,
+    /// List pages of one column followed from a script pager at most.
+    pub max_script_pages: usize,
 }
 
 impl ColumnRules {
@@ -604,6 +608,11 @@ impl Profile {
                 .or_else(|| national_value(&["columns", "section_min_more_links"]))
                 .unwrap_or(2)
                 .max(2),
+            max_script_pages: file
+                .columns
+                .max_script_pages
+                .or_else(|| national_value(&["columns", "max_script_pages"]))
+                .unwrap_or(200),
         };
         let footer = FooterRules {
             site_code_pattern: one("footer.site_code_pattern", &file.footer.site_code_pattern)?,

@@ -445,7 +445,7 @@ async fn columns_are_judged_as_people_see_them() {
         p.page(
             host,
             "/",
-            dated_home(r#"<a href="/xwzx/">新闻中心</a><a href="/kong/">财政预决算</a><a href="/hanweb/">工作动态</a>"#),
+            dated_home(r#"<a href="/xwzx/">新闻中心</a><a href="/kong/">财政预决算</a><a href="/hanweb/">工作动态</a><a href="/api/">办事公开</a><a href="/trs/index.html">规划计划</a>"#),
         );
         for path in ["/a.html", "/b.html"] {
             p.page(host, path, page("页", "<p>正文</p>"));
@@ -489,8 +489,8 @@ async fn columns_are_judged_as_people_see_them() {
             "/kong/",
             r#"<html><head><meta charset="utf-8"><title>财政预决算</title><meta name="ColumnName" content="财政预决算"></head><body><ul class="list"></ul><div class="page">共 0 条记录 首页 上一页 下一页 尾页</div></body></html>"#,
         );
-        // Filled by a script from an inline datastore; its hidden template
-        // says 暂无数据. Not empty: not verified.
+        // Hanweb: the first page of records inline in a datastore script,
+        // and a hidden template that says 暂无数据. Read as the list it is.
         p.page(
             host,
             "/hanweb/",
@@ -499,6 +499,33 @@ async fn columns_are_judged_as_people_see_them() {
             <script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid=5&unitid=9&webname=x&permissiontype=0"></a>]]></nextgroup><recordset><record><![CDATA[<li><a href="/art/2026/11/20/art_5_1.html">县政府召开常务会议</a><span>2026-11-20</span></li>]]></record></recordset></datastore></script>
             <script src="/module/web/jpage/jpage.js"></script></body></html>"#,
         );
+        p.page(host, "/art/2026/11/20/art_5_1.html", page("县政府召开常务会议", "<p>正文</p>"));
+        // A list an API fills, which nothing here can read: 未能核实, never 空白.
+        p.page(
+            host,
+            "/api/",
+            r#"<html><head><meta charset="utf-8"><title>办事公开</title><meta name="ColumnName" content="办事公开"></head><body><ul id="list"></ul><div class="tpl" style="display:none">暂无数据</div><script>$.ajax({url:"/api/list?column=88",success:function(d){render(d)}});</script></body></html>"#,
+        );
+        // TRS: a script writes the pager; the only link to one document is
+        // on the last page, index_2.html.
+        let trs_page = |items: &str, script: &str| {
+            format!(
+                r#"<html><head><meta charset="utf-8"><title>规划计划</title><meta name="ColumnName" content="规划计划"></head><body><ul>{items}</ul><script>{script}</script></body></html>"#
+            )
+        };
+        p.page(
+            host,
+            "/trs/index.html",
+            trs_page(
+                r#"<li><a href="./202611/t20261101_1.html">示范县2027年重点项目计划</a><span>2026-11-01</span></li>"#,
+                r#"var currentPage = 0;var countPage = 3;createPageHTML(3, 0, "index", "html");"#,
+            ),
+        );
+        p.page(host, "/trs/index_1.html", trs_page(r#"<li><a href="./202501/t20250101_1.html">示范县2025年工作计划</a><span>2025-01-01</span></li>"#, r#"createPageHTML(3, 1, "index", "html");"#));
+        p.page(host, "/trs/index_2.html", trs_page(r#"<li><a href="./202401/t20240101_1.html">示范县2024年工作计划</a><span>2024-01-01</span></li>"#, r#"createPageHTML(3, 2, "index", "html");"#));
+        for path in ["/trs/202611/t20261101_1.html", "/trs/202501/t20250101_1.html", "/trs/202401/t20240101_1.html"] {
+            p.page(host, path, page("计划", "<p>正文</p>"));
+        }
     })
     .await;
     let out = tempfile::tempdir().unwrap();
@@ -524,8 +551,23 @@ async fn columns_are_judged_as_people_see_them() {
     let state = |name: &str| site.summary.columns.iter().find(|c| c.name == name);
     assert!(state("新闻中心").is_none(), "a section is not a column");
     assert_eq!(state("通知公告").unwrap().class, "notice");
-    assert!(state("工作动态").unwrap().unverified);
-    assert!(!state("工作动态").unwrap().blank);
+    let hanweb = state("工作动态").unwrap();
+    assert_eq!(hanweb.newest, chrono::NaiveDate::from_ymd_opt(2026, 11, 20));
+    assert!(!hanweb.blank && !hanweb.stale && !hanweb.unverified);
+    let api = state("办事公开").unwrap();
+    assert!(api.unverified && !api.blank && !api.stale);
+    let trs = state("规划计划").unwrap();
+    assert_eq!(trs.pages, 3, "the script pager's pages are read");
+    // The document linked only from the last script-paged page was crawled.
+    assert!(site
+        .pages
+        .iter()
+        .any(|p| p.url.ends_with("/trs/202401/t20240101_1.html") && p.crawled));
+    // A record's link is crawled like any other.
+    assert!(site
+        .pages
+        .iter()
+        .any(|p| p.url.ends_with("/art/2026/11/20/art_5_1.html") && p.crawled));
     let kinds: Vec<(String, &str)> = site
         .pages
         .iter()

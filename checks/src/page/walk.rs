@@ -420,6 +420,34 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         .or_else(|| Some(h1.trim().to_string()).filter(|t| !t.is_empty()))
         .unwrap_or_else(|| facts.title.clone());
     let main_text = &text[..footer::footer_start(&text)];
+    // Lists a platform ships inside a script: Hanweb's inline datastore
+    // records are items; TRS's script pager names the older list pages.
+    if script_text.contains("<record") {
+        for item in crate::columns::datastore_items(&script_text, &base) {
+            // A record's link is crawled and checked like any other.
+            if let Some(url) = item.link.as_deref().and_then(|l| Url::parse(l).ok()) {
+                links.push(Link {
+                    kind: LinkKind::Anchor,
+                    raw: url.to_string(),
+                    target: LinkTarget::Web(url),
+                    text: truncate_chars(&item.text, LINK_TEXT_MAX),
+                });
+            }
+            items.push(item);
+        }
+    }
+    if script_text.contains("createPageHTML") {
+        for url in
+            crate::columns::script_pager_urls(&script_text, &base, profile.columns.max_script_pages)
+        {
+            links.push(Link {
+                kind: LinkKind::Anchor,
+                raw: url.to_string(),
+                target: LinkTarget::Web(url),
+                text: "脚本分页（createPageHTML）".to_string(),
+            });
+        }
+    }
     facts.list = list_facts(&items, &text, &script_text, input.today, profile);
     facts.list.more_links = more_targets.len() as u32;
     facts.policy = policy::extract_meta(&text).map(Box::new);
