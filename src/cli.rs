@@ -114,6 +114,7 @@ pub struct ScanCmd {
     /// With --fail-on: count only findings that are new since the previous run.
     #[arg(long, requires = "fail_on")]
     pub fail_on_new: bool,
+    /// The options shared with every command that crawls.
     #[command(flatten)]
     pub opts: ScanOptions,
 }
@@ -163,6 +164,7 @@ pub struct DemoCmd {
 #[derive(Debug, Parser)]
 #[command(name = "govscan")]
 pub struct OptionsOnly {
+    /// The options.
     #[command(flatten)]
     pub opts: ScanOptions,
 }

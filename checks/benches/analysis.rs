@@ -2,6 +2,10 @@
 //! page check (footer included), beside html5ever parsing alone (the floor
 //! a full parse cannot beat). `cargo bench -p govscan-checks`.
 
+// Tests, benchmarks and examples may panic on a broken fixture: that is
+// their way to fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use govscan_checks::page::{analyse_page, finish_footer, PageInput};

@@ -1,5 +1,9 @@
 //! Prints the facts govscan reads from one HTML file: `cargo run -p govscan-checks --example facts -- FILE [URL]`.
 
+// Tests, benchmarks and examples may panic on a broken fixture: that is
+// their way to fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 use govscan_checks::page::{analyse_page, PageInput};
 use govscan_checks::Profile;
 

@@ -130,10 +130,8 @@ pub fn list_facts(
 pub fn datastore_items(script_text: &str, base: &url::Url) -> Vec<RawItem> {
     static TAG: OnceLock<Regex> = OnceLock::new();
     static HREF: OnceLock<Regex> = OnceLock::new();
-    let tag = TAG.get_or_init(|| Regex::new(r"<[^>]*>").expect("valid regex"));
-    let href = HREF.get_or_init(|| {
-        Regex::new(r#"(?i)<a\s[^>]*href\s*=\s*["']?([^"'\s>]+)"#).expect("valid regex")
-    });
+    let tag = crate::built_in_regex(&TAG, r"<[^>]*>");
+    let href = crate::built_in_regex(&HREF, r#"(?i)<a\s[^>]*href\s*=\s*["']?([^"'\s>]+)"#);
     let mut items = Vec::new();
     let mut rest = script_text;
     while let Some(start) = rest.find("<record") {
@@ -185,12 +183,10 @@ pub fn datastore_items(script_text: &str, base: &url::Url) -> Vec<RawItem> {
 /// or `countPage`). At most `cap` pages.
 pub fn script_pager_urls(script_text: &str, base: &url::Url, cap: usize) -> Vec<url::Url> {
     static CREATE: OnceLock<Regex> = OnceLock::new();
-    let create = CREATE.get_or_init(|| {
-        Regex::new(
-            r#"createPageHTML\(\s*([A-Za-z0-9_$]+)\s*,\s*[A-Za-z0-9_$]+\s*,\s*["']([A-Za-z0-9_-]+)["']\s*,\s*["']([A-Za-z0-9]+)["']"#,
-        )
-        .expect("valid regex")
-    });
+    let create = crate::built_in_regex(
+        &CREATE,
+        r#"createPageHTML\(\s*([A-Za-z0-9_$]+)\s*,\s*[A-Za-z0-9_$]+\s*,\s*["']([A-Za-z0-9_-]+)["']\s*,\s*["']([A-Za-z0-9]+)["']"#,
+    );
     let Some(c) = create.captures(script_text) else {
         return Vec::new();
     };
@@ -215,12 +211,10 @@ pub fn breadcrumb_column(text: &str) -> Option<String> {
 /// Every segment of a breadcrumb, outermost first.
 pub fn breadcrumb_trail(text: &str) -> Vec<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(
-            r"(?:当前位置|您的位置|您现在的位置|所在位置|当前的位置)\s*[:：]?\s*([^\n]{2,120})",
-        )
-        .expect("valid regex")
-    });
+    let re = crate::built_in_regex(
+        &RE,
+        r"(?:当前位置|您的位置|您现在的位置|所在位置|当前的位置)\s*[:：]?\s*([^\n]{2,120})",
+    );
     let Some(line) = re.captures(text).and_then(|c| c.get(1)) else {
         return Vec::new();
     };
@@ -321,10 +315,9 @@ pub fn column_states(
         else {
             continue;
         };
-        let first = group
-            .iter()
-            .min_by_key(|p| (p.url.len(), p.url))
-            .expect("group is not empty");
+        let Some(first) = group.iter().min_by_key(|p| (p.url.len(), p.url)) else {
+            continue;
+        };
         let newest = group.iter().filter_map(|p| p.list.newest).max();
         let dated: u32 = group.iter().map(|p| p.list.dated).sum();
         let undated: u32 = group.iter().map(|p| p.list.undated).sum();

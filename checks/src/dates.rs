@@ -7,18 +7,19 @@ use std::sync::OnceLock;
 
 fn full_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})\s*[-/.年]\s*([01]?[0-9])\s*[-/.月]\s*([0-3]?[0-9])(?:\s*日)?(?:[^0-9]|$)")
-            .expect("valid regex")
-    })
+    crate::built_in_regex(
+        &RE,
+        r"(?:^|[^0-9])((?:19|20)[0-9]{2})\s*[-/.年]\s*([01]?[0-9])\s*[-/.月]\s*([0-3]?[0-9])(?:\s*日)?(?:[^0-9]|$)",
+    )
 }
 
 fn month_day_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // A bare MM-DD only counts bracketed or at the very end of an item.
-    RE.get_or_init(|| {
-        Regex::new(r"(?:[\[［(（]\s*([01][0-9])-([0-3][0-9])\s*[\]］)）]|(?:^|\s)([01][0-9])-([0-3][0-9])\s*$)").expect("valid regex")
-    })
+    crate::built_in_regex(
+        &RE,
+        r"(?:[\[［(（]\s*([01][0-9])-([0-3][0-9])\s*[\]］)）]|(?:^|\s)([01][0-9])-([0-3][0-9])\s*$)",
+    )
 }
 
 /// Parses the first full date in `s`.
@@ -31,7 +32,9 @@ pub fn find_dates(s: &str) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     let mut start = 0;
     while let Some(c) = full_re().captures_at(s, start) {
-        let whole = c.get(0).expect("match");
+        let Some(whole) = c.get(0) else {
+            break;
+        };
         if let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), c[2].parse(), c[3].parse()) {
             if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
                 out.push(date);

@@ -6,7 +6,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("valid built-in regex"))
+    crate::built_in_regex(cell, pattern)
 }
 
 /// Province abbreviations seen in ICP and 公网安备 numbers (both Sichuan 蜀/川,

@@ -24,6 +24,17 @@ pub mod site;
 pub mod urlnorm;
 pub mod workdays;
 
+/// A regular expression written in govscan's own code, compiled on first
+/// use. A bad one is a bug that the unit tests catch (every pattern runs in
+/// them), hence the one `expect` of the crate.
+#[allow(clippy::expect_used)]
+pub(crate) fn built_in_regex(
+    cell: &'static std::sync::OnceLock<regex::Regex>,
+    pattern: &str,
+) -> &'static regex::Regex {
+    cell.get_or_init(|| regex::Regex::new(pattern).expect("a built-in regular expression is valid"))
+}
+
 pub use fetch::{FailureKind, FetchOutcome, FetchResult, Hop};
 pub use finding::{content_hash, fingerprint, CheckId, Finding, Severity};
 pub use links::{judge, Link, LinkKind, LinkTarget, LinkVerdict};

@@ -73,13 +73,15 @@ const FIELDS: &[(&str, &str)] = &[
 
 fn label_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
+    static PATTERN: OnceLock<String> = OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
         let alts: Vec<String> = FIELDS
             .iter()
             .map(|(name, p)| format!("(?P<{name}>{p})"))
             .collect();
-        Regex::new(&format!(r"(?:{})[ \t]*[:：]?", alts.join("|"))).expect("valid regex")
-    })
+        format!(r"(?:{})[ \t]*[:：]?", alts.join("|"))
+    });
+    crate::built_in_regex(&RE, pattern)
 }
 
 fn clean(v: &str) -> String {

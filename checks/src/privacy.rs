@@ -44,17 +44,15 @@ use std::sync::OnceLock;
 
 fn id_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^0-9A-Za-z*])([1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx])(?:$|[^0-9A-Za-z*])")
-            .expect("valid regex")
-    })
+    crate::built_in_regex(
+        &RE,
+        r"(?:^|[^0-9A-Za-z*])([1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx])(?:$|[^0-9A-Za-z*])",
+    )
 }
 
 fn mobile_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^0-9*])(1[3-9][0-9]{9})(?:$|[^0-9*])").expect("valid regex")
-    })
+    crate::built_in_regex(&RE, r"(?:^|[^0-9*])(1[3-9][0-9]{9})(?:$|[^0-9*])")
 }
 
 /// Whether an 18-character string is a resident ID: valid checksum and a
@@ -122,7 +120,9 @@ pub fn scan(
         }
     }
     for m in mobile_re().captures_iter(body) {
-        let number = m.get(1).expect("group 1");
+        let Some(number) = m.get(1) else {
+            continue;
+        };
         let before: String = body[..number.start()]
             .chars()
             .rev()

@@ -487,6 +487,9 @@ fn audit_rules(
 
 impl Profile {
     /// The embedded national profile.
+    // The embedded profile is part of the build and loaded by every test: it
+    // cannot be invalid at run time.
+    #[allow(clippy::expect_used)]
     pub fn national() -> Profile {
         Profile::from_toml(NATIONAL_TOML, "national (built-in)")
             .expect("the embedded national profile is valid (tested)")

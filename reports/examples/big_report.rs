@@ -2,6 +2,10 @@
 //! how the HTML report behaves at scale:
 //! `cargo run --release -p govscan-reports --example big_report -- DIR [N]`.
 
+// Tests, benchmarks and examples may panic on a broken fixture: that is
+// their way to fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 use govscan_checks::{CheckId, Finding, Profile, Severity};
 use govscan_reports::{write_run, RunReport, SiteReport};
 

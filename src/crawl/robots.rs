@@ -71,6 +71,8 @@ pub fn robots_token(user_agent: &str) -> String {
         .to_string()
 }
 
+// A pattern written here; the sitemap tests run it.
+#[allow(clippy::expect_used)]
 fn loc_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {

@@ -72,10 +72,12 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
     let sites: Vec<SiteSpec> = demo
         .sites
         .iter()
-        .map(|(name, url)| SiteSpec {
-            name: name.clone(),
-            seed: url::Url::parse(url).expect("demo URLs are valid"),
-            extra: Vec::new(),
+        .filter_map(|(name, url)| {
+            Some(SiteSpec {
+                name: name.clone(),
+                seed: url::Url::parse(url).ok()?,
+                extra: Vec::new(),
+            })
         })
         .collect();
     let portal = Arc::new(demo.portal);

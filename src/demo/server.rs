@@ -243,7 +243,7 @@ impl Portal {
                 .status(404)
                 .header("content-type", "text/html; charset=utf-8")
                 .body(Full::new(Bytes::from_static(body.as_bytes())))
-                .expect("static response");
+                .unwrap_or_else(|_| fallback_response());
             return (resp, None);
         };
         if route.fail_first > 0 && route.failures.fetch_add(1, Ordering::SeqCst) < route.fail_first
@@ -252,14 +252,14 @@ impl Portal {
                 .status(503)
                 .header("retry-after", "1")
                 .body(Full::new(Bytes::new()))
-                .expect("static response");
+                .unwrap_or_else(|_| fallback_response());
             return (resp, None);
         }
         if route.refuse_head && method == "HEAD" {
             let resp = Response::builder()
                 .status(405)
                 .body(Full::new(Bytes::new()))
-                .expect("static response");
+                .unwrap_or_else(|_| fallback_response());
             return (resp, None);
         }
         // Conditional requests: 304 when the validators still match.
@@ -282,7 +282,7 @@ impl Portal {
             return (
                 builder
                     .body(Full::new(Bytes::new()))
-                    .expect("static response"),
+                    .unwrap_or_else(|_| fallback_response()),
                 None,
             );
         }
@@ -368,4 +368,12 @@ pub fn serve(listener: TcpListener, portal: Arc<Portal>) -> tokio::task::JoinHan
             });
         }
     })
+}
+
+/// What the demo server answers if one of its own responses could not be
+/// built (it cannot happen: every header and status is a constant here).
+fn fallback_response() -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::new()));
+    *resp.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+    resp
 }

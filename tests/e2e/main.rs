@@ -2,6 +2,10 @@
 //! hosts mapped to loopback with `--resolve`, and `--offline` so that
 //! nothing else is ever requested.
 
+// Tests, benchmarks and examples may panic on a broken fixture: that is
+// their way to fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 mod common;
 
 mod charsets;

@@ -68,9 +68,10 @@ pub(crate) fn break_line(out: &mut String, sep: char) {
 
 pub(crate) fn labelled_date(text: &str) -> Option<NaiveDate> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?:发布时间|发布日期|发文日期|日期|时间)\s*[:：]\s*((?:19|20)[0-9]{2}\s*[-/.年]\s*[01]?[0-9]\s*[-/.月]\s*[0-3]?[0-9])").expect("valid regex")
-    });
+    let re = crate::built_in_regex(
+        &RE,
+        r"(?:发布时间|发布日期|发文日期|日期|时间)\s*[:：]\s*((?:19|20)[0-9]{2}\s*[-/.年]\s*[01]?[0-9]\s*[-/.月]\s*[0-3]?[0-9])",
+    );
     re.captures(text).and_then(|c| parse_date(&c[1]))
 }
 
