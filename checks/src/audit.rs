@@ -14,9 +14,10 @@
 //! `[audit]` section.
 
 use crate::fetch::{FailureKind, FetchOutcome, FetchResult};
-use crate::finding::{CheckId, Finding, FindingSink};
+use crate::finding::{CheckId, Finding};
 use crate::profile::Profile;
-use regex::Regex;
+pub use crate::rules::{AuditRules, BlockSignature};
+use crate::sink::FindingSink;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -96,49 +97,6 @@ impl Block {
             }
         }
     }
-}
-
-/// One firewall's signature: any header line or body pattern that matches.
-#[derive(Debug, Clone)]
-pub struct BlockSignature {
-    /// The product's name, as shown in reports.
-    pub vendor: String,
-    /// Patterns over `name: value` header lines, lower-cased.
-    pub headers: Vec<Regex>,
-    /// Patterns over the body's text.
-    pub body: Vec<Regex>,
-}
-
-/// The profile's `[audit]` section: how barriers are recognised and when a
-/// site counts as audited.
-#[derive(Debug, Clone)]
-pub struct AuditRules {
-    /// Below this share of in-site pages read, a partial site is not audited.
-    pub min_audited_share: f64,
-    /// HTTP statuses a firewall answers with; a signature must match too.
-    pub block_statuses: Vec<u16>,
-    /// Blocked responses from one host after which it is not requested again this run.
-    pub host_block_limit: u32,
-    /// Bytes of an error body read to match signatures.
-    pub error_body_bytes: usize,
-    /// A challenge page is at most this many bytes.
-    pub challenge_max_bytes: usize,
-    /// Visible characters a challenge page has at most.
-    pub challenge_max_text_chars: usize,
-    /// Markers of a challenge script (cookie names, function names).
-    pub challenge_markers: Vec<Regex>,
-    /// A home page with a password field and at most this many links is a login page.
-    pub login_max_links: usize,
-    /// Words of a login page's title or text.
-    pub login_words: Vec<String>,
-    /// Lowest requests per second a throttled host is slowed to.
-    pub rate_floor: f64,
-    /// Starting rate under `--rate 0` once a host answers 429.
-    pub start_rate: f64,
-    /// Successful responses in a row after which a throttled host's rate creeps back up.
-    pub recover_after: u32,
-    /// Firewall signatures.
-    pub signatures: Vec<BlockSignature>,
 }
 
 /// Recognises a firewall block page or a JavaScript challenge from a

@@ -6,10 +6,11 @@
 //! script text (footers written by `document.write` or held in JavaScript
 //! strings); an element seen only in script text is `script`, not missing.
 
-use crate::finding::{CheckId, Finding, FindingSink};
+use crate::finding::{CheckId, Finding};
 use crate::formats;
 use crate::links::{Link, LinkKind, LinkTarget};
 use crate::profile::Profile;
+use crate::sink::FindingSink;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -159,7 +160,7 @@ pub fn script_visible_text(unscripted: &str) -> String {
         .replace("&#39;", "'")
         .replace("&quot;", "\"");
     let mut collapsed = String::with_capacity(decoded.len());
-    crate::page::push_collapsed(&mut collapsed, &decoded);
+    crate::text::push_collapsed(&mut collapsed, &decoded);
     collapsed
 }
 

@@ -19,8 +19,11 @@ pub mod policy;
 pub mod privacy;
 pub mod profile;
 pub mod record;
+pub mod rules;
 pub mod score;
+pub mod sink;
 pub mod site;
+pub(crate) mod text;
 pub mod urlnorm;
 pub mod workdays;
 
@@ -41,3 +44,4 @@ pub use links::{judge, Link, LinkKind, LinkTarget, LinkVerdict};
 pub use page::{analyse_page, PageAnalysis, PageFacts, PageInput};
 pub use profile::Profile;
 pub use record::PageRecord;
+pub use sink::FindingSink;

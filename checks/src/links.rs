@@ -414,7 +414,7 @@ pub fn link_finding(
     } else {
         detail
     };
-    let mut sink = crate::finding::FindingSink::new(site, link.page, link.home, profile);
+    let mut sink = crate::sink::FindingSink::new(site, link.page, link.home, profile);
     sink.push(check, link.target, &status, detail, link.text.to_string());
     sink.into_vec().pop()
 }

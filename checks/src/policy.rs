@@ -3,9 +3,10 @@
 //! with their interpretations (rules.md §2.6, §3.6, §4).
 
 use crate::dates::parse_date;
-use crate::finding::{CheckId, Finding, FindingSink};
+use crate::finding::{CheckId, Finding};
 use crate::formats::{judge_doc_no, DocNo};
 use crate::profile::Profile;
+use crate::sink::FindingSink;
 use chrono::NaiveDate;
 use regex::Regex;
 use schemars::JsonSchema;

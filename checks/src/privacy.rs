@@ -36,8 +36,9 @@ mod tests {
     }
 }
 
-use crate::finding::{CheckId, Finding, FindingSink};
+use crate::finding::{CheckId, Finding};
 use crate::profile::Profile;
+use crate::sink::FindingSink;
 use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::OnceLock;

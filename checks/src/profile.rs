@@ -4,9 +4,9 @@
 //! `--rules FILE` loads a province's copy. Everything a province may want to
 //! tune lives here, so that no threshold is hard-coded in a check.
 
-use crate::audit::{AuditRules, BlockSignature};
 use crate::finding::{CheckId, Severity};
-use crate::score::ScoringRules;
+use crate::rules::ScoringRules;
+use crate::rules::{AuditRules, BlockSignature};
 use crate::workdays::WorkCalendar;
 use chrono::NaiveDate;
 use regex::Regex;

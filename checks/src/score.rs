@@ -6,69 +6,10 @@
 use crate::audit::{Audit, AuditStatus};
 use crate::finding::{CheckId, Finding, Severity};
 use crate::profile::Profile;
+pub use crate::rules::{CountUnit, ItemScope, ScoreItem, ScoringRules};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-
-/// What one deduction counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum CountUnit {
-    /// Distinct targets (a dead link linked from 50 pages counts once).
-    Targets,
-    /// Findings.
-    Findings,
-    /// Distinct check ids (a footer element missing on every page counts once).
-    Checks,
-    /// Distinct pages.
-    Pages,
-}
-
-/// Which findings an item looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemScope {
-    /// Every finding.
-    All,
-    /// Findings on the home page.
-    Home,
-    /// Findings on the other pages.
-    Other,
-}
-
-/// One deduction item of the profile.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScoreItem {
-    /// Item name (Chinese).
-    pub name: String,
-    /// Check ids it counts.
-    pub checks: Vec<String>,
-    /// Which findings.
-    pub scope: ItemScope,
-    /// What one deduction counts.
-    pub count: CountUnit,
-    /// Points per unit.
-    pub points: f64,
-    /// Most points the item can deduct.
-    pub cap: f64,
-    /// Whether the value is from the official table.
-    pub verified: bool,
-}
-
-/// The scoring rules of a profile.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScoringRules {
-    /// Points before deductions.
-    pub total: f64,
-    /// Scores below this fail.
-    pub pass: f64,
-    /// What the rules implement.
-    pub basis: String,
-    /// Deduction items.
-    pub items: Vec<ScoreItem>,
-}
 
 /// One item's deduction for a site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

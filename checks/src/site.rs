@@ -4,10 +4,11 @@
 //! footer summary.
 
 use crate::columns::{column_states, ColumnPage, ColumnState};
-use crate::finding::{CheckId, Finding, FindingSink, Severity};
+use crate::finding::{CheckId, Finding, Severity};
 use crate::page::{PageFacts, PageKind};
 use crate::policy::needs_interpretation;
 use crate::profile::Profile;
+use crate::sink::FindingSink;
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -25,11 +25,11 @@ mod text;
 mod verdicts;
 mod walk;
 
+pub(crate) use crate::text::push_collapsed;
 use attrs::*;
 pub use footer_pass::{finish_footer, footer_source_facts};
 use kind::*;
 pub use light::{link_target_facts, LinkTargetFacts};
-pub(crate) use text::push_collapsed;
 use text::*;
 pub use verdicts::detect_not_found;
 use verdicts::*;

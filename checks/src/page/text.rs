@@ -7,20 +7,6 @@ use std::sync::OnceLock;
 
 pub(crate) const LINK_TEXT_MAX: usize = 80;
 
-/// Appends `s` to `out`, folding every run of white space (including
-/// U+3000 and NBSP) into one space.
-pub(crate) fn push_collapsed(out: &mut String, s: &str) {
-    for c in s.chars() {
-        if c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' {
-            if !out.is_empty() && !out.ends_with([' ', '\n', '\t']) {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
-        }
-    }
-}
-
 pub(crate) fn is_block(name: &str) -> bool {
     matches!(
         name,

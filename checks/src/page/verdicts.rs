@@ -1,9 +1,10 @@
 //! Findings that need only the page: not-found pages, malformed and intranet links.
 
 use super::*;
-use crate::finding::{CheckId, Finding, FindingSink};
+use crate::finding::{CheckId, Finding};
 use crate::links::{is_private_host, Link, LinkTarget};
 use crate::profile::Profile;
+use crate::sink::FindingSink;
 
 /// Why a page's title or short text says the page does not exist.
 pub fn detect_not_found(title: &str, text: &str, profile: &Profile) -> Option<String> {
