@@ -2,7 +2,7 @@
 //! titles and link texts come out right, never mojibake.
 
 use crate::common::*;
-use govscan::demo::server::Route;
+use govscan_demo::server::Route;
 
 const HOST: &str = "www.charset.gov.cn";
 

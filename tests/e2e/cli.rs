@@ -1,7 +1,7 @@
 //! The `govscan` binary as users run it: exit codes, site lists, Ctrl-C.
 
 use crate::common::*;
-use govscan::demo::server::{closed_port, Route};
+use govscan_demo::server::{closed_port, Route};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 

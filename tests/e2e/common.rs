@@ -5,9 +5,9 @@
 use clap::Parser;
 use govscan::cli::OptionsOnly;
 use govscan::crawl::site::SiteSpec;
-use govscan::demo::server::{self, Portal};
 use govscan::run::{run_scan, ScanOutcome, ScanSetup};
 use govscan_checks::Finding;
+use govscan_demo::server::{self, Portal};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -125,7 +125,7 @@ pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>
     let (listener, addr) = server::bind().await.unwrap();
     let closed = server::closed_port().await.unwrap();
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let demo = govscan::demo::portal::build(addr.port(), closed, now, articles);
+    let demo = govscan_demo::portal::build(addr.port(), closed, now, articles);
     let mut opts = govscan::demo::demo_options(addr.port(), &demo.hosts, now);
     opts.quiet = true;
     opts.db = Some(out.join("govscan.db"));

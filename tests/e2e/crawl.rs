@@ -1,7 +1,7 @@
 //! Crawl behaviour: politeness, robots.txt, sitemaps, scope, limits, traps.
 
 use crate::common::*;
-use govscan::demo::server::Route;
+use govscan_demo::server::Route;
 use std::time::Duration;
 
 const HOST: &str = "www.crawl.gov.cn";

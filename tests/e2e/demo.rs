@@ -1,7 +1,7 @@
 //! The built-in demo portal: every planted defect is found.
 
 use crate::common::*;
-use govscan::demo::portal::MAIN_HOST;
+use govscan_demo::portal::MAIN_HOST;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_portal_plants_are_all_found() {

@@ -3,8 +3,8 @@
 //! shared by two processes.
 
 use crate::common::*;
-use govscan::demo::server::Route;
 use govscan::store::{HistoryStore, SqliteStore};
+use govscan_demo::server::Route;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 

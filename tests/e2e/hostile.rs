@@ -2,7 +2,7 @@
 //! finding for the bad page and every other page still checked.
 
 use crate::common::*;
-use govscan::demo::server::Route;
+use govscan_demo::server::Route;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

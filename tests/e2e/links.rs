@@ -1,7 +1,7 @@
 //! Every kind of dead and wrong link, planted once, found exactly.
 
 use crate::common::*;
-use govscan::demo::server::{closed_port, Route};
+use govscan_demo::server::{closed_port, Route};
 use std::time::Duration;
 
 const HOST: &str = "www.fixture.gov.cn";

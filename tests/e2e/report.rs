@@ -3,7 +3,7 @@
 //! JSON Schema.
 
 use crate::common::*;
-use govscan::demo::server::Route;
+use govscan_demo::server::Route;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -4,7 +4,7 @@
 //! findings and the exit code asserted exactly.
 
 use crate::common::*;
-use govscan::demo::server::{closed_port, Route};
+use govscan_demo::server::{closed_port, Route};
 use std::collections::BTreeMap;
 use std::time::Duration;
 

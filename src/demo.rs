@@ -1,14 +1,11 @@
 //! `govscan demo`: generate the demo county portal, serve it on 127.0.0.1
 //! and scan it, with every outside-looking host mapped to loopback.
 
-pub mod county;
-pub mod portal;
-pub mod server;
-
 use crate::cli::{DemoCmd, ScanOptions};
 use crate::crawl::resolver::ResolveRule;
 use crate::crawl::site::SiteSpec;
 use crate::run::{run_scan, summary, today_in_china, ScanSetup};
+use govscan_demo::{portal, server};
 use std::process::ExitCode;
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@
 //! The plants are listed in [`PLANTED`]-style comments next to the code that
 //! makes them, and the end-to-end tests assert each of them.
 
-use super::server::{Portal, Route};
+use crate::server::{Portal, Route};
 use chrono::{Datelike, Duration, NaiveDate};
 use govscan_checks::privacy::id_check_char;
 use std::fmt::Write as _;
@@ -428,7 +428,7 @@ pub struct DemoOptions {
     /// Extra department sites.
     pub extra_sites: usize,
     /// Serve only the realistic benchmark county of about this many pages
-    /// (see [`super::county`]); 0 = the usual demo.
+    /// (see [`crate::county`]); 0 = the usual demo.
     pub realistic: usize,
     /// Pages of each extra site.
     pub extra_site_pages: usize,
@@ -438,11 +438,11 @@ pub struct DemoOptions {
 pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOptions) -> Demo {
     if opts.realistic > 0 {
         let mut portal = Portal::new();
-        let home = super::county::build(&mut portal, port, now, opts.realistic);
+        let home = crate::county::build(&mut portal, port, now, opts.realistic);
         return Demo {
             portal,
             sites: vec![("示范县人民政府（基准）".to_string(), home)],
-            hosts: super::county::hosts(),
+            hosts: crate::county::hosts(),
         };
     }
     let articles = opts.articles;

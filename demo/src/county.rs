@@ -4,8 +4,8 @@
 //! GBK, ~125 columns paginated TRS-style (`index.html`, `index_1.html` …),
 //! and the national footer on every page, as county portals have.
 
-use super::portal::WIDGET_HOSTS;
-use super::server::{Portal, Route};
+use crate::portal::WIDGET_HOSTS;
+use crate::server::{Portal, Route};
 use chrono::{Duration, NaiveDate};
 use std::fmt::Write as _;
 
