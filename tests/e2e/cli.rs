@@ -303,3 +303,25 @@ async fn a_province_profile_changes_the_rules_and_a_bad_one_is_refused() {
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_runtime_failure_exits_3_not_like_findings() {
+    let fx = start(|_, p| {
+        p.page("www.a.gov.cn", "/", page("甲", "<p>ok</p>"));
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db"]);
+    f.extend(fx.resolve(&["www.a.gov.cn"]));
+    scan(&[fx.base("www.a.gov.cn") + "/"], &f, dir.path()).await;
+    // report.html cannot be written (a folder stands in its place): an I/O
+    // error while re-rendering.
+    std::fs::remove_file(dir.path().join("report.html")).unwrap();
+    std::fs::create_dir(dir.path().join("report.html")).unwrap();
+    let mut cmd = govscan();
+    cmd.args(["report", dir.path().to_str().unwrap()]);
+    let output = run(cmd).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("report.html"), "{stderr}");
+}
