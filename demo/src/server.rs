@@ -29,6 +29,8 @@ pub struct Route {
     pub delay: Option<Duration>,
     /// Answer `503` with `Retry-After: 1` this many times first.
     pub fail_first: u32,
+    /// The status of those first answers (503 unless set).
+    pub fail_status: u16,
     /// Answer HEAD requests with `405` (servers that refuse HEAD).
     pub refuse_head: bool,
     failures: AtomicU32,
@@ -43,6 +45,7 @@ impl Route {
             body: body.into(),
             delay: None,
             fail_first: 0,
+            fail_status: 503,
             refuse_head: false,
             failures: AtomicU32::new(0),
         }
@@ -79,6 +82,14 @@ impl Route {
     /// Answers 503 the first `n` times.
     pub fn failing_first(mut self, n: u32) -> Route {
         self.fail_first = n;
+        self.fail_status = 503;
+        self
+    }
+
+    /// Answers 429 (Too Many Requests, `Retry-After: 1`) the first `n` times.
+    pub fn throttling_first(mut self, n: u32) -> Route {
+        self.fail_first = n;
+        self.fail_status = 429;
         self
     }
 }
@@ -249,7 +260,7 @@ impl Portal {
         if route.fail_first > 0 && route.failures.fetch_add(1, Ordering::SeqCst) < route.fail_first
         {
             let resp = Response::builder()
-                .status(503)
+                .status(route.fail_status)
                 .header("retry-after", "1")
                 .body(Full::new(Bytes::new()))
                 .unwrap_or_else(|_| fallback_response());

@@ -314,3 +314,55 @@ async fn response_ms_is_the_request_not_the_wait_for_the_rate_limit() {
         "a loopback request took {slowest} ms: the limiter's wait was counted"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_on_head_waits_for_retry_after_and_is_not_retried_as_get() {
+    let fx = start(|_, p| {
+        p.page(
+            HOST,
+            "/",
+            page("首页", r#"<a href="/files/a.pdf">附件</a>"#),
+        );
+        // Throttled longer than the retries last.
+        p.add(
+            HOST,
+            "/files/a.pdf",
+            Route::new(200, "application/pdf", "pdf").throttling_first(3),
+        );
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&[
+        "--rate",
+        "0",
+        "--no-db",
+        "--no-sitemap",
+        "--ignore-robots",
+        "--retries",
+        "2",
+    ]);
+    f.extend(fx.resolve(&[HOST]));
+    let base = fx.base(HOST);
+    let outcome = scan(&[format!("{base}/")], &f, out.path()).await;
+    // Still 429 after the retries: not verified, never a dead link.
+    assert_eq!(
+        keyed(&findings(&outcome), &base),
+        set(&[("link.blocked", "/", "/files/a.pdf", "429")])
+    );
+    let hits: Vec<_> = fx
+        .portal
+        .hits()
+        .into_iter()
+        .filter(|h| h.path == "/files/a.pdf")
+        .collect();
+    let methods: Vec<&str> = hits.iter().map(|h| h.method.as_str()).collect();
+    assert_eq!(
+        methods,
+        vec!["HEAD", "HEAD", "HEAD"],
+        "retried as HEAD, never as GET"
+    );
+    // Retry-After: 1 was honoured between the attempts (a lower bound, not a speed).
+    for pair in hits.windows(2) {
+        assert!(pair[1].at.duration_since(pair[0].at) >= Duration::from_millis(900));
+    }
+}
