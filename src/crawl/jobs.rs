@@ -43,6 +43,7 @@ pub(crate) enum JobKind {
     Check { head: bool },
 }
 
+#[derive(Clone)]
 pub(crate) struct Job {
     pub(crate) url: Url,
     pub(crate) depth: u32,
@@ -133,9 +134,13 @@ pub(crate) async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
             let (run, url) = (h.run, job.url.to_string());
             let stored =
                 crate::store::read(&h.store, move |s| s.fetched_in_run(run, site, &url)).await;
-            if let Some(done) = stored.and_then(|(data, analysis): (Vec<u8>, Option<Vec<u8>>)| {
-                replay(&job, &data, analysis.as_deref())
-            }) {
+            let replayed = match stored {
+                Some((data, analysis)) => {
+                    replay_off_runtime(&shared.ctx, &job, data, analysis).await
+                }
+                None => None,
+            };
+            if let Some(done) = replayed {
                 h.stats.replayed.fetch_add(1, Ordering::Relaxed);
                 return done;
             }
@@ -208,6 +213,21 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
     .await;
 }
 
+/// Rebuilds a job's result from the store on the analysis pool: reading a
+/// page's stored analysis back is CPU work of its own.
+pub(crate) async fn replay_off_runtime(
+    ctx: &Arc<RunContext>,
+    job: &Job,
+    data: Vec<u8>,
+    analysis: Option<Vec<u8>>,
+) -> Option<JobDone> {
+    let job = job.clone();
+    ctx.analysis
+        .run(move || replay(&job, &data, analysis.as_deref()))
+        .await
+        .flatten()
+}
+
 /// Rebuilds a job's result from the store.
 pub(crate) fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<JobDone> {
     let stored: StoredFetch = serde_json::from_slice(data).ok()?;
@@ -266,15 +286,17 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         )
         .await;
     if matches!(fetched.outcome.result, FetchResult::Status(304)) {
-        if let Some((h, prev)) = &previous {
-            if let Some(mut done) = replay(job, &prev.data, prev.analysis.as_deref()) {
+        if let Some((h, prev)) = previous {
+            let (etag, last_modified) = (prev.etag, prev.last_modified);
+            let replayed = replay_off_runtime(ctx, job, prev.data, prev.analysis).await;
+            if let Some(mut done) = replayed {
                 h.stats.not_modified.fetch_add(1, Ordering::Relaxed);
                 h.stats.bytes_saved.fetch_add(done.bytes, Ordering::Relaxed);
                 done.elapsed_ms = fetched.elapsed_ms;
                 return JobResult {
                     done,
-                    etag: prev.etag.clone(),
-                    last_modified: prev.last_modified.clone(),
+                    etag,
+                    last_modified,
                     analysis_stored: true,
                 };
             }
