@@ -483,7 +483,7 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
         let _ = write!(
             h,
             r##"<tr><td data-v="{name}"><a href="#site-{i}">{name}</a><div class="muted url">{url}</div></td><td data-v="{rank}">{badge}</td>{score}<td data-v="{vetoes}">{vetoes}</td>{pages}{dh}{do_}{sc}{ec}<td data-v="{fn_}">{footer}</td>{pol}{pri}{blk}<td>{trend}</td></tr>"##,
-            blk = num_cell(r.blocked_links, r.blocked_links as f64),
+            blk = count_cell(r.blocked_links),
             trend = sparkline(&run.sites[*i], r.findings),
             name = esc(&r.name),
             url = esc(&r.url),
