@@ -597,11 +597,12 @@ pub async fn crawl_site(
     });
     let audit = judge_audit(&audit_input, &ctx.profile.audit);
     let home_key = normalise_str(&home);
-    if audit.status == AuditStatus::NotAudited {
+    let mut summary = if audit.status == AuditStatus::NotAudited {
         // One site-level finding says why; the blocked links it would
         // otherwise list one by one are its symptoms. When the home page
         // itself is not the portal (a login page), what was read of it is
-        // not the site's either.
+        // not the site's either. Site-wide rules are not applied to a site
+        // that could not be read.
         let home_read = audit_input.home == HomeState::Analysed;
         findings.retain(|f| home_read && f.check != CheckId::LinkBlocked);
         findings.extend(not_audited_finding(
@@ -610,50 +611,43 @@ pub async fn crawl_site(
             &audit,
             &ctx.profile,
         ));
-        progress.done.store(1, Ordering::Relaxed);
-        return SiteResult {
-            spec,
-            home,
-            pages,
-            findings,
-            notes: site.notes,
-            interrupted,
-            summary: SiteSummary {
-                pages: pages_read,
-                audit,
-                ..SiteSummary::default()
-            },
-        };
-    }
-
-    // Site-wide checks over every crawled page's facts.
-    let dead: HashSet<String> = site
-        .ledger
-        .targets
-        .iter()
-        .filter(|(_, t)| matches!(t, Target::Done(Resolved { verdict, .. }) if verdict.is_bad()))
-        .map(|(k, _)| k.clone())
-        .collect();
-    let site_pages: Vec<SitePage<'_>> = pages
-        .iter()
-        .filter_map(|p| {
-            p.facts.as_ref().map(|facts| SitePage {
-                url: p.url.as_str(),
-                facts,
+        SiteSummary {
+            pages: pages_read,
+            ..SiteSummary::default()
+        }
+    } else {
+        // Site-wide checks over every crawled page's facts.
+        let dead: HashSet<String> = site
+            .ledger
+            .targets
+            .iter()
+            .filter(
+                |(_, t)| matches!(t, Target::Done(Resolved { verdict, .. }) if verdict.is_bad()),
+            )
+            .map(|(k, _)| k.clone())
+            .collect();
+        let site_pages: Vec<SitePage<'_>> = pages
+            .iter()
+            .filter_map(|p| {
+                p.facts.as_ref().map(|facts| SitePage {
+                    url: p.url.as_str(),
+                    facts,
+                })
             })
-        })
-        .collect();
-    let (site_findings, mut summary) = site_checks(
-        &SiteInput {
-            site: &spec.name,
-            home: &home_key,
-            pages: site_pages,
-            dead: &dead,
-            today: ctx.today,
-        },
-        &ctx.profile,
-    );
-    findings.extend(site_findings);
+            .collect();
+        let (site_findings, summary) = site_checks(
+            &SiteInput {
+                site: &spec.name,
+                home: &home_key,
+                pages: site_pages,
+                dead: &dead,
+                today: ctx.today,
+            },
+            &ctx.profile,
+        );
+        findings.extend(site_findings);
+        summary
+    };
     summary.audit = audit;
     progress.done.store(1, Ordering::Relaxed);
     SiteResult {
