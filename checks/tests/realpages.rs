@@ -139,3 +139,50 @@ fn parsers_agree_with_the_key_on_real_pages() {
         disagreements.join("\n")
     );
 }
+
+/// No real page is taken for a firewall's challenge, and the only login page
+/// among them (the Coremail login at a province's domain root) is one.
+#[test]
+fn real_pages_are_not_barriers_and_the_login_root_is_a_login_page() {
+    let Some(dir) = realpages_dir() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but ../shared/realpages was not found (set GOVSCAN_REALPAGES)"
+        );
+        eprintln!("SKIPPED: shared/realpages not found: the barrier check did not run");
+        return;
+    };
+    let profile = Profile::national();
+    let mut pages = Vec::new();
+    for sub in ["home", "list", "other", "policy"] {
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            pages.push(entry.unwrap().path());
+        }
+    }
+    assert!(pages.len() > 20, "{} pages", pages.len());
+    for path in pages {
+        let body = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(
+            govscan_checks::audit::detect_block(200, &[], &body, &profile.audit),
+            None,
+            "{name} taken for a barrier"
+        );
+        let url = url::Url::parse("http://www.example.gov.cn/").unwrap();
+        let input = PageInput {
+            site: "s",
+            url: &url,
+            body: &body,
+            content_type: None,
+            is_home: true,
+            truncated: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        };
+        let login = analyse_page(&input, &profile).login;
+        assert_eq!(
+            login,
+            name.contains("coremail-login"),
+            "{name}: login = {login}"
+        );
+    }
+}
