@@ -44,6 +44,12 @@ pub struct ListFacts {
     /// Distinct pages its "more" links (更多>>) lead to.
     #[serde(default)]
     pub more_links: u32,
+    /// Items read from a platform's inline records (Hanweb datastore).
+    #[serde(default)]
+    pub datastore_items: u32,
+    /// The number of records the page says the list holds (`共595条`).
+    #[serde(default)]
+    pub stated_total: Option<u32>,
     /// When no item is dated: where the undated items link to (at most 50),
     /// so that a page listing only its sub-columns is known for a section.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -91,6 +97,12 @@ pub fn list_facts(
         }
     }
     let rules = &profile.columns;
+    if facts.dated + facts.undated > 0 {
+        static TOTAL: OnceLock<Regex> = OnceLock::new();
+        facts.stated_total = crate::built_in_regex(&TOTAL, r"共\s*(\d{1,7})\s*条")
+            .captures(main_text)
+            .and_then(|c| c[1].parse().ok());
+    }
     if facts.dated == 0 {
         // Only what counts as an undated item (a linked title): navigation
         // entries would make every page look like a list of columns.
@@ -282,6 +294,16 @@ pub struct ColumnState {
     /// blank nor stale.
     #[serde(default)]
     pub unverified: bool,
+    /// The platform's own column type (`ColumnType` meta), if stated.
+    #[serde(default)]
+    pub column_type: Option<String>,
+    /// Items: the total the platform states, else the items read.
+    #[serde(default)]
+    pub items: u32,
+    /// Where the items were read: `static` (the HTML), `datastore`
+    /// (Hanweb's inline records) or `script` (a script nothing could read).
+    #[serde(default)]
+    pub source: String,
 }
 
 fn column_dir(url: &str) -> String {
@@ -345,6 +367,19 @@ pub fn column_states(
             blank,
             pages: group.len(),
             unverified,
+            column_type: group.iter().find_map(|p| p.column_type).map(str::to_string),
+            items: group
+                .iter()
+                .find_map(|p| p.list.stated_total)
+                .unwrap_or(dated + undated),
+            source: if unverified {
+                "script"
+            } else if group.iter().any(|p| p.list.datastore_items > 0) {
+                "datastore"
+            } else {
+                "static"
+            }
+            .to_string(),
         });
     }
     out

@@ -70,6 +70,16 @@ struct ProfileFile {
     /// Optional: profiles written before it existed take the national section.
     #[serde(default)]
     audit: Option<AuditFile>,
+    /// Optional, likewise.
+    #[serde(default)]
+    cms: Option<Vec<CmsFile>>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CmsFile {
+    id: String,
+    markers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -430,6 +440,9 @@ pub struct Profile {
     pub availability: AvailabilityRules,
     /// When a site counts as audited; firewall and challenge signatures.
     pub audit: AuditRules,
+    /// Content-management platforms: an id and the markers (in the page's
+    /// HTML or script text) that identify it, in match order.
+    pub cms: Vec<(String, Vec<String>)>,
     /// The TOML the profile was loaded from (kept in report.json so a report
     /// can be re-rendered with the same rules).
     pub source: String,
@@ -693,6 +706,13 @@ impl Profile {
                 file.scoring
             },
             availability: file.availability,
+            cms: file
+                .cms
+                .or_else(|| national_value::<Vec<CmsFile>>(&["cms"]))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| (c.id, c.markers))
+                .collect(),
             audit: match file.audit {
                 Some(a) => audit_rules(a, &compile, &value_err)?,
                 None => national_audit_rules(),

@@ -62,6 +62,9 @@ pub struct SiteSummary {
     /// How much of the site could be read (decided by [`crate::audit::judge_audit`]).
     #[serde(default)]
     pub audit: crate::audit::Audit,
+    /// The content-management platform most of its pages come from.
+    #[serde(default)]
+    pub cms: Option<String>,
     /// HTML pages crawled.
     pub pages: usize,
     /// Every column with its state.
@@ -132,9 +135,28 @@ pub fn site_checks(input: &SiteInput<'_>, profile: &Profile) -> (Vec<Finding>, S
         ..SiteSummary::default()
     };
     columns_and_home(input, profile, &mut out, &mut summary);
+    summary.cms = main_platform(input);
     policy_pairing(input, profile, &mut out, &mut summary);
     sitemap_and_footer_summary(input, &mut out, &mut summary);
     (out.sink.into_vec(), summary)
+}
+
+/// The platform most pages name (ties: the first in page order).
+fn main_platform(input: &SiteInput<'_>) -> Option<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for p in &input.pages {
+        if let Some(cms) = p.facts.cms.as_deref() {
+            match counts.iter_mut().find(|(c, _)| *c == cms) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((cms, 1)),
+            }
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(c, _)| c.to_string())
 }
 
 fn columns_and_home(

@@ -12,8 +12,9 @@ pub const FINDINGS_COLUMNS: [&str; 8] = [
     "site", "check", "severity", "page", "target", "status", "detail", "evidence",
 ];
 
-/// The columns of `pages.csv`: what was fetched, then the facts read from it.
-pub const PAGES_COLUMNS: [&str; 26] = [
+/// The columns of `pages.csv`: what was fetched, then the facts read from
+/// it. New columns are added at the end.
+pub const PAGES_COLUMNS: [&str; 27] = [
     "url",
     "status",
     "content_type",
@@ -40,6 +41,7 @@ pub const PAGES_COLUMNS: [&str; 26] = [
     "published",
     "validity",
     "content_hash",
+    "cms",
 ];
 
 /// Makes a cell safe to open in a spreadsheet: a leading `= + - @`, tab or
@@ -154,6 +156,57 @@ pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
     w.flush()
 }
 
+/// The columns of `columns.csv`: one row per column, as monitoring
+/// platforms export their 栏目更新情况 (class = govscan's column class;
+/// cms_type = the platform's `ColumnType`; items = the platform's stated
+/// total, else the items read; source = static, datastore or script).
+pub const COLUMNS_COLUMNS: [&str; 11] = [
+    "site",
+    "column",
+    "class",
+    "cms_type",
+    "last_update",
+    "cycle_days",
+    "days_since",
+    "ok",
+    "items",
+    "source",
+    "page",
+];
+
+/// Writes `columns.csv`.
+pub fn write_columns(path: &Path, run: &RunReport) -> io::Result<()> {
+    let mut w = writer(path)?;
+    row(&mut w, &COLUMNS_COLUMNS)?;
+    for site in &run.sites {
+        for c in &site.summary.columns {
+            let ok = if c.unverified {
+                "unverified"
+            } else if c.blank || c.stale {
+                "no"
+            } else {
+                "yes"
+            };
+            let cells = [
+                site.name.clone(),
+                c.name.clone(),
+                c.class_label.clone(),
+                c.column_type.clone().unwrap_or_default(),
+                c.newest.map(|d| d.to_string()).unwrap_or_default(),
+                c.max_age_days.to_string(),
+                c.age_days.map(|a| a.to_string()).unwrap_or_default(),
+                ok.to_string(),
+                c.items.to_string(),
+                c.source.clone(),
+                c.url.clone(),
+            ];
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+            row(&mut w, &refs)?;
+        }
+    }
+    w.flush()
+}
+
 /// Writes `changes.csv`: the findings that are new since the previous run
 /// of each site, and those that were fixed — the `findings.csv` columns plus
 /// `change` (`new` or `fixed`) and `first_seen`.
@@ -208,6 +261,12 @@ pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
             ];
             cells.extend(facts.iter().map(String::as_str));
             cells.push(&p.content_hash);
+            cells.push(
+                p.facts
+                    .as_ref()
+                    .and_then(|f| f.cms.as_deref())
+                    .unwrap_or_default(),
+            );
             row(&mut w, &cells)?;
         }
     }
@@ -217,7 +276,7 @@ pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
 /// The page-fact cells of a `pages.csv` row (empty for URLs only checked).
 fn fact_cells(facts: Option<&govscan_checks::PageFacts>) -> Vec<String> {
     let Some(f) = facts else {
-        return vec![String::new(); PAGES_COLUMNS.len() - 11];
+        return vec![String::new(); PAGES_COLUMNS.len() - 12];
     };
     let meta = f.policy.as_ref();
     let opt = |v: Option<&String>| v.cloned().unwrap_or_default();

@@ -554,7 +554,12 @@ fn site_section(
     let s = &site.summary;
     let _ = write!(
         h,
-        r#"<section class="site" id="site-{i}"><h2>{name} {badge}</h2><p>{url}</p><div class="cards"><div class="card">得分<b class="score">{score}</b></div><div class="card">页面<b>{pages}</b></div><div class="card">首页最新信息<b>{home}</b></div><div class="card">需整改项<b>{n}</b></div></div>"#,
+        r#"<section class="site" id="site-{i}"><h2>{name} {badge}</h2><p>{url}</p><div class="cards"><div class="card">得分<b class="score">{score}</b></div><div class="card">页面<b>{pages}</b></div><div class="card">首页最新信息<b>{home}</b></div><div class="card">需整改项<b>{n}</b></div>{platform}</div>"#,
+        platform = s
+            .cms
+            .as_deref()
+            .map(|c| format!(r#"<div class="card">网站平台<b>{}</b></div>"#, esc(c)))
+            .unwrap_or_default(),
         name = esc(&site.name),
         badge = verdict_badge(&r.score),
         url = url_link(&site.url),

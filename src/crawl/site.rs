@@ -142,6 +142,7 @@ impl SiteCrawl<'_> {
             &mut meta.column_name,
             &mut meta.column_type,
             &mut facts.column,
+            &mut facts.cms,
         ]
         .into_iter()
         .flatten()

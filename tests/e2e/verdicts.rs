@@ -583,4 +583,45 @@ async fn columns_are_judged_as_people_see_them() {
         kinds.contains(&("/xwzx/".to_string(), "section")),
         "{kinds:?}"
     );
+    // The platform of each page, and the column table monitoring platforms export.
+    let cms = |path: &str| {
+        site.pages
+            .iter()
+            .find(|p| p.url.ends_with(path))
+            .and_then(|p| p.facts.as_ref()?.cms.as_deref().map(str::to_string))
+    };
+    assert_eq!(cms("/hanweb/").as_deref(), Some("hanweb"));
+    assert_eq!(cms("/trs/index.html").as_deref(), Some("trs"));
+    assert_eq!(cms("/kong/"), None);
+    let columns_csv = std::fs::read_to_string(out.path().join("columns.csv")).unwrap();
+    let columns_csv = columns_csv.trim_start_matches('\u{feff}');
+    assert_eq!(
+        columns_csv.lines().next().unwrap(),
+        "site,column,class,cms_type,last_update,cycle_days,days_since,ok,items,source,page"
+    );
+    let row = |name: &str| -> Vec<String> {
+        columns_csv
+            .lines()
+            .find(|l| l.split(',').nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("{name} in {columns_csv}"))
+            .split(',')
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        row("工作动态")[2..10],
+        [
+            "动态、要闻类",
+            "工作动态",
+            "2026-11-20",
+            "14",
+            "3",
+            "yes",
+            "1",
+            "datastore"
+        ]
+    );
+    assert_eq!(row("财政预决算")[7..10], ["no", "0", "static"]);
+    assert_eq!(row("办事公开")[7..10], ["unverified", "0", "script"]);
+    assert_eq!(row("通知公告")[7], "no");
 }

@@ -159,6 +159,10 @@ pub struct PageFacts {
     /// The page says it does not exist (an error page served with 200).
     #[serde(default)]
     pub error_page: bool,
+    /// The content-management platform the page comes from (`hanweb`,
+    /// `trs`, `gkmlpt` …, from the profile's `[[cms]]` signatures).
+    #[serde(default)]
+    pub cms: Option<Arc<str>>,
 }
 
 impl PageFacts {

@@ -418,8 +418,10 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let main_text = &text[..footer::footer_start(&text)];
     // Lists a platform ships inside a script: Hanweb's inline datastore
     // records are items; TRS's script pager names the older list pages.
+    let mut from_datastore = 0u32;
     if script_text.contains("<record") {
         for item in crate::columns::datastore_items(&script_text, &base) {
+            from_datastore += 1;
             // A record's link is crawled and checked like any other.
             if let Some(url) = item.link.as_deref().and_then(|l| Url::parse(l).ok()) {
                 links.push(Link {
@@ -446,6 +448,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     }
     facts.list = list_facts(&items, &text, &script_text, input.today, profile);
     facts.list.more_links = more_targets.len() as u32;
+    facts.list.datastore_items = from_datastore;
     facts.policy = policy::extract_meta(&text).map(Box::new);
     facts.published = facts
         .meta
@@ -530,6 +533,11 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
             &profile.audit,
         )
     };
+    facts.cms = profile
+        .cms
+        .iter()
+        .find(|(_, markers)| markers.iter().any(|m| decoded.text.contains(m.as_str())))
+        .map(|(id, _)| Arc::from(id.as_str()));
     facts.shrink();
     PageAnalysis {
         facts,
