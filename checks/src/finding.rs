@@ -295,7 +295,8 @@ impl CheckId {
         }
     }
 
-    /// One line on how to fix it.
+    /// One line on how to fix it, without the profile's numbers (see
+    /// [`crate::profile::Profile::fix_zh`], which names them).
     pub fn fix_zh(self) -> &'static str {
         use CheckId::*;
         match self {
@@ -315,17 +316,17 @@ impl CheckId {
             FooterMismatch => "统一页面底部、SiteIDCode 网页标签和找错组件中的网站标识码。",
             ColumnStale => "按栏目类别及时更新信息；确实无法保障更新的栏目应归并或关闭。",
             ColumnEmpty => "为空白栏目补充内容；确无信息的，在栏目页面加说明，或关闭栏目。",
-            HomeStale => "首页应在两周内有新信息（标注发布日期）。",
+            HomeStale => "首页应按检查要求及时更新信息（标注发布日期）。",
             SiteVeto => "立即整改单项否决问题，否则检查判定为不合格。",
             SiteWarning => "已接近单项否决线，尽快整改相关栏目或首页更新。",
-            SiteUnreachable => "排查服务器和网络，保障首页15秒内可以打开。",
+            SiteUnreachable => "排查服务器和网络，保障首页在检查要求的时间内可以打开。",
             PolicyNoInterpretation => "在政策文件页面增加“相关解读”链接，指向对应的解读；尚无解读的，按“三同步”要求组织解读。",
             InterpretationNoBacklink => "在解读页面增加“相关文件/政策原文”链接，指向所解读的文件。",
-            InterpretationLate => "解读应与文件同步发布（最迟3个工作日内）。",
+            InterpretationLate => "解读应与文件同步发布。",
             InterpretationOrphan => "更正解读中的原文链接，或恢复被删除的政策文件。",
             PolicyMetadata => "在信息公开元数据中补齐发文字号、成文日期、发布日期和有效性。",
             PolicyWenhao => "发文字号按 GB/T 9704 书写：年份用六角括号〔〕，序号不加“第”、不编虚位。",
-            PolicyDate => "核对成文日期与发布日期；主动公开信息应在形成后20个工作日内公开。",
+            PolicyDate => "核对成文日期与发布日期；主动公开信息应在形成后按条例规定的期限内公开。",
             PrivacyIdNumber => "立即撤下或去标识化处理身份证号（保留前2位和后3位），并检查附件。",
             PrivacyMobile => "对名单、公示中的个人手机号去标识化处理（如 138****1234）。",
             LinkBlocked => "请网站运维单位将检查程序的出口IP地址或User-Agent（govscan）加入防火墙白名单，或用 --rate 降低抓取速度后重新检查；确认链接可以打开。",

@@ -721,6 +721,30 @@ impl Profile {
         })
     }
 
+    /// How to fix a check's findings, naming this profile's thresholds
+    /// (a province that changes a threshold changes the advice with it).
+    pub fn fix_zh(&self, check: CheckId) -> String {
+        match check {
+            CheckId::HomeStale => format!(
+                "首页应在{}天内有新信息（标注发布日期）。",
+                self.columns.home_max_age_days
+            ),
+            CheckId::SiteUnreachable => format!(
+                "排查服务器和网络，保障首页{}秒内可以打开。",
+                self.availability.timeout_secs
+            ),
+            CheckId::InterpretationLate => format!(
+                "解读应与文件同步发布（最迟{}个工作日内）。",
+                self.policy.interpretation_window_workdays
+            ),
+            CheckId::PolicyDate => format!(
+                "核对成文日期与发布日期；主动公开信息应在形成后{}个工作日内公开。",
+                self.policy.disclosure_window_workdays
+            ),
+            other => other.fix_zh().to_string(),
+        }
+    }
+
     /// Whether a check runs under this profile.
     pub fn enabled(&self, check: CheckId) -> bool {
         !self.disabled.contains(&check)
@@ -800,5 +824,25 @@ mod tests {
         let bad = NATIONAL_TOML.replace("\"页面不存在\",", "\"页面(不存在\",");
         let err = Profile::from_toml(&bad, "x.toml").unwrap_err().to_string();
         assert!(err.contains("soft404.title_patterns"), "{err}");
+    }
+
+    #[test]
+    fn fix_texts_name_the_profiles_thresholds() {
+        let national = Profile::national();
+        assert!(national.fix_zh(CheckId::HomeStale).contains("14天"));
+        assert!(national.fix_zh(CheckId::SiteUnreachable).contains("15秒"));
+        let province = NATIONAL_TOML.replace(
+            "[home]\n# 首页不更新: 2 weeks (veto); Ucap's early warning at 10 days.\nmax_age_days = 14",
+            "[home]\nmax_age_days = 7",
+        );
+        assert_ne!(province, NATIONAL_TOML, "the test edits the home section");
+        let p = Profile::from_toml(&province, "province").unwrap();
+        assert!(
+            p.fix_zh(CheckId::HomeStale).contains("7天"),
+            "{}",
+            p.fix_zh(CheckId::HomeStale)
+        );
+        // A check without thresholds keeps its one text.
+        assert_eq!(p.fix_zh(CheckId::LinkDead), CheckId::LinkDead.fix_zh());
     }
 }

@@ -10,7 +10,7 @@ use crate::overview::{problem_key, site_row, ProblemKey, SiteRow};
 use govscan_checks::audit::AuditStatus;
 use govscan_checks::columns::ColumnState;
 use govscan_checks::score::{SiteScore, Verdict};
-use govscan_checks::{CheckId, Finding};
+use govscan_checks::{CheckId, Finding, Profile};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
@@ -395,7 +395,8 @@ fn num_cell(v: impl std::fmt::Display, sort: f64) -> String {
 }
 
 /// Renders the whole report.
-pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> String {
+pub fn render(run: &RunReport, scores: &[SiteScore], profile: &Profile) -> String {
+    let profile_basis = profile.scoring.basis.as_str();
     let rows: Vec<SiteRow> = run
         .sites
         .iter()
@@ -513,7 +514,7 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
 
     // Site sections: the webmaster's view.
     for (i, (site, r)) in run.sites.iter().zip(&rows).enumerate() {
-        site_section(&mut h, i, site, r, &issues, &run.now);
+        site_section(&mut h, i, site, r, &issues, &run.now, profile);
     }
 
     // All findings, filterable.
@@ -523,7 +524,7 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile_basis: &str) -> Str
     for id in CheckId::ALL {
         checks.insert(
             id.as_str().into(),
-            serde_json::json!({ "title": id.title_zh(), "rule": id.rule_zh(), "fix": id.fix_zh() }),
+            serde_json::json!({ "title": id.title_zh(), "rule": id.rule_zh(), "fix": profile.fix_zh(*id) }),
         );
     }
     let data = serde_json::json!({
@@ -550,6 +551,7 @@ fn site_section(
     r: &SiteRow,
     issues: &[Issue<'_>],
     now: &str,
+    profile: &Profile,
 ) {
     let s = &site.summary;
     let _ = write!(
@@ -660,7 +662,7 @@ fn site_section(
                 id = check.as_str(),
                 title = check.title_zh(),
                 rule = esc(check.rule_zh()),
-                fix = esc(check.fix_zh()),
+                fix = esc(&profile.fix_zh(*check)),
             );
         }
         h.push_str("</tbody></table>");

@@ -46,7 +46,7 @@ pub fn write_run(out: &Path, run: &mut RunReport, profile: &Profile) -> io::Resu
                 .unwrap_or_else(|| score_site(&s.findings, &s.summary.audit, profile))
         })
         .collect();
-    let html = html::render(run, &scores, &profile.scoring.basis);
+    let html = html::render(run, &scores, profile);
     std::fs::write(out.join("report.html"), html).map_err(context("report.html"))?;
     Ok(())
 }
