@@ -310,10 +310,11 @@ impl Fetcher {
             };
             // Servers that refuse HEAD: try a GET for the first byte and drop
             // the rest (an error page's beginning is read, to tell a firewall's
-            // block page). A 429 or 503 was already retried as it asked.
+            // block page, which a HEAD answer cannot carry). A 429 was already
+            // retried as it asked and is not a refusal of HEAD.
             if method == Method::HEAD
                 && answer.status.as_u16() >= 400
-                && !matches!(answer.status.as_u16(), 429 | 503)
+                && answer.status.as_u16() != 429
             {
                 let (result, took) = self
                     .with_retries(&current, &Method::GET, Want::Head, true, None)

@@ -54,7 +54,7 @@ async fn a_county_with_down_blocked_challenged_throttled_and_slow_sites() {
             "www.ok.gov.cn",
             "/",
             dated_home(&format!(
-                r#"<a href="/forbidden.html">内部资料</a><a href="http://www.waf.gov.cn:{port}/doc.html">防火墙后的文件</a><a href="http://www.cdn.gov.cn:{port}/x.html">限流的外链</a>"#
+                r#"<a href="/forbidden.html">内部资料</a><a href="http://www.waf.gov.cn:{port}/doc.html">防火墙后的文件</a><a href="http://www.waf.gov.cn:{port}/files/a.pdf">防火墙后的附件</a><a href="http://www.cdn.gov.cn:{port}/x.html">限流的外链</a>"#
             )),
         );
         p.page("www.ok.gov.cn", "/a.html", page("会议", "<p>正文</p>"));
@@ -74,7 +74,8 @@ async fn a_county_with_down_blocked_challenged_throttled_and_slow_sites() {
             Route::new(429, "text/html", "too many").header("retry-after", "0"),
         );
         // 防火墙局: every page answers with the firewall's block page.
-        for path in ["/", "/doc.html", "/robots.txt"] {
+        // (HEAD gets no body: the attachment's block page is read by a GET.)
+        for path in ["/", "/doc.html", "/robots.txt", "/files/a.pdf"] {
             p.add(
                 "www.waf.gov.cn",
                 path,
@@ -151,7 +152,7 @@ async fn a_county_with_down_blocked_challenged_throttled_and_slow_sites() {
         "{:?}",
         sites["正常局"]
     );
-    assert_eq!(col("正常局", "blocked_links"), "2");
+    assert_eq!(col("正常局", "blocked_links"), "3");
 
     let expect_not_audited = [
         ("停机局", "未能检查（首页无法访问：连接被拒绝）"),
@@ -209,6 +210,10 @@ async fn a_county_with_down_blocked_challenged_throttled_and_slow_sites() {
             ),
             (
                 "http://www.waf.gov.cn/doc.html".to_string(),
+                "403".to_string()
+            ),
+            (
+                "http://www.waf.gov.cn/files/a.pdf".to_string(),
                 "403".to_string()
             ),
         ]
