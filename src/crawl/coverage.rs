@@ -63,6 +63,12 @@ impl Coverage {
         self.home_login = login;
     }
 
+    /// The home page's final URL was crawled as a page of its own (before
+    /// the redirect to it was known).
+    pub fn home_read_elsewhere(&mut self) {
+        self.home_analysed = true;
+    }
+
     /// What the audit needs, after the crawl. `pages_read` are the pages
     /// analysed; `pending` the crawl jobs never started (interrupted runs);
     /// `in_scope` tells whether a URL belongs to the site.

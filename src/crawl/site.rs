@@ -592,6 +592,13 @@ pub async fn crawl_site(
     merge_index_twins(&mut pages, &mut findings);
 
     let pages_read = pages.iter().filter(|p| p.crawled).count();
+    // The home page may have been crawled under its final URL before the
+    // redirect that leads there was seen (a sitemap naming /index.html):
+    // it was read all the same.
+    let home_final = normalise_str(&home);
+    if pages.iter().any(|p| p.crawled && p.url == home_final) {
+        coverage.home_read_elsewhere();
+    }
     let scope = &shared.scope;
     let audit_input = coverage.audit_input(pages_read, pending_crawls, interrupted, &|u| {
         Url::parse(u).is_ok_and(|u| scope.contains(&u))

@@ -630,3 +630,43 @@ async fn columns_are_judged_as_people_see_them() {
     assert_eq!(row("办事公开")[7..10], ["unverified", "0", "script"]);
     assert_eq!(row("通知公告")[7], "no");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_home_page_read_first_under_its_final_url_still_counts() {
+    let fx = start(|port, p| {
+        let host = "www.sm.gov.cn";
+        // The sitemap names the portal's real page, which is crawled before
+        // the slow redirect from "/" to it comes back.
+        p.add(
+            host,
+            "/sitemap.xml",
+            Route::new(
+                200,
+                "application/xml",
+                format!("<urlset><url><loc>http://{host}:{port}/index.html</loc></url></urlset>"),
+            ),
+        );
+        p.add(
+            host,
+            "/",
+            Route::redirect(302, "/index.html").delayed(Duration::from_millis(500)),
+        );
+        p.page(host, "/index.html", dated_home(""));
+        for path in ["/a.html", "/b.html"] {
+            p.page(host, path, page("页", "<p>正文</p>"));
+        }
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db", "--ignore-robots"]);
+    f.extend(fx.resolve(&["www.sm.gov.cn"]));
+    let outcome = scan(&[fx.base("www.sm.gov.cn") + "/"], &f, out.path()).await;
+    let score = outcome.report.sites[0].score.as_ref().unwrap();
+    assert_eq!(
+        score.audit.status,
+        govscan_checks::audit::AuditStatus::Audited,
+        "{:?}",
+        score.audit
+    );
+    assert_ne!(score.verdict, govscan_checks::score::Verdict::NotAudited);
+}
