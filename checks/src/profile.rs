@@ -73,6 +73,28 @@ struct ProfileFile {
     /// Optional, likewise.
     #[serde(default)]
     cms: Option<Vec<CmsFile>>,
+    /// Optional, likewise.
+    #[serde(default)]
+    security: Option<SecurityFile>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecurityFile {
+    hidden_link_lexicon: Vec<String>,
+    hidden_block_outside_links: usize,
+    hidden_block_severity: String,
+}
+
+/// Settings of the security checks (暗链 for now).
+#[derive(Debug, Clone)]
+pub struct SecurityRules {
+    /// Words of gambling, porn and private-lottery links, in link text or host.
+    pub hidden_link_lexicon: Vec<String>,
+    /// Outside non-government links in one hidden block that make it suspect.
+    pub hidden_block_outside_links: usize,
+    /// The severity of such a block (a lexicon hit takes the check's own).
+    pub hidden_block_severity: Severity,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -440,6 +462,8 @@ pub struct Profile {
     pub availability: AvailabilityRules,
     /// When a site counts as audited; firewall and challenge signatures.
     pub audit: AuditRules,
+    /// Security checks.
+    pub security: SecurityRules,
     /// Content-management platforms: an id and the markers (in the page's
     /// HTML or script text) that identify it, in match order.
     pub cms: Vec<(String, Vec<String>)>,
@@ -706,6 +730,25 @@ impl Profile {
                 file.scoring
             },
             availability: file.availability,
+            security: {
+                let f = match file.security {
+                    Some(f) => f,
+                    None => national_value::<SecurityFile>(&["security"]).ok_or_else(|| {
+                        value_err(
+                            "security",
+                            "the national [security] section is missing".into(),
+                        )
+                    })?,
+                };
+                SecurityRules {
+                    hidden_block_severity: f
+                        .hidden_block_severity
+                        .parse::<Severity>()
+                        .map_err(|m| value_err("security.hidden_block_severity", m))?,
+                    hidden_link_lexicon: f.hidden_link_lexicon,
+                    hidden_block_outside_links: f.hidden_block_outside_links.max(1),
+                }
+            },
             cms: file
                 .cms
                 .or_else(|| national_value::<Vec<CmsFile>>(&["cms"]))

@@ -140,8 +140,9 @@ fn parsers_agree_with_the_key_on_real_pages() {
     );
 }
 
-/// No real page is taken for a firewall's challenge, and the only login page
-/// among them (the Coremail login at a province's domain root) is one.
+/// No real page is taken for a firewall's challenge or reported for hidden
+/// links, and the only login page among them (the Coremail login at a
+/// province's domain root) is one.
 #[test]
 fn real_pages_are_not_barriers_and_the_login_root_is_a_login_page() {
     let Some(dir) = realpages_dir() else {
@@ -153,6 +154,17 @@ fn real_pages_are_not_barriers_and_the_login_root_is_a_login_page() {
         return;
     };
     let profile = Profile::national();
+    // Each page at its own site's address (SOURCES.tsv): links to its own
+    // site are not outside links.
+    let sources = std::fs::read_to_string(dir.join("SOURCES.tsv")).unwrap();
+    let site_of: std::collections::HashMap<String, String> = sources
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('\t').collect();
+            Some((cells.first()?.to_string(), cells.get(4)?.to_string()))
+        })
+        .collect();
     let mut pages = Vec::new();
     for sub in ["home", "list", "other", "policy"] {
         for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
@@ -168,7 +180,17 @@ fn real_pages_are_not_barriers_and_the_login_root_is_a_login_page() {
             None,
             "{name} taken for a barrier"
         );
-        let url = url::Url::parse("http://www.example.gov.cn/").unwrap();
+        let relative = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let host = site_of
+            .get(&relative)
+            .filter(|h| !h.is_empty() && !h.contains(' '))
+            .cloned()
+            .unwrap_or_else(|| "www.example.gov.cn".to_string());
+        let url = url::Url::parse(&format!("http://{host}/")).unwrap();
         let input = PageInput {
             site: "s",
             url: &url,
@@ -178,7 +200,15 @@ fn real_pages_are_not_barriers_and_the_login_root_is_a_login_page() {
             truncated: false,
             today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
         };
-        let login = analyse_page(&input, &profile).login;
+        let analysis = analyse_page(&input, &profile);
+        // Real government pages carry no 暗链: none may be reported.
+        let hidden: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.check.as_str() == "security.hidden_link")
+            .collect();
+        assert!(hidden.is_empty(), "{name}: {hidden:?}");
+        let login = analysis.login;
         assert_eq!(
             login,
             name.contains("coremail-login"),

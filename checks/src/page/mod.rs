@@ -17,6 +17,7 @@ use url::Url;
 
 mod attrs;
 mod footer_pass;
+mod hidden;
 mod kind;
 mod light;
 #[cfg(test)]

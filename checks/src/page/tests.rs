@@ -339,3 +339,36 @@ fn broken_html_never_panics() {
         let _ = analyse(html, "http://a.gov.cn/");
     }
 }
+
+#[test]
+fn hidden_gambling_links_are_reported_and_hidden_menus_are_not() {
+    let html = r##"<html><head><style>.gg{display:none} #menu2 {visibility:hidden}</style></head><body>
+        <p>本县新闻</p>
+        <div style="position:absolute;left:-9999px"><a href="http://www.amxpj-bocai.com/">澳门葡京娱乐城</a><a href="http://www.qp88.net/">棋牌游戏</a></div>
+        <div class="gg"><a href="http://a1.example.com/">友情一</a><a href="http://a2.example.net/">友情二</a><a href="http://a3.example.org/">友情三</a></div>
+        <ul id="menu2"><li><a href="/zwgk/">政务公开</a></li><li><a href="/bsfw/">办事服务</a></li><li><a href="http://www.zj.gov.cn/">省政府</a></li></ul>
+        <span id="_span_jiucuo" style="display:none"><a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=3399990001">找错</a></span>
+        <marquee height="0"><a href="/x.html">站内</a></marquee>
+        <div class="tab" id="gw_links" style="display:none"><a href="http://www.stat.go.jp/">日本</a><a href="http://www.destatis.de/">德国</a><a href="http://www.insee.fr/">法国</a></div>
+        <script>$("#gw_links").show();</script>
+        <a href="http://www.sports-bet365.com/">体育投注（可见的外链不是暗链）</a>
+        </body></html>"##;
+    let a = analyse(html, "http://www.x.gov.cn/index.html");
+    let hidden: Vec<(&str, &str, crate::finding::Severity)> = a
+        .findings
+        .iter()
+        .filter(|f| f.check == CheckId::SecurityHiddenLink)
+        .map(|f| (f.target.as_str(), f.status.as_str(), f.severity))
+        .collect();
+    use crate::finding::Severity;
+    assert_eq!(
+        hidden,
+        vec![
+            ("http://www.amxpj-bocai.com/", "lexicon", Severity::Veto),
+            ("http://www.qp88.net/", "lexicon", Severity::Veto),
+            ("http://a1.example.com/", "hidden_block", Severity::Error),
+        ],
+        "{:#?}",
+        a.findings
+    );
+}

@@ -9,6 +9,7 @@ use crate::links::{classify_href, Link, LinkKind, LinkTarget};
 use crate::policy::{self};
 use crate::privacy;
 use crate::profile::Profile;
+use crate::sink::FindingSink;
 use ego_tree::iter::Edge;
 use scraper::Node;
 use std::sync::Arc;
@@ -48,6 +49,13 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let mut h1 = String::new();
     let mut in_h1 = 0usize;
     let mut password_field = false;
+    // 暗链: the page's own hiding rules, and the hidden block we are in.
+    let mut hiding = super::hidden::HidingRules::default();
+    let mut css = String::new();
+    let mut in_style = 0usize;
+    let mut hidden_starts: Vec<bool> = Vec::new();
+    let mut hidden_block: Option<super::hidden::HiddenBlock> = None;
+    let mut hidden_blocks: Vec<super::hidden::HiddenBlock> = Vec::new();
     let more_texts: Vec<&str> = profile
         .columns
         .more_link_texts
@@ -77,14 +85,38 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     // element may carry (each `attr` call is a scan of its own).
                     let (mut id_attr, mut onclick_attr, mut style_attr, mut background_attr) =
                         (None, None, None, None);
+                    let mut class_attr = None;
                     for (name, value) in el.attrs() {
                         match name {
                             "id" => id_attr = Some(value),
                             "onclick" => onclick_attr = Some(value),
                             "style" => style_attr = Some(value),
                             "background" => background_attr = Some(value),
+                            "class" => class_attr = Some(value),
                             _ => {}
                         }
+                    }
+                    let hides = style_attr.is_some_and(super::hidden::declarations_hide)
+                        || (name == "marquee"
+                            && ["height", "width"].iter().any(|a| {
+                                el.attr(a).is_some_and(|v| {
+                                    matches!(v.trim().trim_end_matches("px"), "0" | "1")
+                                })
+                            }))
+                        || hiding.hides(name, id_attr, class_attr);
+                    let starts = hides && hidden_block.is_none();
+                    if starts {
+                        hidden_block = Some(super::hidden::HiddenBlock {
+                            id: id_attr.map(str::to_string),
+                            classes: class_attr
+                                .map(|c| c.split_whitespace().map(str::to_string).collect())
+                                .unwrap_or_default(),
+                            ..Default::default()
+                        });
+                    }
+                    hidden_starts.push(starts);
+                    if name == "style" {
+                        in_style += 1;
                     }
                     if let Some(id) = id_attr {
                         anchors.push(anchor_hash(id));
@@ -293,6 +325,9 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     }
                 }
                 Node::Text(t) => {
+                    if in_style > 0 && css.len() < 256 * 1024 {
+                        css.push_str(t);
+                    }
                     if in_script > 0 {
                         if script_text.len() < SCRIPT_TEXT_MAX {
                             script_text.push_str(t);
@@ -323,6 +358,18 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
             Edge::Close(node) => {
                 if let Node::Element(el) = node.value() {
                     let name = el.name();
+                    if hidden_starts.pop() == Some(true) {
+                        if let Some(block) = hidden_block.take() {
+                            if hidden_blocks.len() < 64 {
+                                hidden_blocks.push(block);
+                            }
+                        }
+                    }
+                    if name == "style" {
+                        in_style = in_style.saturating_sub(1);
+                        hiding.add_style_sheet(&css);
+                        css.clear();
+                    }
                     match name {
                         "li" | "tr" | "dd" => {
                             if let Some((item, has_child)) = open_items.pop() {
@@ -365,6 +412,19 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                         more_targets.insert(u.to_string());
                                     }
                                 }
+                                if let (Some(block), LinkTarget::Web(u)) =
+                                    (hidden_block.as_mut(), &target)
+                                {
+                                    if block.links.len() < 200 {
+                                        let mut bare = u.clone();
+                                        bare.set_fragment(None);
+                                        block.links.push((
+                                            u.host_str().unwrap_or_default().to_ascii_lowercase(),
+                                            label.clone(),
+                                            bare.to_string(),
+                                        ));
+                                    }
+                                }
                                 links.push(Link {
                                     kind: LinkKind::Anchor,
                                     raw: open.raw,
@@ -389,6 +449,20 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let not_found = detect_not_found(&facts.title, &text, profile);
     facts.error_page = not_found.is_some();
     let mut findings = page_findings(input, &links, profile);
+    if !hidden_blocks.is_empty() {
+        let mut sink = FindingSink::new(input.site, input.url.as_str(), input.is_home, profile);
+        for block in &hidden_blocks {
+            super::hidden::judge_block(
+                block,
+                input.url.as_str(),
+                input.is_home,
+                &script_text,
+                &mut sink,
+                profile,
+            );
+        }
+        findings.extend(sink.into_vec());
+    }
 
     // Footer.
     facts.footer = std::sync::Arc::new(footer::extract(
