@@ -15,11 +15,14 @@ pub type ProblemKey<'a> = (CheckId, &'a str, &'a str, &'a str);
 /// is one problem; any other finding is a problem of its own page.
 pub fn problem_key(f: &Finding) -> ProblemKey<'_> {
     let id = f.check.as_str();
-    let page = if id.starts_with("link.") || id.starts_with("footer.") {
-        ""
-    } else {
-        f.page.as_str()
-    };
+    // A link planted in a template (a hidden link too) is one fix however
+    // many pages show it.
+    let page =
+        if id.starts_with("link.") || id.starts_with("footer.") || id.starts_with("security.") {
+            ""
+        } else {
+            f.page.as_str()
+        };
     (f.check, f.target.as_str(), f.status.as_str(), page)
 }
 
