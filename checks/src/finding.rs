@@ -163,6 +163,8 @@ check_ids! {
     LinkBlocked = "link.blocked", Info, "链接未能核实（被拦截或限流）";
     /// The site could not be audited (down, blocked, challenge, login page): no verdict.
     SiteNotAudited = "site.not_audited", Error, "未能检查";
+    /// The home page has no entry to an accessibility or elderly-friendly mode.
+    SiteAccessibilityEntry = "site.accessibility_entry", Warning, "无障碍/适老化入口缺失";
     /// Links hidden from readers that point to gambling, porn or many outside hosts.
     SecurityHiddenLink = "security.hidden_link", Veto, "暗链（隐藏链接）";
 }
@@ -294,6 +296,7 @@ impl CheckId {
             PrivacyIdNumber | PrivacyMobile => "政务公开工作要点：依法保护个人隐私，公开前去标识化",
             LinkBlocked => "链接未能核实（不扣分）：国办秘函〔2019〕19号 扣分指标“链接可用性”需人工复核",
             SiteNotAudited => "未作合格判定：网站未能检查，国办秘函〔2019〕19号各项指标均无法核验",
+            SiteAccessibilityEntry => "国办公开办函〔2021〕28号《关于进一步做好政务公开适老化与无障碍改造工作的通知》：政府网站提供无障碍、适老化服务入口",
             SecurityHiddenLink => "国办秘函〔2019〕19号 单项否决指标：安全、泄密事故等严重问题（被挂马、篡改、发布或链接色情赌博等内容）",
         }
     }
@@ -334,6 +337,7 @@ impl CheckId {
             PrivacyMobile => "对名单、公示中的个人手机号去标识化处理（如 138****1234）。",
             LinkBlocked => "请网站运维单位将检查程序的出口IP地址或User-Agent（govscan）加入防火墙白名单，或用 --rate 降低抓取速度后重新检查；确认链接可以打开。",
             SiteNotAudited => "按原因处理：核实域名和首页地址、恢复服务器，或请运维单位将检查程序加入防火墙白名单，然后重新检查。",
+            SiteAccessibilityEntry => "在首页显著位置提供无障碍浏览和长者模式（关怀版）入口。",
             SecurityHiddenLink => "立即删除页面模板或内容中被植入的隐藏链接，排查网站是否被入侵（后台账号、上传目录、模板文件），修补漏洞并向主管部门报告。",
         }
     }

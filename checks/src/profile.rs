@@ -76,6 +76,17 @@ struct ProfileFile {
     /// Optional, likewise.
     #[serde(default)]
     security: Option<SecurityFile>,
+    /// Optional, likewise.
+    #[serde(default)]
+    content: Option<ContentFile>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContentFile {
+    accessibility_entry_words: Vec<String>,
+    #[serde(default)]
+    accessibility_entry_markers: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -464,6 +475,11 @@ pub struct Profile {
     pub audit: AuditRules,
     /// Security checks.
     pub security: SecurityRules,
+    /// Words of a link to an accessibility or elderly-friendly mode.
+    pub accessibility_entry_words: Vec<String>,
+    /// Element ids and script addresses of accessibility toolbars (a
+    /// clickable span or a vendor's script rather than a link).
+    pub accessibility_entry_markers: Vec<String>,
     /// Content-management platforms: an id and the markers (in the page's
     /// HTML or script text) that identify it, in match order.
     pub cms: Vec<(String, Vec<String>)>,
@@ -696,6 +712,13 @@ impl Profile {
             &dates("calendar.holidays", &file.calendar.holidays)?,
             &dates("calendar.makeup_workdays", &file.calendar.makeup_workdays)?,
         );
+        let content = match file.content {
+            Some(c) => c,
+            None => national_value::<ContentFile>(&["content"]).unwrap_or(ContentFile {
+                accessibility_entry_words: Vec::new(),
+                accessibility_entry_markers: Vec::new(),
+            }),
+        };
         Ok(Profile {
             name: file.name,
             description: file.description,
@@ -730,6 +753,8 @@ impl Profile {
                 file.scoring
             },
             availability: file.availability,
+            accessibility_entry_words: content.accessibility_entry_words,
+            accessibility_entry_markers: content.accessibility_entry_markers,
             security: {
                 let f = match file.security {
                     Some(f) => f,

@@ -136,9 +136,29 @@ pub fn site_checks(input: &SiteInput<'_>, profile: &Profile) -> (Vec<Finding>, S
     };
     columns_and_home(input, profile, &mut out, &mut summary);
     summary.cms = main_platform(input);
+    accessibility_entry(input, &mut out);
     policy_pairing(input, profile, &mut out, &mut summary);
     sitemap_and_footer_summary(input, &mut out, &mut summary);
     (out.sink.into_vec(), summary)
+}
+
+/// 无障碍/适老化: the home page must offer an entry (only the entry is checked).
+fn accessibility_entry(input: &SiteInput<'_>, out: &mut Out<'_>) {
+    let Some(home) = input.pages.iter().find(|p| p.facts.kind == PageKind::Home) else {
+        return;
+    };
+    if home.facts.accessibility_entry || home.facts.error_page {
+        return;
+    }
+    out.push(
+        CheckId::SiteAccessibilityEntry,
+        home.url,
+        "无障碍/适老化入口",
+        "missing",
+        "首页没有无障碍浏览或长者模式（关怀版）入口（国办公开办函〔2021〕28号）".to_string(),
+        String::new(),
+        true,
+    );
 }
 
 /// The platform most pages name (ties: the first in page order).
@@ -703,8 +723,20 @@ mod tests {
                 newest: age.map(|a| today() - chrono::Duration::days(a)),
                 ..ListFacts::default()
             },
+            accessibility_entry: true,
             ..PageFacts::default()
         }
+    }
+
+    #[test]
+    fn a_home_page_without_an_accessibility_entry() {
+        let mut without = home(Some(1));
+        without.accessibility_entry = false;
+        let f = run(&[("http://x.gov.cn/".to_string(), without)]);
+        let checks: Vec<&str> = f.iter().map(|f| f.check.as_str()).collect();
+        assert_eq!(checks, vec!["site.accessibility_entry"]);
+        assert_eq!(f[0].severity, crate::finding::Severity::Warning);
+        assert!(run(&[("http://x.gov.cn/".to_string(), home(Some(1)))]).is_empty());
     }
 
     fn run(facts: &[(String, PageFacts)]) -> Vec<Finding> {

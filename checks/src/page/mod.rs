@@ -160,6 +160,10 @@ pub struct PageFacts {
     /// The page says it does not exist (an error page served with 200).
     #[serde(default)]
     pub error_page: bool,
+    /// The page links to an accessibility or elderly-friendly mode
+    /// (无障碍, 长者模式, 关怀版 …, from the profile).
+    #[serde(default)]
+    pub accessibility_entry: bool,
     /// The content-management platform the page comes from (`hanweb`,
     /// `trs`, `gkmlpt` …, from the profile's `[[cms]]` signatures).
     #[serde(default)]

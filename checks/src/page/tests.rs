@@ -372,3 +372,26 @@ fn hidden_gambling_links_are_reported_and_hidden_menus_are_not() {
         a.findings
     );
 }
+
+#[test]
+fn accessibility_entries_are_seen_in_links_toolbars_and_scripts() {
+    let seen = |body: &str| {
+        analyse(
+            &format!("<html><body>{body}</body></html>"),
+            "http://www.x.gov.cn/",
+        )
+        .facts
+        .accessibility_entry
+    };
+    assert!(seen(r#"<a href="/wza/">无障碍浏览</a>"#));
+    assert!(seen(
+        r#"<a href="javascript:;" onclick="care()"><img src="/gh.png" alt="长者模式"></a>"#
+    ));
+    assert!(seen(r#"<span id="cniil_wza" onclick="x()">辅助</span>"#));
+    assert!(seen(
+        r#"<script src="https://tool.example.cn/js/ariaease.min.js"></script>"#
+    ));
+    assert!(!seen(
+        r#"<a href="/news/">新闻中心</a><p>无障碍设施建设工作会议</p>"#
+    ));
+}

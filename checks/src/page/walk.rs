@@ -118,6 +118,22 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     if name == "style" {
                         in_style += 1;
                     }
+                    if !facts.accessibility_entry
+                        && (id_attr.or(if name == "script" {
+                            el.attr("src")
+                        } else {
+                            None
+                        }))
+                        .is_some_and(|v| {
+                            let v = v.to_ascii_lowercase();
+                            profile
+                                .accessibility_entry_markers
+                                .iter()
+                                .any(|m| v.contains(m.as_str()))
+                        })
+                    {
+                        facts.accessibility_entry = true;
+                    }
                     if let Some(id) = id_attr {
                         anchors.push(anchor_hash(id));
                         if matches!(id, "_ideConac" | "imgConac" | "_span_jiucuo")
@@ -396,6 +412,14 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                     label = open.fallback;
                                 }
                                 let top = rules.top_link_texts.contains(&label);
+                                if !facts.accessibility_entry
+                                    && profile
+                                        .accessibility_entry_words
+                                        .iter()
+                                        .any(|w| label.contains(w.as_str()))
+                                {
+                                    facts.accessibility_entry = true;
+                                }
                                 let target =
                                     classify_href(&open.raw, &base, true, open.script_driven, top);
                                 if let LinkTarget::Web(u) = &target {
