@@ -110,7 +110,9 @@ pub enum LinkTarget {
 pub struct Link {
     /// Element and attribute.
     pub kind: LinkKind,
-    /// The attribute value as the page gives it.
+    /// The attribute value as the page gives it (not kept in the history
+    /// store, where it is empty: the findings that quote it are made).
+    #[serde(default)]
     pub raw: String,
     /// What it points at.
     pub target: LinkTarget,

@@ -192,9 +192,9 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
     let analysis_json = if result.analysis_stored {
         None
     } else {
-        done.page
-            .as_ref()
-            .and_then(|(_, a)| serde_json::to_vec(a).ok())
+        done.page.as_ref().and_then(|(_, a)| {
+            serde_json::to_vec(&govscan_checks::page::StoredAnalysis::of(a)).ok()
+        })
     };
     crate::store::send(
         &*h.store,

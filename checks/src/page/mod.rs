@@ -227,6 +227,53 @@ pub struct PageAnalysis {
     pub login: bool,
 }
 
+/// A page analysis as the history store keeps it: what a later run needs to
+/// stand in for the page (facts, findings, anchors, the links to follow),
+/// without the links that are not web links and without the hrefs as
+/// written, which only the page's own findings quoted. It reads back as a
+/// [`PageAnalysis`].
+#[derive(Serialize)]
+pub struct StoredAnalysis<'a> {
+    facts: &'a PageFacts,
+    links: Vec<StoredLink<'a>>,
+    anchors: &'a [u64],
+    findings: &'a [Finding],
+    not_found: &'a Option<String>,
+    footer_sources: &'a [Url],
+    login: bool,
+}
+
+#[derive(Serialize)]
+struct StoredLink<'a> {
+    kind: crate::links::LinkKind,
+    target: &'a crate::links::LinkTarget,
+    text: &'a str,
+}
+
+impl<'a> StoredAnalysis<'a> {
+    /// The stored form of an analysis.
+    pub fn of(a: &'a PageAnalysis) -> StoredAnalysis<'a> {
+        StoredAnalysis {
+            facts: &a.facts,
+            links: a
+                .links
+                .iter()
+                .filter(|l| matches!(l.target, crate::links::LinkTarget::Web(_)))
+                .map(|l| StoredLink {
+                    kind: l.kind,
+                    target: &l.target,
+                    text: &l.text,
+                })
+                .collect(),
+            anchors: &a.anchors,
+            findings: &a.findings,
+            not_found: &a.not_found,
+            footer_sources: &a.footer_sources,
+            login: a.login,
+        }
+    }
+}
+
 impl PageAnalysis {
     /// Whether the page has an anchor for `fragment` (see [`crate::links::fragment_exists`]).
     pub fn has_anchor(anchors: &[u64], fragment: &str) -> bool {

@@ -395,3 +395,35 @@ fn accessibility_entries_are_seen_in_links_toolbars_and_scripts() {
         r#"<a href="/news/">新闻中心</a><p>无障碍设施建设工作会议</p>"#
     ));
 }
+
+#[test]
+fn the_stored_form_reads_back_with_the_links_a_later_run_follows() {
+    let a = analyse(
+        r##"<html><body><a href="/a.html#x">一</a><a href="mailto:a@b.cn">信</a><a href="#">空</a><div id="k"></div></body></html>"##,
+        "http://www.x.gov.cn/",
+    );
+    let json = serde_json::to_vec(&super::StoredAnalysis::of(&a)).unwrap();
+    let back: PageAnalysis = serde_json::from_slice(&json).unwrap();
+    let web: Vec<String> = a
+        .links
+        .iter()
+        .filter_map(|l| match &l.target {
+            LinkTarget::Web(u) => Some(u.to_string()),
+            _ => None,
+        })
+        .collect();
+    let kept: Vec<String> = back
+        .links
+        .iter()
+        .map(|l| match &l.target {
+            LinkTarget::Web(u) => u.to_string(),
+            other => panic!("{other:?} kept"),
+        })
+        .collect();
+    assert_eq!(kept, web);
+    assert_eq!(back.links[0].text, "一");
+    assert_eq!(back.anchors, a.anchors);
+    assert_eq!(back.findings, a.findings);
+    assert_eq!(back.facts.title, a.facts.title);
+    assert!(json.len() < serde_json::to_vec(&a).unwrap().len());
+}
