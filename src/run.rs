@@ -485,6 +485,34 @@ pub fn rerender(dir: &Path, rules: Option<&Path>) -> anyhow::Result<RunReport> {
     };
     report.profile = profile.name.clone();
     report.profile_toml = profile.source.clone();
+    // A report written before audits existed scored a site nothing of which
+    // was read as 合格 100: it was not audited.
+    for site in &mut report.sites {
+        let old = site.summary.audit == govscan_checks::audit::Audit::default()
+            && !site
+                .findings
+                .iter()
+                .any(|f| f.check == govscan_checks::CheckId::SiteNotAudited);
+        if !old {
+            continue;
+        }
+        let home_status = site
+            .pages
+            .iter()
+            .find(|p| p.is_home)
+            .map(|p| p.status.to_string());
+        let read = site.pages.iter().filter(|p| p.crawled).count();
+        if let Some(audit) =
+            govscan_checks::audit::audit_of_old_report(home_status.as_deref(), read, &profile.audit)
+        {
+            let home = site.home.clone();
+            site.findings
+                .extend(govscan_checks::audit::not_audited_finding(
+                    &site.name, &home, &audit, &profile,
+                ));
+            site.summary.audit = audit;
+        }
+    }
     write_outputs(dir, &mut report, &profile)?;
     Ok(report)
 }

@@ -491,6 +491,38 @@ pub fn judge_audit(input: &AuditInput, rules: &AuditRules) -> Audit {
     audit
 }
 
+/// The audit of a site in a report written before audits existed: a site
+/// none of whose pages was read was not audited, whatever that report
+/// said (its home page's recorded status gives the reason). `None` when
+/// pages were read: the report's own judgement stands.
+pub fn audit_of_old_report(
+    home_status: Option<&str>,
+    pages_read: usize,
+    rules: &AuditRules,
+) -> Option<Audit> {
+    if pages_read > 0 {
+        return None;
+    }
+    let home = match home_status {
+        None => HomeState::NotFetched,
+        Some(label) => match (FailureKind::from_label(label), label.parse::<u16>()) {
+            (Some(kind), _) => HomeState::Failed(kind),
+            (None, Ok(code)) if code >= 400 => HomeState::HttpError(code),
+            _ => HomeState::NotHtml(String::new()),
+        },
+    };
+    Some(judge_audit(
+        &AuditInput {
+            home,
+            pages_read: 0,
+            pages_unread: 0,
+            pages_blocked: 0,
+            interrupted: false,
+        },
+        rules,
+    ))
+}
+
 /// The one finding of a site that could not be audited (`site.not_audited`),
 /// so that `--fail-on error` and cron alerts fire.
 pub fn not_audited_finding(

@@ -58,6 +58,28 @@ impl FailureKind {
         }
     }
 
+    /// The failure class of a stable `status` value (the inverse of [`FailureKind::as_str`]).
+    pub fn from_label(label: &str) -> Option<FailureKind> {
+        use FailureKind::*;
+        [
+            Dns,
+            Refused,
+            Reset,
+            Timeout,
+            Tls,
+            RedirectLoop,
+            TooManyRedirects,
+            RedirectToPrivate,
+            BadRedirect,
+            Protocol,
+            NotChecked,
+            Blocked,
+            Other,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == label)
+    }
+
     /// Chinese explanation for the report.
     pub fn detail_zh(self) -> &'static str {
         match self {

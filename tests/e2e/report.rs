@@ -370,3 +370,33 @@ fn the_committed_json_schema_matches_the_types() {
         "regenerate with `govscan schema > reports/report.schema.json`"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_written_before_audits_loads_and_a_site_never_read_is_not_pass() {
+    // report.json of a scan of a host that does not resolve, written by the
+    // govscan before audits existed: it said 合格 100.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("report.json"),
+        include_str!("fixtures/report-before-audit.json"),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_govscan"))
+        .args(["report", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sites = std::fs::read_to_string(dir.path().join("sites.csv")).unwrap();
+    let row = sites.lines().nth(1).unwrap();
+    assert!(
+        row.contains(",未能检查（首页无法访问：域名无法解析）,,"),
+        "{row}"
+    );
+    assert!(row.contains(",not_audited,"), "{row}");
+    let findings = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
+    assert!(findings.contains("site.not_audited,error"), "{findings}");
+}
