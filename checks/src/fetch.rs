@@ -58,26 +58,26 @@ impl FailureKind {
         }
     }
 
+    /// Every failure class.
+    pub const ALL: [FailureKind; 13] = [
+        FailureKind::Dns,
+        FailureKind::Refused,
+        FailureKind::Reset,
+        FailureKind::Timeout,
+        FailureKind::Tls,
+        FailureKind::RedirectLoop,
+        FailureKind::TooManyRedirects,
+        FailureKind::RedirectToPrivate,
+        FailureKind::BadRedirect,
+        FailureKind::Protocol,
+        FailureKind::NotChecked,
+        FailureKind::Blocked,
+        FailureKind::Other,
+    ];
+
     /// The failure class of a stable `status` value (the inverse of [`FailureKind::as_str`]).
     pub fn from_label(label: &str) -> Option<FailureKind> {
-        use FailureKind::*;
-        [
-            Dns,
-            Refused,
-            Reset,
-            Timeout,
-            Tls,
-            RedirectLoop,
-            TooManyRedirects,
-            RedirectToPrivate,
-            BadRedirect,
-            Protocol,
-            NotChecked,
-            Blocked,
-            Other,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == label)
+        FailureKind::ALL.into_iter().find(|k| k.as_str() == label)
     }
 
     /// Chinese explanation for the report.
@@ -157,5 +157,18 @@ impl FetchOutcome {
         }
         out.push_str(&self.final_url);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_labels_round_trip() {
+        for kind in FailureKind::ALL {
+            assert_eq!(FailureKind::from_label(kind.as_str()), Some(kind));
+        }
+        assert_eq!(FailureKind::from_label("404"), None);
     }
 }

@@ -404,14 +404,7 @@ fn the_stored_form_reads_back_with_the_links_a_later_run_follows() {
     );
     let json = serde_json::to_vec(&super::StoredAnalysis::of(&a)).unwrap();
     let back: PageAnalysis = serde_json::from_slice(&json).unwrap();
-    let web: Vec<String> = a
-        .links
-        .iter()
-        .filter_map(|l| match &l.target {
-            LinkTarget::Web(u) => Some(u.to_string()),
-            _ => None,
-        })
-        .collect();
+    let web: Vec<String> = web_urls(&a).into_iter().map(|(_, u)| u).collect();
     let kept: Vec<String> = back
         .links
         .iter()
