@@ -74,6 +74,7 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
                 name: name.clone(),
                 seed: url::Url::parse(url).ok()?,
                 extra: Vec::new(),
+                level: None,
             })
         })
         .collect();

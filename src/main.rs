@@ -104,6 +104,7 @@ fn collect_sites(
             name: seed.host_str().unwrap_or("").to_string(),
             seed,
             extra: Vec::new(),
+            level: None,
         });
     }
     let mut report = None;

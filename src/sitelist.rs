@@ -2,6 +2,7 @@
 //! columns kept. A bad line is reported with its number and skipped.
 
 use crate::crawl::site::SiteSpec;
+use govscan_checks::content::SiteLevel;
 use std::collections::HashSet;
 use url::Url;
 
@@ -140,10 +141,32 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
             });
             continue;
         }
+        let level_col = header.as_ref().and_then(|h| {
+            h.iter()
+                .position(|c| c.eq_ignore_ascii_case("level") || c == "级别" || c == "层级")
+        });
+        let level = match level_col
+            .and_then(|i| cells.get(i))
+            .filter(|c| !c.is_empty())
+        {
+            None => None,
+            Some(cell) => match SiteLevel::parse(cell) {
+                Some(level) => Some(level),
+                None => {
+                    bad.push(BadLine {
+                        line,
+                        message: format!(
+                            "level 列的值“{cell}”无效：应为 government（人民政府门户网站）或 department（部门网站），或留空"
+                        ),
+                    });
+                    continue;
+                }
+            },
+        };
         let extra = cells
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != name_col && *i != url_col)
+            .filter(|(i, _)| *i != name_col && *i != url_col && Some(*i) != level_col)
             .map(|(i, v)| {
                 let key = header
                     .as_ref()
@@ -161,6 +184,7 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
             name,
             seed: url,
             extra,
+            level,
         });
     }
     (sites, bad)
@@ -212,6 +236,28 @@ mod tests {
             parse_site_url("www.x.gov.cn").unwrap().as_str(),
             "http://www.x.gov.cn/"
         );
+    }
+
+    #[test]
+    fn level_column() {
+        let text = "name,url,level\n县政府,www.a.gov.cn,government\n县教育局,jyj.a.gov.cn,部门\n县医院,yy.a.gov.cn,\n坏,b.gov.cn,county\n";
+        let (sites, bad) = parse_site_list(text);
+        let levels: Vec<_> = sites.iter().map(|s| s.level).collect();
+        assert_eq!(
+            levels,
+            vec![
+                Some(SiteLevel::Government),
+                Some(SiteLevel::Department),
+                None
+            ]
+        );
+        assert!(
+            sites.iter().all(|s| s.extra.is_empty()),
+            "level is not an extra column"
+        );
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, 5);
+        assert!(bad[0].message.contains("government"), "{}", bad[0].message);
     }
 
     #[test]

@@ -167,6 +167,28 @@ check_ids! {
     SiteAccessibilityEntry = "site.accessibility_entry", Warning, "无障碍/适老化入口缺失";
     /// Links hidden from readers that point to gambling, porn or many outside hosts.
     SecurityHiddenLink = "security.hidden_link", Veto, "暗链（隐藏链接）";
+    /// A wrong form of the country's or a state body's name, or an abolished body's name used as current.
+    ContentSeriousError = "content.serious_error", Veto, "严重表述错误";
+    /// A message of the last year left unanswered for more than three months.
+    InteractionUnanswered = "interaction.unanswered", Veto, "留言超期未回复";
+    /// Messages answered after more than the allowed working days.
+    InteractionSlow = "interaction.slow", Warning, "留言答复不及时";
+    /// A message board with no new message for months.
+    InteractionStale = "interaction.stale", Warning, "互动栏目长期无新留言";
+    /// A consultation without its start or end date.
+    ConsultationDates = "consultation.dates", Warning, "意见征集未标注起止时间";
+    /// A consultation shorter than the minimum with no reason stated.
+    ConsultationShort = "consultation.short", Error, "意见征集期限不足";
+    /// A consultation shown as open after its end (or closed before it).
+    ConsultationStatus = "consultation.status", Error, "意见征集状态与期限不符";
+    /// A consultation that ended long ago with no feedback published.
+    ConsultationFeedback = "consultation.feedback", Warning, "意见征集未公开反馈";
+    /// No annual disclosure report for the previous year after the deadline.
+    ReportAnnualMissing = "report.annual_missing", Error, "政府信息公开年报未发布";
+    /// An annual disclosure report lacking parts of the 2021 format.
+    ReportAnnualIncomplete = "report.annual_incomplete", Warning, "政府信息公开年报内容不全";
+    /// A column class the site's level must carry was not found.
+    ColumnMissing = "column.missing", Warning, "必设栏目缺失";
 }
 
 impl fmt::Display for CheckId {
@@ -298,6 +320,16 @@ impl CheckId {
             SiteNotAudited => "未作合格判定：网站未能检查，国办秘函〔2019〕19号各项指标均无法核验",
             SiteAccessibilityEntry => "国办公开办函〔2021〕28号《关于进一步做好政务公开适老化与无障碍改造工作的通知》：政府网站提供无障碍、适老化服务入口",
             SecurityHiddenLink => "国办秘函〔2019〕19号 单项否决指标：安全、泄密事故等严重问题（被挂马、篡改、发布或链接色情赌博等内容）",
+            ContentSeriousError => "国办秘函〔2019〕19号 单项否决指标：严重表述错误（国家名称、国家机构名称、领导人姓名职务等）",
+            InteractionUnanswered => "国办秘函〔2019〕19号 单项否决指标：互动回应差（近1年有效留言超过3个月未回复）",
+            InteractionSlow | InteractionStale => "国办发〔2017〕47号《政府网站发展指引》：互动交流（及时答复；各地规定的答复时限）",
+            ConsultationDates | ConsultationShort | ConsultationStatus | ConsultationFeedback => {
+                "《重大行政决策程序暂行条例》（国务院令第713号）：公开征求意见期限一般不少于30日，公布起止时间并反馈意见采纳情况"
+            }
+            ReportAnnualMissing | ReportAnnualIncomplete => {
+                "《中华人民共和国政府信息公开条例》第四十九、五十条；国办公开办函〔2021〕30号（年度报告格式）"
+            }
+            ColumnMissing => "国办发〔2017〕47号《政府网站发展指引》：网站内容栏目；政务公开工作要点",
         }
     }
 
@@ -339,6 +371,17 @@ impl CheckId {
             SiteNotAudited => "按原因处理：核实域名和首页地址、恢复服务器，或请运维单位将检查程序加入防火墙白名单，然后重新检查。",
             SiteAccessibilityEntry => "在首页显著位置提供无障碍浏览和长者模式（关怀版）入口。",
             SecurityHiddenLink => "立即删除页面模板或内容中被植入的隐藏链接，排查网站是否被入侵（后台账号、上传目录、模板文件），修补漏洞并向主管部门报告。",
+            ContentSeriousError => "立即更正错误表述（见“应为”），并排查同一作者、同一来源的其他稿件；建立发布前校对制度。",
+            InteractionUnanswered => "立即答复超期留言，并在网站公开答复；确属无效、重复的，标注“无效/重复”及理由。",
+            InteractionSlow => "按时限答复网民留言，建立转办、督办和答复时限制度。",
+            InteractionStale => "检查留言栏目能否正常提交，及时公开网民留言及答复；栏目停用的应撤下。",
+            ConsultationDates => "在征集公告中写明征求意见的起止时间，并在预公开栏目标注征集状态和起止时间。",
+            ConsultationShort => "公开征求意见的期限不少于30日；因特殊情况缩短的，应在公告中说明理由。",
+            ConsultationStatus => "按截止时间更新征集状态（已结束的标为“已结束”）。",
+            ConsultationFeedback => "征集结束后公开意见收集和采纳情况（可作为征集页面的附件或单独发布并相互链接）。",
+            ReportAnnualMissing => "按期发布上一年度政府信息公开工作年度报告，放在“政府信息公开年报”栏目。",
+            ReportAnnualIncomplete => "按国办公开办函〔2021〕30号的格式补齐年度报告的六部分内容。",
+            ColumnMissing => "开设该类栏目并持续维护；已开设的，请在导航或栏目名称中使用规范名称，便于公众和检查找到。",
         }
     }
 }

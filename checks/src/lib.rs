@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod columns;
+pub mod content;
 pub mod dates;
 pub mod decode;
 pub mod fetch;

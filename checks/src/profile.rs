@@ -4,6 +4,10 @@
 //! `--rules FILE` loads a province's copy. Everything a province may want to
 //! tune lives here, so that no threshold is hard-coded in a check.
 
+use crate::content::rules::{
+    merged_section, AnnualReportRules, ConsultationRules, InteractionRules, RequiredColumnRules,
+    WordingRules,
+};
 use crate::finding::{CheckId, Severity};
 use crate::rules::ScoringRules;
 use crate::rules::{AuditRules, BlockSignature};
@@ -79,6 +83,18 @@ struct ProfileFile {
     /// Optional, likewise.
     #[serde(default)]
     content: Option<ContentFile>,
+    /// Optional sections read key by key over the national ones (see
+    /// [`crate::content::rules::merged_section`]).
+    #[serde(default)]
+    wording: Option<toml::Table>,
+    #[serde(default)]
+    interaction: Option<toml::Table>,
+    #[serde(default)]
+    consultation: Option<toml::Table>,
+    #[serde(default)]
+    annual_report: Option<toml::Table>,
+    #[serde(default)]
+    required_columns: Option<toml::Table>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -186,6 +202,20 @@ struct ColumnsFile {
 
 /// A key of the national profile, for profiles written before it existed.
 fn national_value<T: serde::de::DeserializeOwned>(path: &[&str]) -> Option<T> {
+    national_table(path)?.clone().try_into().ok()
+}
+
+/// An optional section, key by key over the national one; errors name the section.
+fn read_section<T: serde::de::DeserializeOwned>(
+    name: &str,
+    table: Option<toml::Table>,
+    value_err: &dyn Fn(&str, String) -> ProfileError,
+) -> Result<T, ProfileError> {
+    merged_section(national_table(&[name]), table).map_err(|m| value_err(name, m))
+}
+
+/// A value of the embedded national profile, as TOML.
+fn national_table(path: &[&str]) -> Option<&'static toml::Value> {
     static NATIONAL: std::sync::OnceLock<Option<toml::Value>> = std::sync::OnceLock::new();
     let mut v = NATIONAL
         .get_or_init(|| toml::from_str(NATIONAL_TOML).ok())
@@ -193,7 +223,7 @@ fn national_value<T: serde::de::DeserializeOwned>(path: &[&str]) -> Option<T> {
     for key in path {
         v = v.get(key)?;
     }
-    v.clone().try_into().ok()
+    Some(v)
 }
 
 #[derive(Debug, Deserialize)]
@@ -480,6 +510,16 @@ pub struct Profile {
     /// Element ids and script addresses of accessibility toolbars (a
     /// clickable span or a vendor's script rather than a link).
     pub accessibility_entry_markers: Vec<String>,
+    /// Serious wording errors (严重表述错误).
+    pub wording: WordingRules,
+    /// 互动交流 message boards.
+    pub interaction: InteractionRules,
+    /// 意见征集.
+    pub consultation: ConsultationRules,
+    /// 政府信息公开工作年度报告.
+    pub annual_report: AnnualReportRules,
+    /// The column classes each level must carry.
+    pub required_columns: RequiredColumnRules,
     /// Content-management platforms: an id and the markers (in the page's
     /// HTML or script text) that identify it, in match order.
     pub cms: Vec<(String, Vec<String>)>,
@@ -719,7 +759,35 @@ impl Profile {
                 accessibility_entry_markers: Vec::new(),
             }),
         };
+        let wording: WordingRules = read_section("wording", file.wording, &value_err)?;
+        let interaction: InteractionRules =
+            read_section("interaction", file.interaction, &value_err)?;
+        let consultation: ConsultationRules =
+            read_section("consultation", file.consultation, &value_err)?;
+        let annual_report: AnnualReportRules =
+            read_section("annual_report", file.annual_report, &value_err)?;
+        for (key, mmdd) in [
+            (
+                "annual_report.deadline_government",
+                &annual_report.deadline_government,
+            ),
+            (
+                "annual_report.deadline_department",
+                &annual_report.deadline_department,
+            ),
+        ] {
+            if crate::content::rules::deadline_in(mmdd, 2024).is_none() {
+                return Err(value_err(key, format!("`{mmdd}` is not a MM-DD date")));
+            }
+        }
+        let required_columns: RequiredColumnRules =
+            read_section("required_columns", file.required_columns, &value_err)?;
         Ok(Profile {
+            wording,
+            interaction,
+            consultation,
+            annual_report,
+            required_columns,
             name: file.name,
             description: file.description,
             disabled,

@@ -54,6 +54,9 @@ pub struct SiteInput<'a> {
     pub dead: &'a HashSet<String>,
     /// The date ages are computed against.
     pub today: NaiveDate,
+    /// The site's level from the site list (`level` column), if given;
+    /// otherwise the profile's `annual_report.default_level` applies.
+    pub level: Option<crate::content::SiteLevel>,
 }
 
 /// The numbers a report shows for a site.
@@ -83,6 +86,21 @@ pub struct SiteSummary {
     pub policy_without_interpretation: usize,
     /// Interpretations found.
     pub interpretations: usize,
+    /// 严重 wording errors found (all pages).
+    #[serde(default)]
+    pub serious_errors: usize,
+    /// 易错 wording errors found.
+    #[serde(default)]
+    pub typo_errors: usize,
+    /// Message boards in numbers, with the answer delays.
+    #[serde(default)]
+    pub interaction: Option<crate::content::InteractionSummary>,
+    /// Consultations (意见征集) found.
+    #[serde(default)]
+    pub consultations: usize,
+    /// Where last year's disclosure report was found, and whether only as an attachment.
+    #[serde(default)]
+    pub annual_report_note: Option<String>,
 }
 
 /// Site-level findings, each about a page of the site (argument order of
@@ -138,6 +156,7 @@ pub fn site_checks(input: &SiteInput<'_>, profile: &Profile) -> (Vec<Finding>, S
     summary.cms = main_platform(input);
     accessibility_entry(input, &mut out);
     policy_pairing(input, profile, &mut out, &mut summary);
+    crate::content::site_content_checks(input, profile, &mut out.sink, &mut summary);
     sitemap_and_footer_summary(input, &mut out, &mut summary);
     (out.sink.into_vec(), summary)
 }
@@ -751,8 +770,21 @@ mod tests {
             pages,
             dead: &dead,
             today: today(),
+            level: None,
         };
-        site_checks(&input, &Profile::national()).0
+        // These tests are about columns, the home page and the footer: a
+        // bare site's required-column and yearly-report findings (tested in
+        // `content::tests`) are left out.
+        site_checks(&input, &Profile::national())
+            .0
+            .into_iter()
+            .filter(|f| {
+                !matches!(
+                    f.check,
+                    CheckId::ColumnMissing | CheckId::ReportAnnualMissing
+                )
+            })
+            .collect()
     }
 
     fn site_level(findings: &[Finding]) -> Vec<(String, String)> {

@@ -37,6 +37,9 @@ pub struct SiteSpec {
     pub seed: Url,
     /// Extra columns of the site list, kept for the reports.
     pub extra: Vec<(String, String)>,
+    /// The site's level (`level` column: government or department), which
+    /// decides the yearly report's deadline and the required columns.
+    pub level: Option<govscan_checks::content::SiteLevel>,
 }
 
 /// Per-site crawl limits and switches.
@@ -650,6 +653,7 @@ pub async fn crawl_site(
                 pages: site_pages,
                 dead: &dead,
                 today: ctx.today,
+                level: spec.level,
             },
             &ctx.profile,
         );

@@ -110,6 +110,7 @@ pub async fn scan(urls: &[String], flags: &[String], out: &Path) -> ScanOutcome 
             name: url::Url::parse(u).unwrap().host_str().unwrap().to_string(),
             seed: url::Url::parse(u).unwrap(),
             extra: Vec::new(),
+            level: None,
         })
         .collect();
     let setup = ScanSetup::new(sites, &opts, out).expect("valid setup");
@@ -136,6 +137,7 @@ pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>
             name: url::Url::parse(u).unwrap().host_str().unwrap().to_string(),
             seed: url::Url::parse(u).unwrap(),
             extra: Vec::new(),
+            level: None,
         })
         .collect();
     let portal = Arc::new(demo.portal);

@@ -31,6 +31,7 @@ use attrs::*;
 pub use footer_pass::{finish_footer, footer_source_facts};
 use kind::*;
 pub use light::{link_target_facts, LinkTargetFacts};
+pub(crate) use text::truncate_chars as truncate;
 use text::*;
 pub use verdicts::detect_not_found;
 use verdicts::*;
@@ -168,6 +169,10 @@ pub struct PageFacts {
     /// `trs`, `gkmlpt` …, from the profile's `[[cms]]` signatures).
     #[serde(default)]
     pub cms: Option<Arc<str>>,
+    /// What the content rules read (messages, consultations, yearly
+    /// reports, required columns, wording errors); most pages have none.
+    #[serde(default)]
+    pub content: Option<Box<crate::content::ContentFacts>>,
 }
 
 impl PageFacts {

@@ -604,6 +604,28 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         }
     }
 
+    let (content, content_findings) = crate::content::read_page(
+        &crate::content::ContentInput {
+            site: input.site,
+            url: input.url,
+            base: &base,
+            is_home: input.is_home,
+            kind: facts.kind,
+            title: &facts.title,
+            headline: &facts.headline,
+            column: facts.column.as_deref(),
+            main_text,
+            items: &items,
+            links: &links,
+            published: facts.published,
+            today: input.today,
+            doc: &doc,
+        },
+        profile,
+    );
+    facts.content = content;
+    findings.extend(content_findings);
+
     // Privacy, outside the footer.
     let personal_list = profile.privacy.list_page_keywords.iter().any(|k| {
         facts.headline.contains(k.as_str())
