@@ -74,16 +74,17 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
                 name: name.clone(),
                 seed: url::Url::parse(url).ok()?,
                 extra: Vec::new(),
-                level: None,
+                level: demo.level_of(url),
             })
         })
         .collect();
     let portal = Arc::new(demo.portal);
     let server = server::serve(listener, portal.clone());
     if let Some(path) = &cmd.write_sites {
-        let mut csv = String::from("name,url\n");
+        let mut csv = String::from("name,url,level\n");
         for s in &sites {
-            csv.push_str(&format!("{},{}\n", s.name, s.seed));
+            let level = s.level.map(|l| l.as_str()).unwrap_or("");
+            csv.push_str(&format!("{},{},{level}\n", s.name, s.seed));
         }
         std::fs::write(path, csv)
             .map_err(|e| crate::run::UsageError(format!("cannot write {}: {e}", path.display())))?;

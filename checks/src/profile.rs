@@ -759,7 +759,9 @@ impl Profile {
                 accessibility_entry_markers: Vec::new(),
             }),
         };
-        let wording: WordingRules = read_section("wording", file.wording, &value_err)?;
+        let mut wording: WordingRules = read_section("wording", file.wording, &value_err)?;
+        let extra = std::mem::take(&mut wording.extra_entries);
+        wording.entries.extend(extra);
         let interaction: InteractionRules =
             read_section("interaction", file.interaction, &value_err)?;
         let consultation: ConsultationRules =

@@ -101,6 +101,9 @@ pub struct SiteSummary {
     /// Where last year's disclosure report was found, and whether only as an attachment.
     #[serde(default)]
     pub annual_report_note: Option<String>,
+    /// The site's level as the site list gave it.
+    #[serde(default)]
+    pub level: Option<crate::content::SiteLevel>,
 }
 
 /// Site-level findings, each about a page of the site (argument order of
@@ -149,6 +152,7 @@ pub fn site_checks(input: &SiteInput<'_>, profile: &Profile) -> (Vec<Finding>, S
         sink: FindingSink::new(input.site, input.home, true, profile),
     };
     let mut summary = SiteSummary {
+        level: input.level,
         pages: input.pages.len(),
         ..SiteSummary::default()
     };

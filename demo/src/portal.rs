@@ -73,6 +73,8 @@ pub struct FooterFlaws {
     pub police_mismatch: bool,
 }
 
+mod content_plants;
+
 /// One item in a column.
 #[derive(Debug, Clone)]
 struct Item {
@@ -89,6 +91,19 @@ pub struct Demo {
     pub sites: Vec<(String, String)>,
     /// Every host that must resolve to loopback.
     pub hosts: Vec<String>,
+    /// The level of the sites that have one (home URL → level): the
+    /// `level` column of the site list `govscan demo --write-sites` writes.
+    pub levels: Vec<(String, govscan_checks::content::SiteLevel)>,
+}
+
+impl Demo {
+    /// The level of the site at `home`, if the demo gives it one.
+    pub fn level_of(&self, home: &str) -> Option<govscan_checks::content::SiteLevel> {
+        self.levels
+            .iter()
+            .find(|(url, _)| url == home)
+            .map(|(_, level)| *level)
+    }
 }
 
 struct Gen {
@@ -443,6 +458,7 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
             portal,
             sites: vec![("示范县人民政府（基准）".to_string(), home)],
             hosts: crate::county::hosts(),
+            levels: Vec::new(),
         };
     }
     let articles = opts.articles;
@@ -483,7 +499,12 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
     } else {
         build_unauditable(&mut g)
     };
+    use govscan_checks::content::SiteLevel;
     Demo {
+        levels: vec![
+            (format!("http://{MAIN_HOST}:{port}/"), SiteLevel::Government),
+            (format!("http://{EDU_HOST}:{port}/"), SiteLevel::Department),
+        ],
         portal: g.portal,
         sites: [
             (main.name.to_string(), format!("http://{MAIN_HOST}:{port}/")),
@@ -783,6 +804,8 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
     );
     g.portal.page(site.host.as_str(), "/wzdt/", sitemap_page);
 
+    let content_block = content_plants::build(g, site);
+
     // Home page.
     let mut body = String::from(
         r#"<div class="banner"><img src="/images/banner-2019.jpg" alt="旧横幅"></div>"#,
@@ -819,6 +842,7 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
 <a href="http://{EDU_HOST}:{port}/">示范县教育局</a></div>"#,
         port = g.port
     );
+    body.push_str(&content_block);
     let home = g.layout(site, "示范县人民政府", "", &body, FooterFlaws::default());
     g.portal.page(site.host.as_str(), "/", home.clone());
     g.portal.page(site.host.as_str(), "/index.html", home);
@@ -1139,13 +1163,26 @@ fn build_edu(g: &mut Gen) {
         conac_error: true,
         ..FooterFlaws::default()
     };
+    // PLANTED `column.missing` (a department without 政策文件) and
+    // `report.annual_missing` (no report for last year after 1月31日).
+    let main = format!("http://{MAIN_HOST}:{}", g.port);
     build_department(
         g,
         &site,
         &columns,
         flaws,
-        r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a>"#,
+        &format!(
+            r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a> <a href="/jgzn/">机构职能</a> <a href="{main}/zwgk/ndbg/">政府信息公开</a> <a href="{main}/hdjl/xzxx/">局长信箱</a>"#
+        ),
     );
+    let jgzn = g.layout(
+        &site,
+        "机构职能_示范县教育局",
+        r#"<meta name="ColumnName" content="机构职能">"#,
+        "<h1>机构职能</h1><p>负责全县教育事业发展规划。</p>",
+        flaws,
+    );
+    g.portal.page(&site.host, "/jgzn/", jgzn);
 }
 
 /// A department site: columns of dated articles, a home page listing the

@@ -78,7 +78,7 @@ pub fn write_findings(path: &Path, run: &RunReport) -> io::Result<()> {
 
 /// The columns of `sites.csv`: the county overview, one row per site. New
 /// columns are added at the end, never renamed or moved.
-pub const SITES_COLUMNS: [&str; 20] = [
+pub const SITES_COLUMNS: [&str; 25] = [
     "site",
     "url",
     "verdict",
@@ -99,6 +99,11 @@ pub const SITES_COLUMNS: [&str; 20] = [
     "problems",
     "pages_affected",
     "blocked_links",
+    "level",
+    "messages",
+    "unanswered_overdue",
+    "median_reply_workdays",
+    "serious_errors",
 ];
 
 /// Writes `sites.csv` (the sites must have been scored).
@@ -113,6 +118,7 @@ pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
         };
         let r = crate::overview::site_row(site, score);
         let footer: Vec<&str> = r.footer_missing.iter().map(|c| c.as_str()).collect();
+        let interaction = site.summary.interaction.as_ref();
         let cells = [
             r.name.clone(),
             r.url.clone(),
@@ -134,6 +140,21 @@ pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
             r.problems.to_string(),
             r.pages_affected.to_string(),
             r.blocked_links.to_string(),
+            site.summary
+                .level
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
+            interaction
+                .map(|i| i.in_window.to_string())
+                .unwrap_or_default(),
+            interaction
+                .map(|i| i.overdue.to_string())
+                .unwrap_or_default(),
+            interaction
+                .and_then(|i| i.median_workdays)
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            site.summary.serious_errors.to_string(),
         ];
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
         row(&mut w, &refs)?;

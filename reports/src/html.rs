@@ -159,23 +159,30 @@ fn category(check: CheckId) -> usize {
         3
     } else if id.starts_with("privacy.") {
         4
-    } else {
+    } else if ["content.", "interaction.", "consultation.", "report."]
+        .iter()
+        .any(|p| id.starts_with(p))
+    {
         5
+    } else {
+        6
     }
 }
 
-const CATEGORIES: [(&str, &str); 6] = [
+const CATEGORIES: [(&str, &str); 7] = [
     ("链接", "#2e86c1"),
     ("底部标识", "#8e44ad"),
     ("栏目更新", "#d68910"),
     ("政策解读与文件", "#16a085"),
     ("个人信息", "#c0392b"),
+    ("内容与互动", "#b7950b"),
     ("站点级", "#7f8c8d"),
 ];
 
 /// Stacked bars: issues (fixes) by category per site.
 fn chart_by_category(rows: &[(usize, &SiteRow)], issues: &[Issue<'_>]) -> String {
-    let mut counts = vec![[0usize; 6]; rows.iter().map(|(i, _)| i + 1).max().unwrap_or(0)];
+    let mut counts =
+        vec![[0usize; CATEGORIES.len()]; rows.iter().map(|(i, _)| i + 1).max().unwrap_or(0)];
     for it in issues {
         if let Some(c) = counts.get_mut(it.site) {
             c[category(it.first.check)] += 1;
@@ -692,6 +699,7 @@ fn site_section(
             s.policy_without_interpretation,
             s.interpretations
         );
+        h.push_str(&content_block(s));
     }
     if !site.notes.is_empty() {
         h.push_str("<details><summary>扫描记录</summary><ul>");
@@ -701,6 +709,51 @@ fn site_section(
         h.push_str("</ul></details>");
     }
     h.push_str("</section>");
+}
+
+/// The content rules in numbers: wording errors, the boards' answer delays,
+/// consultations and last year's report.
+fn content_block(s: &govscan_checks::site::SiteSummary) -> String {
+    let mut h = String::new();
+    if let Some(level) = s.level {
+        let _ = write!(h, r#"<p class="muted">网站级别：{}。"#, level.zh());
+    } else {
+        h.push_str(r#"<p class="muted">"#);
+    }
+    let _ = write!(
+        h,
+        "严重表述错误 {} 处，易错词 {} 处；意见征集 {} 件。",
+        s.serious_errors, s.typo_errors, s.consultations
+    );
+    if let Some(note) = &s.annual_report_note {
+        let _ = write!(h, "政府信息公开年报：{}。", esc(note));
+    }
+    h.push_str("</p>");
+    if let Some(i) = &s.interaction {
+        let _ = write!(
+            h,
+            r#"<h3>互动交流</h3><p class="muted">{} 个留言栏目，读到留言 {} 条；近一年有效留言 {} 条：已答复 {}，未答复 {}（其中超期 {}），答复超时 {}。"#,
+            i.boards, i.messages, i.in_window, i.answered, i.unanswered, i.overdue, i.slow
+        );
+        if let Some(m) = i.median_workdays {
+            let _ = write!(h, "答复用时中位数 {m} 个工作日。");
+        }
+        h.push_str("</p>");
+        let max = i.delay_buckets.iter().copied().max().unwrap_or(0).max(1);
+        h.push_str(r#"<table class="delays"><caption>留言答复用时（工作日）</caption><tbody>"#);
+        for (label, n) in govscan_checks::content::DELAY_BUCKET_LABELS
+            .iter()
+            .zip(i.delay_buckets)
+        {
+            let width = n * 200 / max;
+            let _ = write!(
+                h,
+                r#"<tr><th>{label}</th><td><span class="bar" style="display:inline-block;height:10px;background:#2e86c1;width:{width}px"></span> {n}</td></tr>"#
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    h
 }
 
 /// What changed since the previous run, and the availability probes.

@@ -137,7 +137,7 @@ pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>
             name: url::Url::parse(u).unwrap().host_str().unwrap().to_string(),
             seed: url::Url::parse(u).unwrap(),
             extra: Vec::new(),
-            level: None,
+            level: demo.level_of(u),
         })
         .collect();
     let portal = Arc::new(demo.portal);

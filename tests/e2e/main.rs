@@ -10,6 +10,7 @@ mod common;
 
 mod charsets;
 mod cli;
+mod content;
 mod crawl;
 mod demo;
 mod history;

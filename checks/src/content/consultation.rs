@@ -92,7 +92,7 @@ pub(super) fn read(
                 if !column_page && !has_word(&title, &r.title_words) {
                     continue;
                 }
-                let (mut start, mut end) = cell(cols[0]).map(|c| range_in(c)).unwrap_or_default();
+                let (mut start, mut end) = cell(cols[0]).map(range_in).unwrap_or_default();
                 start = start.or_else(|| cell(cols[1]).and_then(crate::dates::parse_date));
                 end = end.or_else(|| cell(cols[2]).and_then(crate::dates::parse_date));
                 found.push(Consultation {

@@ -56,8 +56,12 @@ impl WordingClass {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WordingRules {
-    /// The lexicon.
+    /// The lexicon. A profile that sets `entries` replaces the national list.
     pub entries: Vec<WordingEntry>,
+    /// A province's own entries, added to `entries` (so the national list
+    /// need not be copied to extend it).
+    #[serde(default)]
+    pub extra_entries: Vec<WordingEntry>,
     /// Severity of a 易错 hit (a 严重 hit takes the check's severity).
     pub typo_severity: Severity,
     /// Characters of context on each side of a hit in the evidence.
