@@ -57,6 +57,9 @@ pub struct SiteInput<'a> {
     /// The site's level from the site list (`level` column), if given;
     /// otherwise the profile's `annual_report.default_level` applies.
     pub level: Option<crate::content::SiteLevel>,
+    /// In-site pages left unread because of the crawl limits: a site-wide
+    /// "not found" is then less certain (and said so).
+    pub uncrawled: usize,
 }
 
 /// The numbers a report shows for a site.
@@ -775,6 +778,7 @@ mod tests {
             dead: &dead,
             today: today(),
             level: None,
+            uncrawled: 0,
         };
         // These tests are about columns, the home page and the footer: a
         // bare site's required-column and yearly-report findings (tested in

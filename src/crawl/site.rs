@@ -99,6 +99,9 @@ struct SiteCrawl<'a> {
     trap_notes: HashSet<String>,
     notes: Vec<String>,
     crawl_scheduled: usize,
+    /// In-site pages found but not crawled because of `--max-pages` or
+    /// `--max-depth` (checked as links only).
+    beyond_limits: usize,
     crawled_keys: HashSet<String>,
     robots_skipped: u64,
     home_key: String,
@@ -231,6 +234,7 @@ impl SiteCrawl<'_> {
             }
             let within = parent_depth < opts.max_depth && self.crawl_scheduled < opts.max_pages;
             if !within {
+                self.beyond_limits += 1;
                 JobKind::Check { head: false }
             } else {
                 match self.traps.admit(&target) {
@@ -310,6 +314,7 @@ pub async fn crawl_site(
         trap_notes: HashSet::new(),
         notes: Vec::new(),
         crawl_scheduled: 1,
+        beyond_limits: 0,
         crawled_keys: HashSet::new(),
         robots_skipped: 0,
         home_key: seed.to_string(),
@@ -654,6 +659,7 @@ pub async fn crawl_site(
                 dead: &dead,
                 today: ctx.today,
                 level: spec.level,
+                uncrawled: site.beyond_limits,
             },
             &ctx.profile,
         );

@@ -212,7 +212,8 @@ pub(crate) fn labelled_date(text: &str, labels: &[String]) -> Option<NaiveDate> 
         for (at, _) in text.match_indices(label.as_str()) {
             let after = &text[at + label.len()..];
             let head: String = after.chars().take(24).collect();
-            let head = head.trim_start_matches([' ', ':', '：', '为', '\t', '\n']);
+            let head =
+                head.trim_start_matches([' ', ':', '：', '为', '\t', '\n', '[', '【', '(', '（']);
             // The date must come first: 回复时间：（未回复）2024-… is not an answer date.
             if head.starts_with(|c: char| c.is_ascii_digit()) {
                 if let Some(d) = crate::dates::parse_date(head) {

@@ -3,7 +3,7 @@
 
 use super::rules::{deadline_in, SiteLevel};
 use super::{ConsultationStatus, ContentFacts, Message, MessageState};
-use crate::finding::CheckId;
+use crate::finding::{CheckId, Severity};
 use crate::profile::Profile;
 use crate::sink::FindingSink;
 use crate::site::{SiteInput, SiteSummary};
@@ -485,14 +485,16 @@ fn annual_report(
             format!("{year}年度：{}", first.url)
         });
     } else if today > deadline {
-        sink.push_on(
+        let (severity, caveat) = uncertain(input, profile, CheckId::ReportAnnualMissing);
+        sink.push_with(
             input.home,
             true,
             CheckId::ReportAnnualMissing,
+            severity,
             &format!("{year}年{}", r.title_phrase),
             "missing",
             format!(
-                "已过{}的发布期限（{deadline}），在已读取的{}个页面中未找到{year}年度{}（网页或附件）",
+                "已过{}的发布期限（{deadline}），在已读取的{}个页面中未找到{year}年度{}（网页或附件）{caveat}",
                 level.zh(),
                 input.pages.len(),
                 r.title_phrase
@@ -500,6 +502,22 @@ fn annual_report(
             String::new(),
         );
     }
+}
+
+/// A site-wide "not found" when the crawl limits left pages unread: at most
+/// a warning, and the detail says why.
+fn uncertain(input: &SiteInput<'_>, profile: &Profile, check: CheckId) -> (Severity, String) {
+    let severity = profile.severity(check);
+    if input.uncrawled == 0 {
+        return (severity, String::new());
+    }
+    (
+        severity.max(Severity::Warning),
+        format!(
+            "；另有{}个站内页面因抓取上限（--max-pages/--max-depth）未读取，结论有待核实",
+            input.uncrawled
+        ),
+    )
 }
 
 fn required_columns(input: &SiteInput<'_>, profile: &Profile, sink: &mut FindingSink<'_>) {
@@ -516,14 +534,16 @@ fn required_columns(input: &SiteInput<'_>, profile: &Profile, sink: &mut Finding
             continue;
         }
         let names: Vec<&str> = class.names.iter().take(5).map(String::as_str).collect();
-        sink.push_on(
+        let (severity, caveat) = uncertain(input, profile, CheckId::ColumnMissing);
+        sink.push_with(
             input.home,
             true,
             CheckId::ColumnMissing,
+            severity,
             &class.label,
             "missing",
             format!(
-                "{}应开设“{}”类栏目；在已读取的{}个页面的栏目名称和导航中未找到",
+                "{}应开设“{}”类栏目；在已读取的{}个页面的栏目名称和导航中未找到{caveat}",
                 level.zh(),
                 class.label,
                 input.pages.len()

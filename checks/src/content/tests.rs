@@ -40,6 +40,14 @@ fn article(title: &str, date: &str, body: &str) -> String {
 }
 
 fn site(pages: &[(String, PageAnalysis)], level: Option<super::SiteLevel>) -> Vec<Finding> {
+    site_with(pages, level, 0)
+}
+
+fn site_with(
+    pages: &[(String, PageAnalysis)],
+    level: Option<super::SiteLevel>,
+    uncrawled: usize,
+) -> Vec<Finding> {
     let dead = HashSet::new();
     let input = SiteInput {
         site: "测试县",
@@ -54,6 +62,7 @@ fn site(pages: &[(String, PageAnalysis)], level: Option<super::SiteLevel>) -> Ve
         dead: &dead,
         today: today(),
         level,
+        uncrawled,
     };
     site_checks(&input, &Profile::national()).0
 }
@@ -352,6 +361,20 @@ fn yearly_reports_missing_incomplete_and_as_attachment() {
     let missing = of(&f, CheckId::ReportAnnualMissing);
     assert_eq!(missing.len(), 1, "{f:#?}");
     assert!(missing[0].detail.contains("部门网站") && missing[0].detail.contains("2026-01-31"));
+    assert_eq!(missing[0].severity, Severity::Error);
+    // Pages left unread by the crawl limits make it a warning, and say so.
+    let f = site_with(
+        std::slice::from_ref(&old),
+        Some(super::SiteLevel::Department),
+        40,
+    );
+    let missing = of(&f, CheckId::ReportAnnualMissing);
+    assert_eq!(missing[0].severity, Severity::Warning);
+    assert!(
+        missing[0].detail.contains("40个站内页面"),
+        "{}",
+        missing[0].detail
+    );
     let list = analyse(
         "http://www.x.gov.cn/nb/",
         r#"<html><head><title>政府信息公开年报</title></head><body><ul>
