@@ -520,6 +520,8 @@ pub struct Profile {
     pub annual_report: AnnualReportRules,
     /// The column classes each level must carry.
     pub required_columns: RequiredColumnRules,
+    /// The content sections' words, compiled for one pass over a page.
+    pub content_matcher: crate::content::ContentMatcher,
     /// Content-management platforms: an id and the markers (in the page's
     /// HTML or script text) that identify it, in match order.
     pub cms: Vec<(String, Vec<String>)>,
@@ -784,7 +786,15 @@ impl Profile {
         }
         let required_columns: RequiredColumnRules =
             read_section("required_columns", file.required_columns, &value_err)?;
+        let content_matcher = crate::content::ContentMatcher::new(
+            &wording,
+            &interaction,
+            &consultation,
+            &annual_report.title_phrase,
+            &required_columns,
+        );
         Ok(Profile {
+            content_matcher,
             wording,
             interaction,
             consultation,

@@ -19,7 +19,10 @@ pub(super) fn read(input: &ContentInput<'_>, profile: &Profile, facts: &mut Cont
         return;
     }
     for link in input.links {
-        if !matches!(link.kind, LinkKind::Anchor) || !link.text.contains(phrase) {
+        if !matches!(link.kind, LinkKind::Anchor)
+            || !profile.content_matcher.link_of_interest(&link.text)
+            || !link.text.contains(phrase)
+        {
             continue;
         }
         let (LinkTarget::Web(url), Some(year)) = (&link.target, report_year(&link.text, phrase))

@@ -14,12 +14,12 @@ const TITLE_CHARS: usize = 60;
 pub(super) fn read(
     input: &ContentInput<'_>,
     tables: &TablesOnce<'_>,
+    labelled: bool,
     profile: &Profile,
     facts: &mut ContentFacts,
 ) {
     let r = &profile.interaction;
     let text = input.main_text;
-    let labelled = has_word(text, &r.asked_labels);
     let board_page = [input.headline, input.title, input.column.unwrap_or("")]
         .iter()
         .any(|t| has_word(t, &r.board_words));

@@ -19,6 +19,7 @@ const MAX_PER_PAGE: usize = 200;
 pub(super) fn read(
     input: &ContentInput<'_>,
     tables: &TablesOnce<'_>,
+    period_labelled: bool,
     profile: &Profile,
     facts: &mut ContentFacts,
 ) {
@@ -28,6 +29,7 @@ pub(super) fn read(
     };
     for link in input.links {
         if link.kind == LinkKind::Anchor
+            && profile.content_matcher.link_of_interest(&link.text)
             && feedback_title(&link.text)
             && facts.feedback_titles.len() < 50
             && !facts.feedback_titles.contains(&link.text)
@@ -74,7 +76,7 @@ pub(super) fn read(
         .iter()
         .any(|t| has_word(t, &r.title_words));
     let mut found = Vec::new();
-    if column_page || has_word(input.main_text, &r.period_labels) {
+    if column_page || period_labelled {
         let none: Vec<String> = Vec::new();
         for table in tables.get() {
             let wanted: [&[String]; 4] = [&r.period_labels, &r.start_labels, &r.end_labels, &none];

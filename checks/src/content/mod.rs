@@ -10,6 +10,7 @@
 mod annual;
 mod board;
 mod consultation;
+mod matcher;
 mod required;
 pub mod rules;
 mod site;
@@ -28,6 +29,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+pub use matcher::ContentMatcher;
 pub use rules::SiteLevel;
 pub use site::{site_content_checks, InteractionSummary, DELAY_BUCKET_LABELS};
 
@@ -195,10 +197,12 @@ pub(crate) fn read_page(
     profile: &Profile,
 ) -> (Option<Box<ContentFacts>>, Vec<Finding>) {
     let mut facts = ContentFacts::default();
-    let findings = wording::check(input, profile, &mut facts);
+    let matcher = &profile.content_matcher;
+    let hits = [matcher.scan(input.title), matcher.scan(input.main_text)];
+    let findings = wording::check(input, profile, &mut facts, &hits);
     let tables = tables::TablesOnce::new(input.doc, input.base);
-    board::read(input, &tables, profile, &mut facts);
-    consultation::read(input, &tables, profile, &mut facts);
+    board::read(input, &tables, hits[1].asked, profile, &mut facts);
+    consultation::read(input, &tables, hits[1].period, profile, &mut facts);
     annual::read(input, profile, &mut facts);
     required::read(input, profile, &mut facts);
     let facts = (!facts.is_empty()).then(|| Box::new(facts));

@@ -9,7 +9,7 @@ use crate::profile::Profile;
 pub(super) fn read(input: &ContentInput<'_>, profile: &Profile, facts: &mut ContentFacts) {
     let r = &profile.required_columns;
     let mut add = |name: &str| {
-        for class in r.classes_of(name) {
+        for class in profile.content_matcher.column_classes(name) {
             if !facts.column_classes.iter().any(|c| c == class) {
                 facts.column_classes.push(class.to_string());
             }

@@ -231,15 +231,6 @@ impl RequiredColumnRules {
             SiteLevel::Department => &self.department,
         }
     }
-
-    /// Every class label of either level that `name` belongs to.
-    pub fn classes_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.government
-            .iter()
-            .chain(&self.department)
-            .filter(move |c| c.names.iter().any(|n| name.contains(n.as_str())))
-            .map(|c| c.label.as_str())
-    }
 }
 
 /// Reads an optional section key by key over the national one: a key the

@@ -1,56 +1,59 @@
 //! 严重表述错误: the profile's lexicon of wrong forms, found in a page's
 //! title and text (not its footer, which the footer checks read).
 
+use super::matcher::TextHits;
 use super::rules::WordingClass;
 use super::{ContentFacts, ContentInput};
 use crate::finding::{CheckId, Finding};
 use crate::profile::Profile;
 use crate::sink::FindingSink;
 
-/// Finds the lexicon's wrong forms: one finding per form per page, with
-/// its count and the first occurrence in context.
+/// Reports the lexicon's wrong forms that `hits` found in the title and
+/// the text: one finding per form per page, with its count and the first
+/// occurrence in context.
 pub(super) fn check(
     input: &ContentInput<'_>,
     profile: &Profile,
     facts: &mut ContentFacts,
+    hits: &[TextHits; 2],
 ) -> Vec<Finding> {
     let rules = &profile.wording;
     let check = CheckId::ContentSeriousError;
-    if !profile.enabled(check) {
+    if !profile.enabled(check) || hits.iter().all(|h| h.wording.is_empty()) {
         return Vec::new();
     }
-    let mut sink = FindingSink::new(input.site, input.url.as_str(), input.is_home, profile);
-    for entry in &rules.entries {
-        if entry.wrong.is_empty() {
-            continue;
-        }
-        // An abolished body's name is an error only on pages dated after
-        // the reform; an undated page is not judged.
-        if let Some(since) = entry.since {
-            if input.published.is_none_or(|d| d <= since) {
+    // (count, first occurrence in context) per entry, in lexicon order.
+    let mut found: Vec<Option<(usize, String)>> = vec![None; rules.entries.len()];
+    for (text, hits) in [input.title, input.main_text].into_iter().zip(hits) {
+        for &(i, at) in &hits.wording {
+            let Some(entry) = rules.entries.get(i) else {
                 continue;
-            }
-        }
-        let mut count = 0usize;
-        let mut first: Option<String> = None;
-        for text in [input.title, input.main_text] {
-            for (at, _) in text.match_indices(entry.wrong.as_str()) {
-                let before = &text[..at];
-                if entry.since.is_some()
-                    && rules
+            };
+            // An abolished body's name is an error only on pages dated
+            // after the reform (an undated page is not judged), and not
+            // when written as history (原…).
+            if let Some(since) = entry.since {
+                if input.published.is_none_or(|d| d <= since)
+                    || rules
                         .historical_prefixes
                         .iter()
-                        .any(|p| before.ends_with(p.as_str()))
+                        .any(|p| text[..at].ends_with(p.as_str()))
                 {
                     continue;
                 }
-                count += 1;
-                if first.is_none() {
-                    first = Some(context(text, at, entry.wrong.len(), rules.context_chars));
+            }
+            let slot = &mut found[i];
+            match slot {
+                Some((count, _)) => *count += 1,
+                None => {
+                    *slot = Some((1, context(text, at, entry.wrong.len(), rules.context_chars)))
                 }
             }
         }
-        let Some(evidence) = first else {
+    }
+    let mut sink = FindingSink::new(input.site, input.url.as_str(), input.is_home, profile);
+    for (entry, found) in rules.entries.iter().zip(found) {
+        let Some((count, evidence)) = found else {
             continue;
         };
         match entry.class {
@@ -95,6 +98,7 @@ fn context(text: &str, at: usize, len: usize, chars: usize) -> String {
         v.reverse();
         v.into_iter().collect()
     };
-    let after: String = text[at + len..].chars().take(chars).collect();
-    format!("…{before}{}{after}…", &text[at..at + len]).replace(['\n', '\t'], " ")
+    let end = (at + len).min(text.len());
+    let after: String = text[end..].chars().take(chars).collect();
+    format!("…{before}{}{after}…", &text[at..end]).replace(['\n', '\t'], " ")
 }
