@@ -189,6 +189,14 @@ check_ids! {
     ReportAnnualIncomplete = "report.annual_incomplete", Warning, "政府信息公开年报内容不全";
     /// A column class the site's level must carry was not found.
     ColumnMissing = "column.missing", Warning, "必设栏目缺失";
+    /// A script or frame that hijacks visitors from search engines, cloaks for spiders or loads hidden code (挂马).
+    SecurityMaliciousScript = "security.malicious_script", Veto, "挂马（恶意脚本、搜索引擎劫持）";
+    /// The home page replaced by unrelated content since the previous run (篡改).
+    SecurityDefaced = "security.defaced", Veto, "网页篡改";
+    /// An https page loading http resources.
+    SecurityMixedContent = "security.mixed_content", Info, "HTTPS页面加载HTTP资源";
+    /// A certificate expired, expiring soon, for another host or self-signed.
+    SecurityTls = "security.tls", Info, "HTTPS证书问题";
 }
 
 impl fmt::Display for CheckId {
@@ -330,6 +338,8 @@ impl CheckId {
                 "《中华人民共和国政府信息公开条例》第四十九、五十条；国办公开办函〔2021〕30号（年度报告格式）"
             }
             ColumnMissing => "国办发〔2017〕47号《政府网站发展指引》：网站内容栏目；政务公开工作要点",
+            SecurityMaliciousScript | SecurityDefaced => "国办秘函〔2019〕19号 单项否决指标：安全、泄密事故等严重问题（被挂马、篡改等）",
+            SecurityMixedContent | SecurityTls => "无全国统一要求（仅供参考）：HTTPS证书与混合内容",
         }
     }
 
@@ -382,6 +392,10 @@ impl CheckId {
             ReportAnnualMissing => "按期发布上一年度政府信息公开工作年度报告，放在“政府信息公开年报”栏目。",
             ReportAnnualIncomplete => "按国办公开办函〔2021〕30号的格式补齐年度报告的六部分内容。",
             ColumnMissing => "开设该类栏目并持续维护；已开设的，请在导航或栏目名称中使用规范名称，便于公众和检查找到。",
+            SecurityMaliciousScript => "立即删除被植入的脚本或框架，排查模板、上传目录和服务器上的后门，修补漏洞，向主管部门和公安机关报告；向搜索引擎申诉恢复收录。",
+            SecurityDefaced => "立即恢复首页内容（从备份），排查入侵途径并修补漏洞，向主管部门报告；恢复后重新检查。",
+            SecurityMixedContent => "将页面中的 http:// 资源改为 https:// 地址或站内相对地址。",
+            SecurityTls => "更换由受信任机构签发、包含本站域名、在有效期内的证书，并在到期前续期。",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod profile;
 pub mod record;
 pub mod rules;
 pub mod score;
+pub mod security;
 pub mod sink;
 pub mod site;
 pub(crate) mod text;

@@ -79,7 +79,7 @@ struct ProfileFile {
     cms: Option<Vec<CmsFile>>,
     /// Optional, likewise.
     #[serde(default)]
-    security: Option<SecurityFile>,
+    security: Option<toml::Table>,
     /// Optional, likewise.
     #[serde(default)]
     content: Option<ContentFile>,
@@ -105,16 +105,10 @@ struct ContentFile {
     accessibility_entry_markers: Vec<String>,
 }
 
+/// Settings of the security checks (`[security]`, read key by key over
+/// the national section).
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SecurityFile {
-    hidden_link_lexicon: Vec<String>,
-    hidden_block_outside_links: usize,
-    hidden_block_severity: String,
-}
-
-/// Settings of the security checks (暗链 for now).
-#[derive(Debug, Clone)]
 pub struct SecurityRules {
     /// Words of gambling, porn and private-lottery links, in link text or host.
     pub hidden_link_lexicon: Vec<String>,
@@ -122,6 +116,29 @@ pub struct SecurityRules {
     pub hidden_block_outside_links: usize,
     /// The severity of such a block (a lexicon hit takes the check's own).
     pub hidden_block_severity: Severity,
+    /// Search engines a hijacking script tests `document.referrer` for.
+    pub referrer_engines: Vec<String>,
+    /// Spider names a cloaking script tests `navigator.userAgent` for.
+    pub spider_words: Vec<String>,
+    /// What a script writes to send the visitor elsewhere.
+    pub redirect_markers: Vec<String>,
+    /// Calls that decode hidden code (eval(unescape(…)) …).
+    pub obfuscation_markers: Vec<String>,
+    /// Outside hosts whose scripts and frames are expected (statistics
+    /// vendors): their loaders and zero-size frames are not 挂马.
+    pub trusted_outside_hosts: Vec<String>,
+    /// The severity of a zero-size frame from another non-government host.
+    pub hidden_frame_severity: Severity,
+    /// The User-Agent of the home page's second fetch, for cloaking.
+    pub spider_user_agent: String,
+    /// Below this similarity of the spider's and the visitor's home page
+    /// (word sets of title, text and links), the spider sees another page.
+    pub cloaking_similarity: f64,
+    /// Below this similarity of the home page's title to the previous
+    /// run's, the title was replaced (篡改 when other signs agree).
+    pub defaced_title_similarity: f64,
+    /// Days before a certificate's expiry from which it is reported.
+    pub tls_expiry_warning_days: i64,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -836,23 +853,9 @@ impl Profile {
             accessibility_entry_words: content.accessibility_entry_words,
             accessibility_entry_markers: content.accessibility_entry_markers,
             security: {
-                let f = match file.security {
-                    Some(f) => f,
-                    None => national_value::<SecurityFile>(&["security"]).ok_or_else(|| {
-                        value_err(
-                            "security",
-                            "the national [security] section is missing".into(),
-                        )
-                    })?,
-                };
-                SecurityRules {
-                    hidden_block_severity: f
-                        .hidden_block_severity
-                        .parse::<Severity>()
-                        .map_err(|m| value_err("security.hidden_block_severity", m))?,
-                    hidden_link_lexicon: f.hidden_link_lexicon,
-                    hidden_block_outside_links: f.hidden_block_outside_links.max(1),
-                }
+                let mut s: SecurityRules = read_section("security", file.security, &value_err)?;
+                s.hidden_block_outside_links = s.hidden_block_outside_links.max(1);
+                s
             },
             cms: file
                 .cms

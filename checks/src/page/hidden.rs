@@ -128,15 +128,7 @@ impl HiddenBlock {
     }
 }
 
-/// Whether two hosts are one site (`www.` and the bare host alike).
-fn same_site(a: &str, b: &str) -> bool {
-    a.trim_start_matches("www.") == b.trim_start_matches("www.")
-}
-
-/// Whether a host belongs to a government (`.gov.cn`, `gov.cn`).
-fn government(host: &str) -> bool {
-    host == "gov.cn" || host.ends_with(".gov.cn")
-}
+use crate::security::{government, same_site};
 
 /// The findings of one hidden block of `page`.
 pub(crate) fn judge_block(

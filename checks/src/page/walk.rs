@@ -42,6 +42,9 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let rules = &profile.links;
     let mut scripts: Vec<ScriptTag> = Vec::new();
     let mut script_text = String::new();
+    // Where each <script> block starts in `script_text` (挂马 is judged per block).
+    let mut script_starts: Vec<usize> = Vec::new();
+    let mut hidden_frames: Vec<crate::security::HiddenFrame> = Vec::new();
     let mut in_script = 0usize;
     let mut markers: Vec<String> = Vec::new();
     let mut items: Vec<RawItem> = Vec::new();
@@ -161,6 +164,9 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                         }
                         "script" => {
                             in_script += 1;
+                            if script_starts.len() < 512 {
+                                script_starts.push(script_text.len());
+                            }
                             scripts.push(ScriptTag {
                                 src: el.attr("src").map(str::to_string),
                                 id: el.attr("id").map(str::to_string),
@@ -314,6 +320,22 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                         "iframe" | "frame" => {
                             if let Some(src) = el.attr("src") {
                                 add(&mut links, &base, LinkKind::Frame, src, alt());
+                                let tiny = |a: &str| {
+                                    el.attr(a).is_some_and(|v| {
+                                        matches!(v.trim().trim_end_matches("px"), "0" | "1")
+                                    })
+                                };
+                                if (hides
+                                    || hidden_block.is_some()
+                                    || (tiny("width") && tiny("height")))
+                                    && hidden_frames.len() < 32
+                                {
+                                    if let LinkTarget::Web(src) =
+                                        classify_href(src, &base, false, false, false)
+                                    {
+                                        hidden_frames.push(crate::security::HiddenFrame { src });
+                                    }
+                                }
                             }
                         }
                         "embed" | "source" | "video" | "audio" | "track" => {
@@ -473,6 +495,30 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let not_found = detect_not_found(&facts.title, &text, profile);
     facts.error_page = not_found.is_some();
     let mut findings = page_findings(input, &links, profile);
+    {
+        let mut sink = FindingSink::new(input.site, input.url.as_str(), input.is_home, profile);
+        let ends = script_starts
+            .iter()
+            .skip(1)
+            .copied()
+            .chain([script_text.len()]);
+        let blocks: Vec<&str> = script_starts
+            .iter()
+            .zip(ends)
+            .filter_map(|(a, b)| script_text.get(*a..b))
+            .filter(|b| !b.trim().is_empty())
+            .collect();
+        crate::security::judge_scripts(
+            &blocks,
+            &hidden_frames,
+            input.url,
+            input.is_home,
+            &mut sink,
+            profile,
+        );
+        crate::security::mixed_content(input.url, &links, &mut sink);
+        findings.extend(sink.into_vec());
+    }
     if !hidden_blocks.is_empty() {
         let mut sink = FindingSink::new(input.site, input.url.as_str(), input.is_home, profile);
         for block in &hidden_blocks {
