@@ -98,6 +98,7 @@ impl ScanSetup {
             timeout,
             retries: opts.retries,
             user_agent: opts.user_agent.clone(),
+            spider_user_agent: profile.security.spider_user_agent.clone(),
             max_redirects: 10,
             max_retry_after: Duration::from_secs(60),
             backoff: Duration::from_millis(500),

@@ -107,12 +107,24 @@ pub struct Hit {
     pub path: String,
     /// Whether it was a conditional request (`If-None-Match` or `If-Modified-Since`).
     pub conditional: bool,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Hit {
+    /// Whether a search-engine spider's User-Agent sent it (govscan's
+    /// cloaking check fetches the home page once that way).
+    pub fn from_spider(&self) -> bool {
+        self.user_agent.to_ascii_lowercase().contains("spider")
+    }
 }
 
 /// A set of virtual hosts and their pages.
 #[derive(Debug, Default)]
 pub struct Portal {
     routes: HashMap<String, Route>,
+    /// What a search-engine spider is served instead (cloaking plants).
+    spider_routes: HashMap<String, Route>,
     hits: Mutex<Vec<Hit>>,
     /// Which version of the versioned routes is served (a site that changes between runs).
     version: AtomicU32,
@@ -175,6 +187,13 @@ impl Portal {
         self.add(host, path, Route::html(html));
     }
 
+    /// What a search-engine spider (a User-Agent with "spider") gets at
+    /// `path` instead of the page visitors get: a hacked site's cloaking.
+    pub fn spider_page(&mut self, host: &str, path: &str, html: impl Into<String>) {
+        self.spider_routes
+            .insert(route_key(host, path), Route::html(html));
+    }
+
     /// HTML pages (200, text/html) served for `host`, counting a directory
     /// and its `index.html` twin with the same body once: what a complete
     /// crawl of the site finds.
@@ -231,6 +250,7 @@ impl Portal {
         host: &str,
         path: &str,
         validators: (Option<String>, Option<String>),
+        user_agent: &str,
     ) -> (Response<Full<Bytes>>, Option<Duration>) {
         self.hits
             .lock()
@@ -241,12 +261,16 @@ impl Portal {
                 host: host.to_string(),
                 path: path.to_string(),
                 conditional: validators.0.is_some() || validators.1.is_some(),
+                user_agent: user_agent.to_string(),
             });
         let key = route_key(host, path);
         let versioned = format!("v{}:{key}", self.version.load(Ordering::SeqCst));
+        let spider = user_agent.to_ascii_lowercase().contains("spider");
         let Some(route) = self
-            .routes
-            .get(&versioned)
+            .spider_routes
+            .get(&key)
+            .filter(|_| spider)
+            .or_else(|| self.routes.get(&versioned))
             .or_else(|| self.routes.get(&key))
         else {
             let body = "<html><head><title>404 Not Found</title></head><body><h1>404</h1><p>您访问的页面不存在</p></body></html>";
@@ -365,8 +389,13 @@ pub fn serve(listener: TcpListener, portal: Arc<Portal>) -> tokio::task::JoinHan
                                 .map(str::to_string)
                         };
                         let validators = (header("if-none-match"), header("if-modified-since"));
-                        let (resp, delay) =
-                            portal.answer(req.method().as_str(), &host, &path, validators);
+                        let (resp, delay) = portal.answer(
+                            req.method().as_str(),
+                            &host,
+                            &path,
+                            validators,
+                            &header("user-agent").unwrap_or_default(),
+                        );
                         if let Some(d) = delay {
                             tokio::time::sleep(d).await;
                         }

@@ -37,6 +37,8 @@ pub struct FetchConfig {
     pub retries: u32,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// The User-Agent of the home page's spider fetch (cloaking check).
+    pub spider_user_agent: String,
     /// Redirects followed before giving up.
     pub max_redirects: usize,
     /// Longest `Retry-After` honoured; longer waits count as a failure.
@@ -78,6 +80,12 @@ pub enum Want {
     },
     /// A link check without the body: HEAD, falling back to a ranged GET.
     Head,
+    /// The home page as a search-engine spider asks for it (the profile's
+    /// spider User-Agent), with the certificate the host presents.
+    AsSpider {
+        /// Body cap in bytes.
+        cap: usize,
+    },
 }
 
 impl Want {
@@ -109,6 +117,9 @@ pub struct Fetched {
     pub last_modified: Option<String>,
     /// With `follow = false`: the resolved `Location` of a redirect.
     pub location: Option<url::Url>,
+    /// The certificate (DER) of the final https response, for
+    /// [`Want::AsSpider`] only.
+    pub certificate: Option<Vec<u8>>,
 }
 
 /// Counters across the run.
@@ -130,6 +141,8 @@ struct Answer {
     truncated: bool,
     /// The request carried our `Range: bytes=0-0`.
     ranged: bool,
+    /// The peer's certificate (DER), when asked for.
+    certificate: Option<Vec<u8>>,
 }
 
 /// One host's pace: its own rate limiter, slowed down by 429s and backed
@@ -181,7 +194,13 @@ impl Fetcher {
     /// Builds the client. Fails only on an invalid proxy or TLS setup.
     pub fn new(cfg: FetchConfig) -> anyhow::Result<Arc<Fetcher>> {
         let resolver = GovscanResolver::new(&cfg.resolve, cfg.offline);
+        // A certificate that is expired, self-signed or for another host does
+        // not stop the audit: govscan reads the site as a person clicking
+        // through the browser's warning would, and reports the certificate
+        // (security.tls). A failed handshake, or no TLS, is still a failure.
         let mut builder = reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .tls_info(true)
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(Arc::new(resolver.clone()))
             .user_agent(cfg.user_agent.clone())
@@ -240,9 +259,11 @@ impl Fetcher {
                     location: Option<Url>,
                     elapsed: Duration| {
             let mut blocked = None;
+            let mut certificate = None;
             let (content_type, etag, last_modified, body, truncated) = match answer {
-                Some(a) => {
+                Some(mut a) => {
                     blocked = self.judge_block(current, &a, rules);
+                    certificate = a.certificate.take();
                     let body = if want == Want::Head { None } else { a.body };
                     (
                         header(&a.headers, CONTENT_TYPE),
@@ -277,6 +298,7 @@ impl Fetcher {
                 etag,
                 last_modified,
                 location,
+                certificate,
             }
         };
         loop {
@@ -633,15 +655,26 @@ impl Fetcher {
                 request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm.as_str());
             }
         }
+        if let Want::AsSpider { .. } = want {
+            request = request.header(reqwest::header::USER_AGENT, &self.cfg.spider_user_agent);
+        }
         let work = async {
             let response = request.send().await.map_err(|e| classify(&e))?;
+            let certificate = match want {
+                Want::AsSpider { .. } => response
+                    .extensions()
+                    .get::<reqwest::tls::TlsInfo>()
+                    .and_then(|t| t.peer_certificate())
+                    .map(<[u8]>::to_vec),
+                _ => None,
+            };
             let status = response.status();
             let headers = response.headers().clone();
             let cap = match want {
                 _ if *method != Method::GET || status.is_redirection() => None,
                 // An error page's beginning: enough to tell a firewall's block page.
                 _ if !status.is_success() => Some(self.cfg.audit.error_body_bytes),
-                Want::Page { cap } if is_html(&headers) => Some(cap),
+                Want::Page { cap } | Want::AsSpider { cap } if is_html(&headers) => Some(cap),
                 Want::Text { cap } => Some(cap),
                 _ => None,
             };
@@ -672,6 +705,7 @@ impl Fetcher {
                 body,
                 truncated,
                 ranged,
+                certificate,
             })
         };
         let result = match tokio::time::timeout(self.cfg.timeout, work).await {
@@ -831,6 +865,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             retries: 0,
             user_agent: "govscan-test".into(),
+            spider_user_agent: "Baiduspider-test".into(),
             max_redirects: 10,
             max_retry_after: Duration::from_secs(1),
             backoff: Duration::from_millis(10),

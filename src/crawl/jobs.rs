@@ -4,6 +4,7 @@
 
 use super::client::{Fetched, Validators, Want};
 use super::context::{Checked, HistoryContext, RunContext};
+use super::home_probes::home_probes;
 use super::ledger::Landing;
 use super::urlnorm::Scope;
 use crate::store::Write_;
@@ -65,6 +66,9 @@ pub(crate) struct JobDone {
     pub(crate) body_hash: Option<String>,
     /// For crawled site pages: the analysis and the final URL.
     pub(crate) page: Option<(Url, PageAnalysis)>,
+    /// For the home page: its extra checks (spider copy, certificate,
+    /// previous run), never stored with the page's analysis.
+    pub(crate) side: super::home_probes::HomeSide,
 }
 
 pub(crate) type FooterCell = Arc<OnceCell<Option<Arc<FooterFacts>>>>;
@@ -251,15 +255,17 @@ pub(crate) fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<
         location: stored.location.as_deref().and_then(|u| Url::parse(u).ok()),
         body_hash: stored.body_hash,
         page,
+        side: Default::default(),
     })
 }
 
 pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let ctx = &shared.ctx;
     let key = job.url.to_string();
-    let previous = match (&ctx.history, shared.site_id) {
-        // Only a previous fetch with its analysis can stand for a 304.
-        (Some(h), Some(site)) if h.revalidate => {
+    let mut previous = match (&ctx.history, shared.site_id) {
+        // Only a previous fetch with its analysis can stand for a 304; the
+        // home page's is read in any case, for the defacement check.
+        (Some(h), Some(site)) if h.revalidate || job.is_home => {
             let (run, url) = (h.run, key.clone());
             crate::store::read(&h.store, move |s| s.previous_fetch(run, site, &url))
                 .await
@@ -268,10 +274,14 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         }
         _ => None,
     };
-    let validators = previous.as_ref().map(|(_, p)| Validators {
-        etag: p.etag.clone(),
-        last_modified: p.last_modified.clone(),
-    });
+    let revalidate = ctx.history.as_ref().is_some_and(|h| h.revalidate);
+    let validators = previous
+        .as_ref()
+        .filter(|_| revalidate)
+        .map(|(_, p)| Validators {
+            etag: p.etag.clone(),
+            last_modified: p.last_modified.clone(),
+        });
     let want = Want::Page {
         cap: ctx.options.html_cap,
     };
@@ -286,13 +296,16 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         )
         .await;
     if matches!(fetched.outcome.result, FetchResult::Status(304)) {
-        if let Some((h, prev)) = previous {
+        if let Some((h, prev)) = previous.take() {
             let (etag, last_modified) = (prev.etag, prev.last_modified);
             let replayed = replay_off_runtime(ctx, job, prev.data, prev.analysis).await;
             if let Some(mut done) = replayed {
                 h.stats.not_modified.fetch_add(1, Ordering::Relaxed);
                 h.stats.bytes_saved.fetch_add(done.bytes, Ordering::Relaxed);
                 done.elapsed_ms = fetched.elapsed_ms;
+                if let Some((_, a)) = done.page.as_ref().filter(|_| job.is_home) {
+                    done.side = home_probes(shared, &job.url, a, None).await;
+                }
                 return JobResult {
                     done,
                     etag,
@@ -331,6 +344,21 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
             .map(|a| a.anchors.clone().into_boxed_slice()),
         outcome: fetched.outcome,
     });
+    let page = analysis
+        .filter(|_| in_scope && ok && !blocked)
+        .map(|a| (final_url, a));
+    let side = match page.as_ref().filter(|_| job.is_home) {
+        Some((url, a)) => {
+            // The previous run's copy (the check needs new signs, so an
+            // unchanged page is never reported).
+            let before = previous
+                .and_then(|(_, p)| p.analysis)
+                .and_then(|json| serde_json::from_slice::<PageAnalysis>(&json).ok())
+                .map(|p| p.facts);
+            home_probes(shared, url, a, before.as_ref()).await
+        }
+        None => Default::default(),
+    };
     let done = JobDone {
         key,
         depth: job.depth,
@@ -341,9 +369,8 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         elapsed_ms: fetched.elapsed_ms,
         location: fetched.location,
         body_hash,
-        page: analysis
-            .filter(|_| in_scope && ok && !blocked)
-            .map(|a| (final_url, a)),
+        page,
+        side,
     };
     JobResult {
         done,
@@ -368,6 +395,7 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
         location: None,
         body_hash: None,
         page: None,
+        side: Default::default(),
     };
     // A recent successful check of an outside link is reused (successes only).
     if let (Some(h), true) = (&ctx.history, outside) {

@@ -7,6 +7,7 @@
 pub mod client;
 pub mod context;
 pub mod coverage;
+pub(crate) mod home_probes;
 pub mod jobs;
 pub mod ledger;
 pub mod pool;

@@ -384,7 +384,7 @@ pub async fn crawl_site(
             _ = cancel.changed() => { interrupted = true; break; }
             done = inflight.join_next() => done,
         };
-        let done = match done {
+        let mut done = match done {
             Some(Ok(done)) => done,
             Some(Err(e)) => {
                 site.notes.push(format!("内部错误：抓取任务异常结束：{e}"));
@@ -393,6 +393,9 @@ pub async fn crawl_site(
             None => break,
         };
         progress.fetched.fetch_add(1, Ordering::Relaxed);
+        // The home page's extra checks (cloaking, certificate, defacement).
+        findings.append(&mut done.side.findings);
+        site.notes.append(&mut done.side.notes);
         let mut emit = Emit {
             site: &spec.name,
             profile: &ctx.profile,

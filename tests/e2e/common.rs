@@ -61,12 +61,24 @@ impl Fixture {
     }
 
     /// Requests received for a host and path, as (method, path).
+    /// The methods of the crawler's requests for `path` (the home page's
+    /// one extra fetch as a search-engine spider is not among them).
     pub fn hits_for(&self, host: &str, path: &str) -> Vec<String> {
         self.portal
             .hits()
             .into_iter()
-            .filter(|h| h.host == host && h.path == path)
+            .filter(|h| h.host == host && h.path == path && !h.from_spider())
             .map(|h| h.method)
+            .collect()
+    }
+
+    /// The paths requested as a search-engine spider.
+    pub fn spider_hits(&self, host: &str) -> Vec<String> {
+        self.portal
+            .hits()
+            .into_iter()
+            .filter(|h| h.host == host && h.from_spider())
+            .map(|h| h.path)
             .collect()
     }
 }

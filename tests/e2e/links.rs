@@ -119,6 +119,8 @@ async fn every_link_defect_is_found_and_nothing_else() {
     assert_eq!(fx.hits_for(HOST, "/shared-dead.html").len(), 1);
     // The 50 MB attachment is checked with HEAD only, never downloaded.
     assert_eq!(fx.hits_for(HOST, "/big.pdf"), vec!["HEAD".to_string()]);
+    // The home page once more as a search-engine spider (cloaking check).
+    assert_eq!(fx.spider_hits(HOST), vec!["/".to_string()]);
     // Every URL is requested once, also when redirects lead to it.
     for path in [
         "/",
