@@ -1172,9 +1172,33 @@ fn build_edu(g: &mut Gen) {
         &columns,
         flaws,
         &format!(
-            r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a> <a href="/jgzn/">机构职能</a> <a href="{main}/zwgk/ndbg/">政府信息公开</a> <a href="{main}/hdjl/xzxx/">局长信箱</a>"#
+            r#"<a href="/jydt/2019/t20190901_1.html">开学典礼回顾</a> <a href="/tzgg/hacked-notice.html">秋季开学通知</a> <a href="/jgzn/">机构职能</a> <a href="{main}/zwgk/ndbg/">政府信息公开</a> <a href="{main}/hdjl/xzxx/">局长信箱</a>"#
         ),
     );
+    // PLANTED security: the bureau's site was hacked. A notice carries a
+    // hidden block of gambling links (`security.hidden_link`) and a script
+    // that sends visitors from search engines away
+    // (`security.malicious_script`, referrer_hijack); the home page shows
+    // spiders a link farm (`security.malicious_script`, cloaking).
+    let hacked = g.layout(
+        &site,
+        "关于做好秋季学期开学工作的通知_示范县教育局",
+        r#"<meta name="ColumnName" content="通知公告">"#,
+        r#"<h1>关于做好秋季学期开学工作的通知</h1><p>各中小学：请做好开学准备工作。</p>
+<div style="display:none"><a href="http://www.example-bocai.com/">澳门娱乐城</a><a href="http://www.example-bocai.com/bjl/">百家乐</a></div>
+<script>var r = document.referrer; if (r.indexOf("baidu") > -1 || r.indexOf("sogou") > -1) { window.location.href = "http://www.example-bocai.com/"; }</script>"#,
+        flaws,
+    );
+    g.portal
+        .page(&site.host, "/tzgg/hacked-notice.html", hacked);
+    let spider_home = g.layout(
+        &site,
+        &site.name,
+        "",
+        r#"<a href="/jydt/">教育动态</a> <a href="http://www.example-bocai.com/">澳门娱乐城 真人娱乐</a> <a href="http://www.example-lottery.com/">六合彩开奖</a>"#,
+        flaws,
+    );
+    g.portal.spider_page(&site.host, "/", spider_home);
     let jgzn = g.layout(
         &site,
         "机构职能_示范县教育局",

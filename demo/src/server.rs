@@ -363,51 +363,58 @@ pub fn serve(listener: TcpListener, portal: Arc<Portal>) -> tokio::task::JoinHan
             let Ok((stream, _)) = listener.accept().await else {
                 continue;
             };
-            let portal = portal.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |req: Request<Incoming>| {
-                    let portal = portal.clone();
-                    async move {
-                        let host =
-                            req.uri()
-                                .host()
-                                .map(str::to_string)
-                                .or_else(|| {
-                                    req.headers().get("host").and_then(|h| h.to_str().ok()).map(
-                                        |h| h.rsplit_once(':').map_or(h, |(h, _)| h).to_string(),
-                                    )
-                                })
-                                .unwrap_or_default();
-                        let path = req
-                            .uri()
-                            .path_and_query()
-                            .map_or("/".to_string(), |p| p.to_string());
-                        let header = |n: &str| {
-                            req.headers()
-                                .get(n)
-                                .and_then(|v| v.to_str().ok())
-                                .map(str::to_string)
-                        };
-                        let validators = (header("if-none-match"), header("if-modified-since"));
-                        let (resp, delay) = portal.answer(
-                            req.method().as_str(),
-                            &host,
-                            &path,
-                            validators,
-                            &header("user-agent").unwrap_or_default(),
-                        );
-                        if let Some(d) = delay {
-                            tokio::time::sleep(d).await;
-                        }
-                        Ok::<_, std::convert::Infallible>(resp)
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+            tokio::spawn(serve_connection(stream, portal.clone()));
         }
     })
+}
+
+/// Serves `portal` over one connection (plain TCP, or a TLS stream a test
+/// wrapped it in) until the client closes it.
+pub async fn serve_connection<S>(stream: S, portal: Arc<Portal>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req: Request<Incoming>| {
+        let portal = portal.clone();
+        async move {
+            let host = req
+                .uri()
+                .host()
+                .map(str::to_string)
+                .or_else(|| {
+                    req.headers()
+                        .get("host")
+                        .and_then(|h| h.to_str().ok())
+                        .map(|h| h.rsplit_once(':').map_or(h, |(h, _)| h).to_string())
+                })
+                .unwrap_or_default();
+            let path = req
+                .uri()
+                .path_and_query()
+                .map_or("/".to_string(), |p| p.to_string());
+            let header = |n: &str| {
+                req.headers()
+                    .get(n)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let validators = (header("if-none-match"), header("if-modified-since"));
+            let (resp, delay) = portal.answer(
+                req.method().as_str(),
+                &host,
+                &path,
+                validators,
+                &header("user-agent").unwrap_or_default(),
+            );
+            if let Some(d) = delay {
+                tokio::time::sleep(d).await;
+            }
+            Ok::<_, std::convert::Infallible>(resp)
+        }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
 /// What the demo server answers if one of its own responses could not be

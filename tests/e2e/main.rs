@@ -17,4 +17,5 @@ mod history;
 mod hostile;
 mod links;
 mod report;
+mod security;
 mod verdicts;
