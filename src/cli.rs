@@ -1,7 +1,7 @@
 //! Command-line interface (clap). Flags are English; reports speak Chinese.
 
 use crate::crawl::resolver::ResolveRule;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// govscan: audits Chinese government websites against the national
@@ -180,6 +180,16 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
     ")"
 );
 
+/// Whether the IPv6 checks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Ipv6Mode {
+    /// Skip them.
+    Off,
+    /// AAAA records, the home page and sampled links over IPv6.
+    #[default]
+    Check,
+}
+
 /// Options shared by every command that crawls.
 #[derive(Debug, Args, Clone)]
 pub struct ScanOptions {
@@ -222,6 +232,9 @@ pub struct ScanOptions {
     /// Do not read sitemap.xml for extra seeds.
     #[arg(long)]
     pub no_sitemap: bool,
+    /// IPv6 checks: `check` looks up AAAA records and fetches the home page and a sample of level-2 and level-3 links over IPv6 (never the whole crawl twice); `off` skips them.
+    #[arg(long, value_enum, default_value_t = Ipv6Mode::Check)]
+    pub ipv6: Ipv6Mode,
     /// Map HOST to ADDR like curl (the URL's port is used for the connection). Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<ResolveRule>,

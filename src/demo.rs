@@ -10,8 +10,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// The scan options the demo uses: loopback only (every demo host resolved
-/// to 127.0.0.1), no rate limit, short timeouts, a fixed date.
-pub fn demo_options(port: u16, hosts: &[String], now: chrono::NaiveDate) -> ScanOptions {
+/// to 127.0.0.1, and `v6_hosts` to `[::1]` too), no rate limit, short
+/// timeouts, a fixed date.
+pub fn demo_options(
+    port: u16,
+    hosts: &[String],
+    v6_hosts: &[String],
+    now: chrono::NaiveDate,
+) -> ScanOptions {
     ScanOptions {
         offline: true,
         rate: 0.0,
@@ -25,6 +31,11 @@ pub fn demo_options(port: u16, hosts: &[String], now: chrono::NaiveDate) -> Scan
                 port,
                 addr: std::net::Ipv4Addr::LOCALHOST.into(),
             })
+            .chain(v6_hosts.iter().map(|h| ResolveRule {
+                host: h.clone(),
+                port,
+                addr: std::net::Ipv6Addr::LOCALHOST.into(),
+            }))
             .collect(),
         ..ScanOptions::default()
     }
@@ -65,7 +76,15 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         realistic: cmd.realistic,
     };
     let demo = portal::build_with(addr.port(), closed, now, &options);
-    let mut opts = demo_options(addr.port(), &demo.hosts, now);
+    // The same portal on [::1], for the IPv6 checks (where this machine
+    // has no IPv6 loopback, the demo's hosts get no AAAA records).
+    let v6_listener = server::bind_v6(addr.port()).await;
+    let v6_hosts = if v6_listener.is_some() {
+        demo.v6_hosts.clone()
+    } else {
+        Vec::new()
+    };
+    let mut opts = demo_options(addr.port(), &demo.hosts, &v6_hosts, now);
     let sites: Vec<SiteSpec> = demo
         .sites
         .iter()
@@ -80,6 +99,7 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         .collect();
     let portal = Arc::new(demo.portal);
     let server = server::serve(listener, portal.clone());
+    let server_v6 = v6_listener.map(|l| server::serve(l, portal.clone()));
     if let Some(path) = &cmd.write_sites {
         let mut csv = String::from("name,url,level\n");
         for s in &sites {
@@ -113,6 +133,9 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         );
         tokio::signal::ctrl_c().await?;
         server.abort();
+        if let Some(s) = &server_v6 {
+            s.abort();
+        }
         return Ok(ExitCode::SUCCESS);
     }
     opts.quiet = cmd.quiet;

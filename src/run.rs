@@ -55,6 +55,8 @@ pub struct ScanSetup {
     pub history: HistoryOptions,
     /// The site list's lines, sites and skipped lines, when a list was given.
     pub site_list: Option<SiteListReport>,
+    /// Whether the IPv6 checks run.
+    pub ipv6: crate::cli::Ipv6Mode,
 }
 
 /// Today in Asia/Shanghai (UTC+8, no daylight saving).
@@ -99,6 +101,7 @@ impl ScanSetup {
             retries: opts.retries,
             user_agent: opts.user_agent.clone(),
             spider_user_agent: profile.security.spider_user_agent.clone(),
+            family: crate::crawl::resolver::Family::Any,
             max_redirects: 10,
             max_retry_after: Duration::from_secs(60),
             backoff: Duration::from_millis(500),
@@ -157,6 +160,7 @@ impl ScanSetup {
                 link_cache_days: opts.link_cache_days,
             },
             site_list: None,
+            ipv6: opts.ipv6,
         })
     }
 }
@@ -287,7 +291,15 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         }
     });
     let fetcher = Fetcher::new(setup.fetch.clone()).map_err(|e| UsageError(e.to_string()))?;
+    let fetcher_v6 = if setup.ipv6 == crate::cli::Ipv6Mode::Check {
+        let mut cfg = setup.fetch.clone();
+        cfg.family = crate::crawl::resolver::Family::V6;
+        Some(Fetcher::new(cfg).map_err(|e| UsageError(e.to_string()))?)
+    } else {
+        None
+    };
     let ctx = Arc::new(RunContext {
+        fetcher_v6,
         fetcher: fetcher.clone(),
         profile: Arc::new(setup.profile.clone()),
         options: setup.crawl.clone(),

@@ -197,6 +197,14 @@ check_ids! {
     SecurityMixedContent = "security.mixed_content", Info, "HTTPS页面加载HTTP资源";
     /// A certificate expired, expiring soon, for another host or self-signed.
     SecurityTls = "security.tls", Info, "HTTPS证书问题";
+    /// The home page's host has no AAAA record, or the home page does not load over IPv6.
+    Ipv6Home = "ipv6.home", Error, "首页不支持IPv6";
+    /// Too few level-2 or level-3 in-site links load over IPv6.
+    Ipv6Links = "ipv6.links", Warning, "二、三级链接IPv6支持率不足";
+    /// A page embeds resources from a host without an AAAA record ("天窗").
+    Ipv6Embedded = "ipv6.embedded", Warning, "IPv6“天窗”（外部资源不支持IPv6）";
+    /// The home page over IPv6 differs from IPv4.
+    Ipv6Consistency = "ipv6.consistency", Warning, "IPv6与IPv4访问内容不一致";
 }
 
 impl fmt::Display for CheckId {
@@ -340,6 +348,7 @@ impl CheckId {
             ColumnMissing => "国办发〔2017〕47号《政府网站发展指引》：网站内容栏目；政务公开工作要点",
             SecurityMaliciousScript | SecurityDefaced => "国办秘函〔2019〕19号 单项否决指标：安全、泄密事故等严重问题（被挂马、篡改等）",
             SecurityMixedContent | SecurityTls => "无全国统一要求（仅供参考）：HTTPS证书与混合内容",
+            Ipv6Home | Ipv6Links | Ipv6Embedded | Ipv6Consistency => "推进互联网协议第六版（IPv6）规模部署行动计划；县级以上政府门户网站全面支持IPv6（二、三级链接支持率）",
         }
     }
 
@@ -396,6 +405,10 @@ impl CheckId {
             SecurityDefaced => "立即恢复首页内容（从备份），排查入侵途径并修补漏洞，向主管部门报告；恢复后重新检查。",
             SecurityMixedContent => "将页面中的 http:// 资源改为 https:// 地址或站内相对地址。",
             SecurityTls => "更换由受信任机构签发、包含本站域名、在有效期内的证书，并在到期前续期。",
+            Ipv6Home => "为网站域名添加 AAAA 记录，并确保服务器（或CDN、集约化平台）在 IPv6 上提供服务。",
+            Ipv6Links => "检查 ipv6.csv 中的链接：确保站内栏目和文章在 IPv6 下可以访问（含附件、子域名）。",
+            Ipv6Embedded => "将外部资源改为支持 IPv6 的地址，或下载到本站提供。",
+            Ipv6Consistency => "检查 IPv6 访问路径（CDN、反向代理）是否指向同一套网站内容。",
         }
     }
 }

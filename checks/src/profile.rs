@@ -95,6 +95,8 @@ struct ProfileFile {
     annual_report: Option<toml::Table>,
     #[serde(default)]
     required_columns: Option<toml::Table>,
+    #[serde(default)]
+    ipv6: Option<toml::Table>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -537,6 +539,8 @@ pub struct Profile {
     pub annual_report: AnnualReportRules,
     /// The column classes each level must carry.
     pub required_columns: RequiredColumnRules,
+    /// IPv6 checks.
+    pub ipv6: crate::ipv6::Ipv6Rules,
     /// The content sections' words, compiled for one pass over a page.
     pub content_matcher: crate::content::ContentMatcher,
     /// Content-management platforms: an id and the markers (in the page's
@@ -810,7 +814,9 @@ impl Profile {
             &annual_report.title_phrase,
             &required_columns,
         );
+        let ipv6: crate::ipv6::Ipv6Rules = read_section("ipv6", file.ipv6, &value_err)?;
         Ok(Profile {
+            ipv6,
             content_matcher,
             wording,
             interaction,

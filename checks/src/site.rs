@@ -107,6 +107,10 @@ pub struct SiteSummary {
     /// The site's level as the site list gave it.
     #[serde(default)]
     pub level: Option<crate::content::SiteLevel>,
+    /// IPv6 support: AAAA record, home page and level-2/3 links over IPv6
+    /// (None: `--ipv6 off` or not audited).
+    #[serde(default)]
+    pub ipv6: Option<crate::ipv6::Ipv6Summary>,
 }
 
 /// Site-level findings, each about a page of the site (argument order of

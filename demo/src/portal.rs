@@ -74,6 +74,8 @@ pub struct FooterFlaws {
 }
 
 mod content_plants;
+mod ipv6_plants;
+pub use ipv6_plants::COUNTER_HOST;
 
 /// One item in a column.
 #[derive(Debug, Clone)]
@@ -91,6 +93,9 @@ pub struct Demo {
     pub sites: Vec<(String, String)>,
     /// Every host that must resolve to loopback.
     pub hosts: Vec<String>,
+    /// Hosts that also have an AAAA record (`[::1]`); the others have an
+    /// A record only.
+    pub v6_hosts: Vec<String>,
     /// The level of the sites that have one (home URL → level): the
     /// `level` column of the site list `govscan demo --write-sites` writes.
     pub levels: Vec<(String, govscan_checks::content::SiteLevel)>,
@@ -458,6 +463,7 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
             portal,
             sites: vec![("示范县人民政府（基准）".to_string(), home)],
             hosts: crate::county::hosts(),
+            v6_hosts: Vec::new(),
             levels: Vec::new(),
         };
     }
@@ -501,6 +507,11 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
     };
     use govscan_checks::content::SiteLevel;
     Demo {
+        v6_hosts: [MAIN_HOST, CITY_HOST]
+            .into_iter()
+            .chain(WIDGET_HOSTS.iter().copied())
+            .map(String::from)
+            .collect(),
         levels: vec![
             (format!("http://{MAIN_HOST}:{port}/"), SiteLevel::Government),
             (format!("http://{EDU_HOST}:{port}/"), SiteLevel::Department),
@@ -521,6 +532,7 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
             MAIN_HOST,
             EDU_HOST,
             CITY_HOST,
+            COUNTER_HOST,
             APP_HOST,
             DOWN_HOST,
             CHALLENGE_HOST,
@@ -804,7 +816,7 @@ fn build_main(g: &mut Gen, site: &SiteInfo, articles: usize) {
     );
     g.portal.page(site.host.as_str(), "/wzdt/", sitemap_page);
 
-    let content_block = content_plants::build(g, site);
+    let content_block = content_plants::build(g, site) + &ipv6_plants::build(g, site);
 
     // Home page.
     let mut body = String::from(

@@ -109,6 +109,8 @@ pub struct Hit {
     pub conditional: bool,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// It came in over IPv6 (the `[::1]` listener).
+    pub over_v6: bool,
 }
 
 impl Hit {
@@ -125,6 +127,9 @@ pub struct Portal {
     routes: HashMap<String, Route>,
     /// What a search-engine spider is served instead (cloaking plants).
     spider_routes: HashMap<String, Route>,
+    /// What a visitor over IPv6 is served instead (IPv6 plants: a page
+    /// missing or different over IPv6).
+    v6_routes: HashMap<String, Route>,
     hits: Mutex<Vec<Hit>>,
     /// Which version of the versioned routes is served (a site that changes between runs).
     version: AtomicU32,
@@ -185,6 +190,13 @@ impl Portal {
     /// Adds a UTF-8 HTML page.
     pub fn page(&mut self, host: &str, path: &str, html: impl Into<String>) {
         self.add(host, path, Route::html(html));
+    }
+
+    /// What a visitor over IPv6 gets at `path` instead (a listener on
+    /// `[::1]` serves the same portal).
+    pub fn add_v6(&mut self, host: &str, path: &str, route: Route) {
+        self.v6_routes
+            .insert(route_key(host, &encode_path(path)), route);
     }
 
     /// What a search-engine spider (a User-Agent with "spider") gets at
@@ -251,6 +263,7 @@ impl Portal {
         path: &str,
         validators: (Option<String>, Option<String>),
         user_agent: &str,
+        over_v6: bool,
     ) -> (Response<Full<Bytes>>, Option<Duration>) {
         self.hits
             .lock()
@@ -262,6 +275,7 @@ impl Portal {
                 path: path.to_string(),
                 conditional: validators.0.is_some() || validators.1.is_some(),
                 user_agent: user_agent.to_string(),
+                over_v6,
             });
         let key = route_key(host, path);
         let versioned = format!("v{}:{key}", self.version.load(Ordering::SeqCst));
@@ -270,6 +284,7 @@ impl Portal {
             .spider_routes
             .get(&key)
             .filter(|_| spider)
+            .or_else(|| self.v6_routes.get(&key).filter(|_| over_v6))
             .or_else(|| self.routes.get(&versioned))
             .or_else(|| self.routes.get(&key))
         else {
@@ -337,6 +352,12 @@ impl Portal {
     }
 }
 
+/// Binds `[::1]` at `port` too, for the IPv6 checks; None where this
+/// machine has no IPv6 loopback (the checks then say "not checked").
+pub async fn bind_v6(port: u16) -> Option<TcpListener> {
+    TcpListener::bind(("::1", port)).await.ok()
+}
+
 /// Binds a free port on 127.0.0.1 (bind first, so pages can name the port).
 pub async fn bind() -> std::io::Result<(TcpListener, SocketAddr)> {
     bind_port(0).await
@@ -363,14 +384,15 @@ pub fn serve(listener: TcpListener, portal: Arc<Portal>) -> tokio::task::JoinHan
             let Ok((stream, _)) = listener.accept().await else {
                 continue;
             };
-            tokio::spawn(serve_connection(stream, portal.clone()));
+            let over_v6 = stream.local_addr().is_ok_and(|a| a.is_ipv6());
+            tokio::spawn(serve_connection(stream, portal.clone(), over_v6));
         }
     })
 }
 
 /// Serves `portal` over one connection (plain TCP, or a TLS stream a test
 /// wrapped it in) until the client closes it.
-pub async fn serve_connection<S>(stream: S, portal: Arc<Portal>)
+pub async fn serve_connection<S>(stream: S, portal: Arc<Portal>, over_v6: bool)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -405,6 +427,7 @@ where
                 &path,
                 validators,
                 &header("user-agent").unwrap_or_default(),
+                over_v6,
             );
             if let Some(d) = delay {
                 tokio::time::sleep(d).await;

@@ -322,6 +322,26 @@ fn fact_cells(facts: Option<&govscan_checks::PageFacts>) -> Vec<String> {
     ]
 }
 
+/// The columns of `ipv6.csv`: the links that did not load over IPv6, as
+/// the IPv6 monitoring platforms hand them to sites (link, level, error).
+pub const IPV6_COLUMNS: [&str; 5] = ["site", "link", "level", "error", "parent"];
+
+/// Writes `ipv6.csv`.
+pub fn write_ipv6(path: &Path, run: &RunReport) -> io::Result<()> {
+    let mut w = writer(path)?;
+    row(&mut w, &IPV6_COLUMNS)?;
+    for site in &run.sites {
+        let Some(v6) = &site.summary.ipv6 else {
+            continue;
+        };
+        for f in &v6.failures {
+            let level = f.level.to_string();
+            row(&mut w, &[&site.name, &f.link, &level, &f.error, &f.parent])?;
+        }
+    }
+    w.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -729,6 +729,41 @@ fn content_block(s: &govscan_checks::site::SiteSummary) -> String {
         let _ = write!(h, "政府信息公开年报：{}。", esc(note));
     }
     h.push_str("</p>");
+    if let Some(v6) = &s.ipv6 {
+        let levels: Vec<String> = v6
+            .levels
+            .iter()
+            .map(|(level, ok, tried)| {
+                format!(
+                    "{}级链接 {ok}/{tried}（{:.1}%）",
+                    if *level == 2 { "二" } else { "三" },
+                    *ok as f64 * 100.0 / (*tried).max(1) as f64
+                )
+            })
+            .collect();
+        let _ = write!(
+            h,
+            r#"<p class="muted">IPv6：AAAA 记录{}；首页{}；{}外部资源域名 {} 个，其中无 IPv6 地址 {} 个。{}</p>"#,
+            match v6.aaaa {
+                Some(true) => "有",
+                Some(false) => "无",
+                None => "未能查询",
+            },
+            match v6.home.as_str() {
+                "ok" => "可通过 IPv6 访问".to_string(),
+                "not_checked" | "no_aaaa" => "未检查".to_string(),
+                other => format!("通过 IPv6 无法访问（{}）", esc(other)),
+            },
+            if levels.is_empty() {
+                String::new()
+            } else {
+                format!("{}；", levels.join("，"))
+            },
+            v6.embedded_checked,
+            v6.embedded_without_aaaa,
+            v6.note.as_deref().map(esc).unwrap_or_default()
+        );
+    }
     if let Some(i) = &s.interaction {
         let _ = write!(
             h,

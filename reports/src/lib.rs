@@ -34,6 +34,7 @@ pub fn write_run(out: &Path, run: &mut RunReport, profile: &Profile) -> io::Resu
     csv_out::write_sites(&out.join("sites.csv"), run).map_err(context("sites.csv"))?;
     csv_out::write_changes(&out.join("changes.csv"), run).map_err(context("changes.csv"))?;
     csv_out::write_columns(&out.join("columns.csv"), run).map_err(context("columns.csv"))?;
+    csv_out::write_ipv6(&out.join("ipv6.csv"), run).map_err(context("ipv6.csv"))?;
     let file = std::fs::File::create(out.join("report.json")).map_err(context("report.json"))?;
     serde_json::to_writer(io::BufWriter::new(file), run)
         .map_err(|e| io::Error::other(format!("writing report.json: {e}")))?;

@@ -39,6 +39,8 @@ pub struct FetchConfig {
     pub user_agent: String,
     /// The User-Agent of the home page's spider fetch (cloaking check).
     pub spider_user_agent: String,
+    /// Which addresses to connect to (the IPv6 checks' fetcher: IPv6 only).
+    pub family: super::resolver::Family,
     /// Redirects followed before giving up.
     pub max_redirects: usize,
     /// Longest `Retry-After` honoured; longer waits count as a failure.
@@ -193,7 +195,7 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client. Fails only on an invalid proxy or TLS setup.
     pub fn new(cfg: FetchConfig) -> anyhow::Result<Arc<Fetcher>> {
-        let resolver = GovscanResolver::new(&cfg.resolve, cfg.offline);
+        let resolver = GovscanResolver::new(&cfg.resolve, cfg.offline).with_family(cfg.family);
         // A certificate that is expired, self-signed or for another host does
         // not stop the audit: govscan reads the site as a person clicking
         // through the browser's warning would, and reports the certificate
@@ -227,6 +229,11 @@ impl Fetcher {
     /// The configuration.
     pub fn config(&self) -> &FetchConfig {
         &self.cfg
+    }
+
+    /// The resolver (the IPv6 checks read A and AAAA records through it).
+    pub fn resolver(&self) -> &GovscanResolver {
+        &self.resolver
     }
 
     /// Fetches `url` (no fragment), following redirects. `site_private` is
@@ -789,7 +796,7 @@ fn classify(err: &reqwest::Error) -> Failure {
         if kind.is_none() {
             if let Some(rf) = s.downcast_ref::<ResolveFailure>() {
                 kind = Some(match rf {
-                    ResolveFailure::NotFound(_) => FailureKind::Dns,
+                    ResolveFailure::NotFound(_) | ResolveFailure::NoAaaa(_) => FailureKind::Dns,
                     ResolveFailure::Offline(_) => FailureKind::NotChecked,
                 });
             } else if let Some(io) = s.downcast_ref::<std::io::Error>() {
@@ -866,6 +873,7 @@ mod tests {
             retries: 0,
             user_agent: "govscan-test".into(),
             spider_user_agent: "Baiduspider-test".into(),
+            family: crate::crawl::resolver::Family::Any,
             max_redirects: 10,
             max_retry_after: Duration::from_secs(1),
             backoff: Duration::from_millis(10),

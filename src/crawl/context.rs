@@ -52,6 +52,8 @@ pub struct SiteProgress {
 pub struct RunContext {
     /// The HTTP client.
     pub fetcher: Arc<Fetcher>,
+    /// An IPv6-only client for the IPv6 checks (`--ipv6 check`).
+    pub fetcher_v6: Option<Arc<Fetcher>>,
     /// The rule profile.
     pub profile: Arc<Profile>,
     /// Crawl limits.

@@ -8,6 +8,7 @@ pub mod client;
 pub mod context;
 pub mod coverage;
 pub(crate) mod home_probes;
+pub(crate) mod ipv6_probe;
 pub mod jobs;
 pub mod ledger;
 pub mod pool;

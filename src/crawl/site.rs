@@ -331,6 +331,7 @@ pub async fn crawl_site(
     }
     let mut pages: Vec<PageRecord> = Vec::new();
     let mut findings: Vec<Finding> = Vec::new();
+    let mut ipv6_sample = super::ipv6_probe::Ipv6Sample::default();
     let mut home = seed.to_string();
 
     site.ledger.insert_pending(seed.to_string());
@@ -547,6 +548,15 @@ pub async fn crawl_site(
             coverage.home_analysed(analysis.login);
         }
         progress.pages.fetch_add(1, Ordering::Relaxed);
+        if ctx.fetcher_v6.is_some() {
+            ipv6_sample.page(
+                &final_url,
+                done.is_home,
+                &analysis,
+                &shared.scope,
+                &ctx.profile,
+            );
+        }
         emit.findings.extend(analysis.findings.iter().cloned());
         let page_url: Arc<str> = Arc::from(final_url.as_str());
         for link in &analysis.links {
@@ -616,6 +626,23 @@ pub async fn crawl_site(
     });
     let audit = judge_audit(&audit_input, &ctx.profile.audit);
     let home_key = normalise_str(&home);
+    let dead: HashSet<String> = site
+        .ledger
+        .targets
+        .iter()
+        .filter(|(_, t)| matches!(t, Target::Done(Resolved { verdict, .. }) if verdict.is_bad()))
+        .map(|(k, _)| k.clone())
+        .collect();
+    // Links that loaded over IPv4: the only ones the IPv6 checks try again.
+    let ok_over_v4: HashSet<String> = site
+        .ledger
+        .targets
+        .iter()
+        .filter(|(_, t)| {
+            matches!(t, Target::Done(Resolved { verdict, .. }) if *verdict == govscan_checks::LinkVerdict::Ok)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
     let mut summary = if audit.status == AuditStatus::NotAudited {
         // One site-level finding says why; the blocked links it would
         // otherwise list one by one are its symptoms. When the home page
@@ -636,15 +663,6 @@ pub async fn crawl_site(
         }
     } else {
         // Site-wide checks over every crawled page's facts.
-        let dead: HashSet<String> = site
-            .ledger
-            .targets
-            .iter()
-            .filter(
-                |(_, t)| matches!(t, Target::Done(Resolved { verdict, .. }) if verdict.is_bad()),
-            )
-            .map(|(k, _)| k.clone())
-            .collect();
         let site_pages: Vec<SitePage<'_>> = pages
             .iter()
             .filter_map(|p| {
@@ -669,6 +687,25 @@ pub async fn crawl_site(
         findings.extend(site_findings);
         summary
     };
+    if ctx.fetcher_v6.is_some() && audit.status != AuditStatus::NotAudited {
+        let home_url = Url::parse(&home_key).unwrap_or_else(|_| spec.seed.clone());
+        let home_v4 = pages
+            .iter()
+            .find(|p| p.url == home_key)
+            .and_then(|p| p.facts.as_deref());
+        let (v6_findings, v6_summary) = super::ipv6_probe::ipv6_probe(
+            &ctx,
+            std::mem::take(&mut ipv6_sample),
+            &spec.name,
+            &home_url,
+            home_v4,
+            shared.site_private,
+            &ok_over_v4,
+        )
+        .await;
+        findings.extend(v6_findings);
+        summary.ipv6 = Some(v6_summary);
+    }
     summary.audit = audit;
     progress.done.store(1, Ordering::Relaxed);
     SiteResult {

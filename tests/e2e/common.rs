@@ -139,7 +139,13 @@ pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>
     let closed = server::closed_port().await.unwrap();
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let demo = govscan_demo::portal::build(addr.port(), closed, now, articles);
-    let mut opts = govscan::demo::demo_options(addr.port(), &demo.hosts, now);
+    let v6_listener = server::bind_v6(addr.port()).await;
+    let v6_hosts = if v6_listener.is_some() {
+        demo.v6_hosts.clone()
+    } else {
+        Vec::new()
+    };
+    let mut opts = govscan::demo::demo_options(addr.port(), &demo.hosts, &v6_hosts, now);
     opts.quiet = true;
     opts.db = Some(out.join("govscan.db"));
     let sites = demo
@@ -154,12 +160,16 @@ pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>
         .collect();
     let portal = Arc::new(demo.portal);
     let handle = server::serve(listener, portal.clone());
+    let handle_v6 = v6_listener.map(|l| server::serve(l, portal.clone()));
     let setup = ScanSetup::new(sites, &opts, out).expect("valid setup");
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(120), run_scan(setup))
         .await
         .expect("scan finishes in time")
         .expect("scan succeeds");
     handle.abort();
+    if let Some(h) = handle_v6 {
+        h.abort();
+    }
     (outcome, portal, closed)
 }
 

@@ -15,6 +15,7 @@ mod crawl;
 mod demo;
 mod history;
 mod hostile;
+mod ipv6;
 mod links;
 mod report;
 mod security;

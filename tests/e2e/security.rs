@@ -187,7 +187,7 @@ async fn serve_tls(
             let (acceptor, portal) = (acceptor.clone(), portal.clone());
             tokio::spawn(async move {
                 if let Ok(tls) = acceptor.accept(tcp).await {
-                    server::serve_connection(tls, portal).await;
+                    server::serve_connection(tls, portal, false).await;
                 }
             });
         }
