@@ -6,6 +6,8 @@
 #                                   80–150 links each, 10% GBK, ~125 paginated columns),
 #                                   history store on, then an incremental re-scan
 #   benches/crawl.sh --sites S      S department sites of about 100 pages each, 5 requests/s per host
+#   IPV6=1 benches/crawl.sh N       the portal's host has an AAAA record too (IPv6 checks fetch)
+#   IPV6=off benches/crawl.sh N     without the IPv6 checks
 #
 # The demo portal is served by a separate govscan process (`govscan demo
 # --serve-only --bench`, in memory); the scan runs every check. Prints pages/s,
@@ -52,9 +54,18 @@ server_before=$(cpu "$server")
 
 store=(--no-db)
 [ "$mode" = realistic ] && store=(--db "$tmp/govscan.db")
+# IPV6=1: the county portal's host gets an AAAA record too ([::1]), so the
+# IPv6 checks fetch its home page and sampled links over IPv6; IPV6=off runs
+# without the IPv6 checks. Unset: every host is IPv4 only (AAAA lookups only).
+ipv6=()
+if [ "${IPV6:-}" = 1 ]; then
+  ipv6=(--resolve "www.sfx-demo.gov.cn:$port:127.0.0.1" --resolve "www.sfx-demo.gov.cn:$port:[::1]")
+elif [ "${IPV6:-}" = off ]; then
+  ipv6=(--ipv6 off)
+fi
 scan() {
   /usr/bin/time -v -o "$1" "$bin" scan --sites "$tmp/sites.csv" --out "$tmp/out" \
-    --offline --resolve "*:$port:127.0.0.1" "${store[@]}" --now 2026-11-23 \
+    --offline --resolve "*:$port:127.0.0.1" "${ipv6[@]}" "${store[@]}" --now 2026-11-23 \
     --rate "$rate" --concurrency 128 --site-concurrency 32 --timeout 10 > "$tmp/summary.txt" 2> "$tmp/scan.log"
 }
 scan "$tmp/time.txt"

@@ -364,8 +364,17 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     Ok(ScanOutcome {
         report,
         interrupted,
-        requests: fetcher.stats.requests.load(Ordering::Relaxed),
-        bytes: fetcher.stats.bytes.load(Ordering::Relaxed),
+        // The IPv6 checks' own requests count too.
+        requests: [Some(&fetcher), ctx.fetcher_v6.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|f| f.stats.requests.load(Ordering::Relaxed))
+            .sum(),
+        bytes: [Some(&fetcher), ctx.fetcher_v6.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|f| f.stats.bytes.load(Ordering::Relaxed))
+            .sum(),
         saved,
     })
 }
