@@ -99,8 +99,17 @@ pub fn list_facts(
     let rules = &profile.columns;
     if facts.dated + facts.undated > 0 {
         static TOTAL: OnceLock<Regex> = OnceLock::new();
+        static RECORDS: OnceLock<Regex> = OnceLock::new();
+        // The pager's "共595条", else Hanweb's datastore count.
         facts.stated_total = crate::built_in_regex(&TOTAL, r"共\s*(\d{1,7})\s*条")
             .captures(main_text)
+            .or_else(|| {
+                crate::built_in_regex(
+                    &RECORDS,
+                    r"(?i)<totalrecord>\s*(?:<!\[CDATA\[)?\s*(\d{1,7})",
+                )
+                .captures(script_text)
+            })
             .and_then(|c| c[1].parse().ok());
     }
     if facts.dated == 0 {

@@ -73,7 +73,9 @@ pub struct FooterFlaws {
     pub police_mismatch: bool,
 }
 
+mod cms_sites;
 mod content_plants;
+pub use cms_sites::{HANWEB_HOST, TRS_HOST};
 mod ipv6_plants;
 pub use ipv6_plants::COUNTER_HOST;
 
@@ -505,6 +507,13 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
     } else {
         build_unauditable(&mut g)
     };
+    // Two department sites on real platforms' markup (left out of
+    // benchmarks, whose figures compare the same portal from run to run).
+    let platforms = if g.bench {
+        Vec::new()
+    } else {
+        cms_sites::build(&mut g)
+    };
     use govscan_checks::content::SiteLevel;
     Demo {
         v6_hosts: [MAIN_HOST, CITY_HOST]
@@ -515,6 +524,11 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
         levels: vec![
             (format!("http://{MAIN_HOST}:{port}/"), SiteLevel::Government),
             (format!("http://{EDU_HOST}:{port}/"), SiteLevel::Department),
+            (
+                format!("http://{HANWEB_HOST}:{port}/"),
+                SiteLevel::Department,
+            ),
+            (format!("http://{TRS_HOST}:{port}/"), SiteLevel::Department),
         ],
         portal: g.portal,
         sites: [
@@ -526,6 +540,7 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
         ]
         .into_iter()
         .chain(unauditable)
+        .chain(platforms.iter().cloned())
         .chain(extra.iter().cloned())
         .collect(),
         hosts: [
@@ -533,6 +548,8 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
             EDU_HOST,
             CITY_HOST,
             COUNTER_HOST,
+            HANWEB_HOST,
+            TRS_HOST,
             APP_HOST,
             DOWN_HOST,
             CHALLENGE_HOST,

@@ -17,6 +17,7 @@ mod history;
 mod hostile;
 mod ipv6;
 mod links;
+mod platforms;
 mod report;
 mod security;
 mod verdicts;
