@@ -57,6 +57,8 @@ pub struct ScanSetup {
     pub site_list: Option<SiteListReport>,
     /// Whether the IPv6 checks run.
     pub ipv6: crate::cli::Ipv6Mode,
+    /// Which pages Chromium renders.
+    pub render: crate::render::RenderMode,
 }
 
 /// Today in Asia/Shanghai (UTC+8, no daylight saving).
@@ -161,6 +163,7 @@ impl ScanSetup {
             },
             site_list: None,
             ipv6: opts.ipv6,
+            render: opts.render,
         })
     }
 }
@@ -298,7 +301,22 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     } else {
         None
     };
+    let renderer = crate::render::Renderer::start(
+        setup.render,
+        fetcher.clone(),
+        &setup.fetch.user_agent,
+        setup.fetch.timeout * 2,
+        setup.crawl.html_cap,
+    )
+    .await
+    .map_err(|e| UsageError(e.to_string()))?;
+    if renderer.is_none() && setup.render == crate::render::RenderMode::Auto {
+        progress.log(
+            "未找到 Chromium：脚本生成的栏目列表无法渲染，将标为“未能核实”（安装 chromium 或设置 GOVSCAN_CHROMIUM 后可读取）",
+        );
+    }
     let ctx = Arc::new(RunContext {
+        renderer,
         fetcher_v6,
         fetcher: fetcher.clone(),
         profile: Arc::new(setup.profile.clone()),
@@ -322,6 +340,15 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     )
     .await;
     signals.abort();
+    if let Some(r) = &ctx.renderer {
+        let n = r.rendered.load(Ordering::Relaxed);
+        if n > 0 {
+            progress.log(&format!(
+                "Chromium 渲染了 {n} 个页面，平均每页 {:.2} 秒",
+                r.millis.load(Ordering::Relaxed) as f64 / 1000.0 / n as f64
+            ));
+        }
+    }
     let interrupted = *cancel_rx.borrow() || results.iter().any(|r| r.interrupted);
     let mut report = RunReport {
         version: env!("CARGO_PKG_VERSION").to_string(),

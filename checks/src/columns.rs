@@ -272,6 +272,8 @@ pub struct ColumnPage<'a> {
     pub column_type: Option<&'a str>,
     /// Its list facts.
     pub list: &'a ListFacts,
+    /// Read from Chromium's rendering (`--render`).
+    pub rendered: bool,
 }
 
 /// A column's verdict.
@@ -383,6 +385,8 @@ pub fn column_states(
                 .unwrap_or(dated + undated),
             source: if unverified {
                 "script"
+            } else if group.iter().any(|p| p.rendered) {
+                "rendered"
             } else if group.iter().any(|p| p.list.datastore_items > 0) {
                 "datastore"
             } else {

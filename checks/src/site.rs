@@ -246,6 +246,7 @@ fn columns_and_home(
                 name: p.facts.column.as_deref().filter(|c| !c.is_empty())?,
                 column_type: p.facts.meta.column_type.as_deref(),
                 list: &p.facts.list,
+                rendered: p.facts.rendered,
             })
         })
         .collect();

@@ -54,6 +54,8 @@ pub struct RunContext {
     pub fetcher: Arc<Fetcher>,
     /// An IPv6-only client for the IPv6 checks (`--ipv6 check`).
     pub fetcher_v6: Option<Arc<Fetcher>>,
+    /// Chromium, for pages only a browser can read (`--render`).
+    pub renderer: Option<Arc<crate::render::Renderer>>,
     /// The rule profile.
     pub profile: Arc<Profile>,
     /// Crawl limits.

@@ -337,6 +337,15 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     }
     let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
     let blocked = fetched.outcome.blocked.is_some();
+    if let (Some(renderer), Some(a)) = (&ctx.renderer, analysis.as_mut()) {
+        if in_scope && ok && !blocked && renderer.wants(&a.facts) {
+            if let Some(rendered) =
+                render_page(ctx, renderer, &final_url, &shared.name, job.is_home).await
+            {
+                *a = rendered;
+            }
+        }
+    }
     let landing = Arc::new(Landing {
         not_found: analysis.as_ref().and_then(|a| a.not_found.clone()),
         anchors: analysis
@@ -469,6 +478,42 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
 /// Analyses a fetched page on the analysis pool and hashes its body there
 /// too. Returns the fetch, the analysis (when there was a body) and the
 /// body's hash.
+/// Renders a page in Chromium and analyses what it built; None when the
+/// rendering failed or showed no more of the list than the static HTML.
+async fn render_page(
+    ctx: &Arc<RunContext>,
+    renderer: &crate::render::Renderer,
+    url: &Url,
+    site: &Arc<str>,
+    is_home: bool,
+) -> Option<PageAnalysis> {
+    let html = renderer.render(url).await.ok()?;
+    let (ctx2, url2, site2) = (ctx.clone(), url.clone(), site.clone());
+    let mut analysis = ctx
+        .analysis
+        .run(move || {
+            analyse_page(
+                &PageInput {
+                    site: &site2,
+                    url: &url2,
+                    body: html.as_bytes(),
+                    content_type: Some("text/html; charset=utf-8"),
+                    is_home,
+                    truncated: false,
+                    today: ctx2.today,
+                },
+                &ctx2.profile,
+            )
+        })
+        .await?;
+    let list = &analysis.facts.list;
+    if list.dated + list.undated == 0 {
+        return None;
+    }
+    analysis.facts.rendered = true;
+    Some(analysis)
+}
+
 pub(crate) async fn analyse_page_off_runtime(
     ctx: &Arc<RunContext>,
     fetched: Fetched,

@@ -18,6 +18,7 @@ mod hostile;
 mod ipv6;
 mod links;
 mod platforms;
+mod render;
 mod report;
 mod security;
 mod verdicts;

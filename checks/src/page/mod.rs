@@ -173,6 +173,10 @@ pub struct PageFacts {
     /// reports, required columns, wording errors); most pages have none.
     #[serde(default)]
     pub content: Option<Box<crate::content::ContentFacts>>,
+    /// The facts were read from the DOM Chromium rendered (`--render`),
+    /// not from the static HTML.
+    #[serde(default)]
+    pub rendered: bool,
 }
 
 impl PageFacts {

@@ -1,0 +1,119 @@
+//! `--render` with the installed Chromium: a column whose list a script
+//! loads (a GET for the JSON, a POST as Hanweb's dataproxy does) is read as
+//! a person sees it, and every request Chromium makes goes through govscan.
+
+use crate::common::*;
+use govscan_demo::server::Route;
+
+const HOST: &str = "www.render.gov.cn";
+
+fn chromium_or_skip() -> bool {
+    if govscan::render::find_chromium().is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "CI=true but Chromium is not installed: .ci/run installs it"
+    );
+    eprintln!("SKIPPED: chromium not found (install Debian's `chromium` or set GOVSCAN_CHROMIUM): the rendering test did not run");
+    false
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scripted_column_is_rendered_through_govscan() {
+    if !chromium_or_skip() {
+        return;
+    }
+    let fx = start(|_, p| {
+        p.page(
+            HOST,
+            "/",
+            page(
+                "示范县人民政府",
+                r#"<ul><li><a href="/tzgg/">通知公告</a><span>2026-11-20</span></li></ul>"#,
+            ),
+        );
+        p.page(
+            HOST,
+            "/tzgg/",
+            r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>通知公告</title><meta name="ColumnName" content="通知公告"></head><body>
+            <ul id="list"></ul><div class="tpl" style="display:none">暂无数据</div>
+            <script>
+            fetch("/api/list?column=7", {method: "POST", body: "col=1&columnid=7"})
+              .then(function (r) { return r.json(); })
+              .then(function (d) {
+                var ul = document.getElementById("list");
+                d.items.forEach(function (it) {
+                  var li = document.createElement("li");
+                  li.innerHTML = '<a href="' + it.url + '">' + it.title + '</a><span>' + it.date + '</span>';
+                  ul.appendChild(li);
+                });
+              });
+            </script></body></html>"#,
+        );
+        p.add(
+            HOST,
+            "/api/list?column=7",
+            Route::new(
+                200,
+                "application/json",
+                r#"{"items":[{"title":"关于做好冬季安全生产工作的通知","url":"/tzgg/1.html","date":"2026-11-18"},{"title":"关于开展消防安全检查的通知","url":"/tzgg/2.html","date":"2026-10-02"}]}"#,
+            ),
+        );
+        p.page(HOST, "/tzgg/1.html", page("通知一", "<p>正文</p>"));
+        p.page(HOST, "/tzgg/2.html", page("通知二", "<p>正文</p>"));
+    })
+    .await;
+    let column = |outcome: &govscan::run::ScanOutcome| {
+        outcome.report.sites[0]
+            .summary
+            .columns
+            .iter()
+            .find(|c| c.name == "通知公告")
+            .map(|c| (c.source.clone(), c.items, c.newest, c.unverified))
+    };
+    let mut f = flags(&[
+        "--rate",
+        "0",
+        "--no-db",
+        "--no-sitemap",
+        "--render",
+        "never",
+    ]);
+    f.extend(fx.resolve(&[HOST]));
+    let out = tempfile::tempdir().unwrap();
+    let never = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    assert_eq!(column(&never), Some(("script".to_string(), 0, None, true)));
+
+    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap", "--render", "auto"]);
+    f.extend(fx.resolve(&[HOST]));
+    let out = tempfile::tempdir().unwrap();
+    let auto = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    assert_eq!(
+        column(&auto),
+        Some((
+            "rendered".to_string(),
+            2,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 18),
+            false
+        ))
+    );
+    // The items it showed were crawled like any link.
+    let pages = &auto.report.sites[0].pages;
+    assert!(pages
+        .iter()
+        .any(|p| p.url.ends_with("/tzgg/2.html") && p.crawled));
+    // Chromium's own request for the list came through govscan: the POST,
+    // with govscan's User-Agent.
+    let api: Vec<_> = fx
+        .portal
+        .hits()
+        .into_iter()
+        .filter(|h| h.path == "/api/list?column=7")
+        .collect();
+    assert!(api.iter().any(|h| h.method == "POST"), "{api:?}");
+    assert!(
+        api.iter().all(|h| h.user_agent.contains("govscan")),
+        "{api:?}"
+    );
+}
