@@ -14,6 +14,7 @@ pub mod fetch;
 pub mod finding;
 pub mod footer;
 pub mod formats;
+pub mod hanweb;
 pub mod ipv6;
 pub mod links;
 pub mod page;

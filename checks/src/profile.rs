@@ -217,6 +217,8 @@ struct ColumnsFile {
     section_min_more_links: Option<usize>,
     #[serde(default)]
     max_script_pages: Option<usize>,
+    #[serde(default)]
+    max_data_requests: Option<usize>,
 }
 
 /// A key of the national profile, for profiles written before it existed.
@@ -417,6 +419,8 @@ pub struct ColumnRules {
     pub section_min_more_links: usize,
     /// List pages of one column followed from a script pager at most.
     pub max_script_pages: usize,
+    /// Data requests (Hanweb's dataproxy groups) made for one column at most.
+    pub max_data_requests: usize,
 }
 
 impl ColumnRules {
@@ -731,6 +735,11 @@ impl Profile {
                 .columns
                 .max_script_pages
                 .or_else(|| national_value(&["columns", "max_script_pages"]))
+                .unwrap_or(200),
+            max_data_requests: file
+                .columns
+                .max_data_requests
+                .or_else(|| national_value(&["columns", "max_data_requests"]))
                 .unwrap_or(200),
         };
         let footer = FooterRules {

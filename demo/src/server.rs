@@ -370,11 +370,17 @@ pub async fn bind_port(port: u16) -> std::io::Result<(TcpListener, SocketAddr)> 
     Ok((listener, addr))
 }
 
-/// A loopback port where nothing listens (bound, then released).
+/// A loopback port where nothing listens: bound but never listening, and
+/// kept bound for the life of the process, so that no other listener (a
+/// test running beside, a browser's proxy) can take it and connections to
+/// it are always refused.
 pub async fn closed_port() -> std::io::Result<u16> {
-    let (listener, addr) = bind().await?;
-    drop(listener);
-    Ok(addr.port())
+    static HELD: std::sync::Mutex<Vec<tokio::net::TcpSocket>> = std::sync::Mutex::new(Vec::new());
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+    let port = socket.local_addr()?.port();
+    HELD.lock().unwrap_or_else(|e| e.into_inner()).push(socket);
+    Ok(port)
 }
 
 /// Serves `portal` on `listener` until the returned handle is aborted (or the runtime ends).

@@ -337,6 +337,12 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     }
     let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
     let blocked = fetched.outcome.blocked.is_some();
+    if let Some(a) = analysis
+        .as_mut()
+        .filter(|a| in_scope && ok && !blocked && !a.data_requests.is_empty())
+    {
+        fetch_list_data(ctx, a, &final_url).await;
+    }
     if let (Some(renderer), Some(a)) = (&ctx.renderer, analysis.as_mut()) {
         if in_scope && ok && !blocked && renderer.wants(&a.facts) {
             if let Some(rendered) =
@@ -478,6 +484,48 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
 /// Analyses a fetched page on the analysis pool and hashes its body there
 /// too. Returns the fetch, the analysis (when there was a body) and the
 /// body's hash.
+/// Makes a column page's data requests (Hanweb's dataproxy POSTs, under
+/// the host's rate limit) and folds the records they return into the page,
+/// in order, stopping at the first that fails. Not conditional: a changed
+/// column page asks again; an unchanged one (304) keeps what it got.
+async fn fetch_list_data(ctx: &Arc<RunContext>, analysis: &mut PageAnalysis, page: &Url) {
+    let requests = analysis.data_requests.clone();
+    let headers = [
+        (
+            "content-type".to_string(),
+            "application/x-www-form-urlencoded; charset=UTF-8".to_string(),
+        ),
+        ("x-requested-with".to_string(), "XMLHttpRequest".to_string()),
+        ("referer".to_string(), page.to_string()),
+    ];
+    for request in requests {
+        let Ok(url) = Url::parse(&request.url) else {
+            break;
+        };
+        let method =
+            reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+        let answer = ctx
+            .fetcher
+            .forward(
+                method,
+                &url,
+                &headers,
+                request.body.into_bytes(),
+                ctx.options.html_cap,
+            )
+            .await;
+        match answer {
+            Ok((200, _, body)) => {
+                let text = String::from_utf8_lossy(&body);
+                if govscan_checks::hanweb::add_records(analysis, &text, page, ctx.today) == 0 {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+}
+
 /// Renders a page in Chromium and analyses what it built; None when the
 /// rendering failed or showed no more of the list than the static HTML.
 async fn render_page(

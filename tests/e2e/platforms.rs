@@ -7,7 +7,7 @@ use crate::common::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn hanweb_and_trs_sites_are_read_natively() {
     let out = tempfile::tempdir().unwrap();
-    let (outcome, _, _) = scan_demo(30, out.path()).await;
+    let (outcome, portal, _) = scan_demo(30, out.path()).await;
     let site = |name: &str| {
         outcome
             .report
@@ -57,6 +57,27 @@ async fn hanweb_and_trs_sites_are_read_natively() {
             ("通知公告", "datastore", 8, d(11, 13)),
         ]
     );
+    // Hanweb's later records came from dataproxy.jsp by POST, and the two
+    // documents only they link to were crawled.
+    let dataproxy: Vec<String> = portal
+        .hits()
+        .into_iter()
+        .filter(|h| h.path.starts_with("/module/web/jpage/dataproxy.jsp"))
+        .map(|h| format!("{} {}", h.method, h.path))
+        .collect();
+    assert_eq!(
+        dataproxy,
+        vec![
+            "POST /module/web/jpage/dataproxy.jsp?startrecord=11&endrecord=12&perpage=10"
+                .to_string()
+        ]
+    );
+    let articles = hanweb
+        .pages
+        .iter()
+        .filter(|p| p.url.contains("/art/") && p.crawled && p.url.contains("art_4041779_"))
+        .count();
+    assert_eq!(articles, 12, "all twelve 工作动态 articles");
     // The oldest plans are linked only from index_2.html, which a script
     // names: they were crawled.
     let oldest = trs

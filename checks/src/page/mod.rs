@@ -234,6 +234,11 @@ pub struct PageAnalysis {
     /// [`crate::audit::looks_like_login`]): as a home page, not auditable.
     #[serde(default)]
     pub login: bool,
+    /// Requests for the rest of the page's list (Hanweb's dataproxy): the
+    /// crawler makes them and folds the answers in with
+    /// [`crate::hanweb::add_records`].
+    #[serde(default)]
+    pub data_requests: Vec<crate::hanweb::DataRequest>,
 }
 
 /// A page analysis as the history store keeps it: what a later run needs to
@@ -250,6 +255,7 @@ pub struct StoredAnalysis<'a> {
     not_found: &'a Option<String>,
     footer_sources: &'a [Url],
     login: bool,
+    data_requests: &'a [crate::hanweb::DataRequest],
 }
 
 #[derive(Serialize)]
@@ -279,6 +285,7 @@ impl<'a> StoredAnalysis<'a> {
             not_found: &a.not_found,
             footer_sources: &a.footer_sources,
             login: a.login,
+            data_requests: &a.data_requests,
         }
     }
 }

@@ -593,6 +593,17 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     facts.list = list_facts(&items, &text, &script_text, input.today, profile);
     facts.list.more_links = more_targets.len() as u32;
     facts.list.datastore_items = from_datastore;
+    let data_requests = if from_datastore > 0 {
+        crate::hanweb::dataproxy_requests(
+            &script_text,
+            &base,
+            from_datastore,
+            facts.list.stated_total,
+            profile.columns.max_data_requests,
+        )
+    } else {
+        Vec::new()
+    };
     facts.policy = policy::extract_meta(&text).map(Box::new);
     facts.published = facts
         .meta
@@ -713,6 +724,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
         not_found,
         footer_sources,
         login,
+        data_requests,
     }
 }
 

@@ -3,7 +3,8 @@
 //! - 示范县人力资源和社会保障局, Hanweb/jpaas style: each column's first
 //!   records are inline in a `<script type="text/xml"><datastore>` block
 //!   (with `totalrecord` and a `dataproxy.jsp` next group) beside a hidden
-//!   暂无数据 template. A reader of the static HTML alone would call these
+//!   暂无数据 template; the later records come from `dataproxy.jsp` by POST,
+//!   and two documents are linked only from there. A reader of the static HTML alone would call these
 //!   columns empty (空白栏目, a veto); govscan reads them as the lists they are.
 //! - 示范县住房和城乡建设局, TRS WCM style: a script writes the pager
 //!   (`createPageHTML(3, 0, "index", "html")`); the oldest documents are
@@ -78,20 +79,37 @@ fn build_hanweb(g: &mut Gen) -> (String, String) {
         ("通知公告", 4041780, 8, 10, 15),
     ] {
         let mut records = String::new();
+        // Records past the inline first ten come from dataproxy.jsp (POST).
+        let mut later = String::new();
         for i in 0..count {
             let date = g.now - Duration::days(newest + i as i64 * step);
             let id = g.next();
             let path = format!("/art/{}/art_{col}_{id}.html", date.format("%Y/%-m/%-d"));
             let title = g.title_for(name, i + id as usize);
             article(g, &site, name, &path, &title, date);
+            let record = format!(
+                r#"<record><![CDATA[<li><a href="{path}" title="{t}" target="_blank">{t}</a><span>{}</span></li>]]></record>"#,
+                ymd(date),
+                t = esc(&title)
+            );
             if i < 10 {
-                let _ = write!(
-                    records,
-                    r#"<record><![CDATA[<li><a href="{path}" title="{t}" target="_blank">{t}</a><span>{}</span></li>]]></record>"#,
-                    ymd(date),
-                    t = esc(&title)
-                );
+                records.push_str(&record);
+            } else {
+                later.push_str(&record);
             }
+        }
+        if !later.is_empty() {
+            g.portal.add(
+                &site.host,
+                &format!(
+                    "/module/web/jpage/dataproxy.jsp?startrecord=11&endrecord={count}&perpage=10"
+                ),
+                crate::server::Route::new(
+                    200,
+                    "text/xml; charset=utf-8",
+                    format!("<datastore><recordset>{later}</recordset></datastore>"),
+                ),
+            );
         }
         let body = format!(
             r#"<div class="position">当前位置：<a href="/">首页</a> &gt; {name}</div>
