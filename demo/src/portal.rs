@@ -1268,6 +1268,12 @@ fn build_department(
     g.portal.page(&site.host, "/", page);
     let sitemap = g.layout(site, "网站地图", "", &map, flaws);
     g.portal.page(&site.host, "/wzdt/", sitemap);
+    service_pages_and_assets(g, site, flaws);
+}
+
+/// The service pages (联系我们, 使用帮助, 无障碍, 站内搜索) and the assets
+/// every department site's template loads.
+fn service_pages_and_assets(g: &mut Gen, site: &SiteInfo, flaws: FooterFlaws) {
     for (path, title) in [
         ("/lxwm/", "联系我们"),
         ("/sybz/", "使用帮助"),

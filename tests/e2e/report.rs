@@ -8,17 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn chromium() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("GOVSCAN_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
+    govscan::render::find_chromium()
 }
 
 /// What headless Chromium saw: the DOM after scripts ran, console lines,

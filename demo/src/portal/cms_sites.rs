@@ -205,39 +205,15 @@ fn finish(g: &mut Gen, site: &SiteInfo, home: &str) -> (String, String) {
         FooterFlaws::default(),
     );
     g.portal.page(&site.host, "/", page);
-    for (path, title) in [
-        ("/wzdt/", "网站地图"),
-        ("/lxwm/", "联系我们"),
-        ("/sybz/", "使用帮助"),
-        ("/wza/", "无障碍服务"),
-        ("/sousuo/", "站内搜索"),
-    ] {
-        let html = g.layout(
-            site,
-            title,
-            "",
-            &format!("<h1>{title}</h1><p>页面内容</p>"),
-            FooterFlaws::default(),
-        );
-        g.portal.page(&site.host, path, html);
-    }
-    g.portal.add(
-        &site.host,
-        "/css/main.css",
-        crate::server::Route::new(200, "text/css", "body{}"),
+    let sitemap = g.layout(
+        site,
+        "网站地图",
+        "",
+        "<h1>网站地图</h1>",
+        FooterFlaws::default(),
     );
-    g.portal.add(
-        &site.host,
-        "/js/common.js",
-        crate::server::Route::new(200, "application/javascript", "var x=1;"),
-    );
-    for img in ["/images/logo.png", "/images/gongan.png"] {
-        g.portal.add(
-            &site.host,
-            img,
-            crate::server::Route::new(200, "image/png", vec![0u8; 64]),
-        );
-    }
+    g.portal.page(&site.host, "/wzdt/", sitemap);
+    super::service_pages_and_assets(g, site, FooterFlaws::default());
     (
         site.name.clone(),
         format!("http://{}:{}/", site.host, g.port),
