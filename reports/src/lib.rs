@@ -6,6 +6,7 @@ pub mod csv_out;
 pub mod html;
 pub mod model;
 pub mod overview;
+mod site_figures;
 
 pub use model::{RunReport, SiteReport};
 

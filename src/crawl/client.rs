@@ -181,13 +181,13 @@ type Failure = (FailureKind, String);
 
 /// The shared HTTP client of a run.
 pub struct Fetcher {
-    client: reqwest::Client,
+    pub(super) client: reqwest::Client,
     /// Per host (`host:port`): its pace. A std mutex held only to read or
     /// update the entry, never across an await.
     hosts: Mutex<HashMap<String, HostPace>>,
-    permits: Semaphore,
+    pub(super) permits: Semaphore,
     resolver: GovscanResolver,
-    cfg: FetchConfig,
+    pub(super) cfg: FetchConfig,
     /// Counters.
     pub stats: FetchStats,
 }
@@ -229,73 +229,6 @@ impl Fetcher {
     /// The configuration.
     pub fn config(&self) -> &FetchConfig {
         &self.cfg
-    }
-
-    /// One request as a browser asked for it (the renderer's proxy): any
-    /// method and body, no retries and no redirects followed, under the
-    /// host's rate limit and the run's refusals (offline, private hosts).
-    /// The status, the headers and at most `cap` bytes of the body.
-    pub async fn forward(
-        &self,
-        method: Method,
-        url: &Url,
-        headers: &[(String, String)],
-        body: Vec<u8>,
-        cap: usize,
-    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), String> {
-        if let Some((_, why)) = self.refuse(url) {
-            return Err(why);
-        }
-        if let Some(limiter) = self.limiter(&host_key(url)) {
-            limiter.until_ready().await;
-        }
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| "shutting down".to_string())?;
-        self.stats.requests.fetch_add(1, Ordering::Relaxed);
-        let mut request = self.client.request(method, url.clone()).body(body);
-        for (name, value) in headers {
-            let skip = [
-                "host",
-                "connection",
-                "proxy-connection",
-                "content-length",
-                "accept-encoding",
-                "transfer-encoding",
-                "keep-alive",
-            ];
-            if !skip.contains(&name.to_ascii_lowercase().as_str()) {
-                request = request.header(name.as_str(), value.as_str());
-            }
-        }
-        let work = async {
-            let response = request.send().await.map_err(|e| classify(&e).1)?;
-            let status = response.status().as_u16();
-            let headers: Vec<(String, String)> = response
-                .headers()
-                .iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_string())))
-                .collect();
-            let mut body = Vec::new();
-            let mut stream = response.bytes_stream();
-            while let Some(chunk) = stream.next().await {
-                let chunk = chunk.map_err(|e| classify(&e).1)?;
-                let room = cap.saturating_sub(body.len());
-                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if chunk.len() > room {
-                    break;
-                }
-            }
-            self.stats
-                .bytes
-                .fetch_add(body.len() as u64, Ordering::Relaxed);
-            Ok::<_, String>((status, headers, body))
-        };
-        tokio::time::timeout(self.cfg.timeout, work)
-            .await
-            .map_err(|_| "time limit reached".to_string())?
     }
 
     /// The resolver (the IPv6 checks read A and AAAA records through it).
@@ -555,7 +488,7 @@ impl Fetcher {
     }
 
     /// The host's limiter (created on first use), cloned out of the lock.
-    fn limiter(&self, key: &str) -> Option<Arc<DefaultDirectRateLimiter>> {
+    pub(super) fn limiter(&self, key: &str) -> Option<Arc<DefaultDirectRateLimiter>> {
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts
             .entry(key.to_string())
@@ -641,7 +574,7 @@ impl Fetcher {
     }
 
     /// Requests that must not be sent at all.
-    fn refuse(&self, url: &Url) -> Option<Failure> {
+    pub(super) fn refuse(&self, url: &Url) -> Option<Failure> {
         {
             let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
             if hosts.get(&host_key(url)).is_some_and(|p| p.backed_off) {
@@ -794,7 +727,7 @@ impl Fetcher {
 }
 
 /// The rate-limit key of a URL: `host:port`.
-fn host_key(url: &Url) -> String {
+pub(super) fn host_key(url: &Url) -> String {
     format!(
         "{}:{}",
         url.host_str().unwrap_or(""),
@@ -853,7 +786,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Maps a reqwest error to a failure class by walking its causes.
-fn classify(err: &reqwest::Error) -> Failure {
+pub(super) fn classify(err: &reqwest::Error) -> Failure {
     let mut msg = err.to_string();
     let mut kind = None;
     let mut source = err.source();

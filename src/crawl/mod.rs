@@ -7,6 +7,7 @@
 pub mod client;
 pub mod context;
 pub mod coverage;
+mod forward;
 pub(crate) mod home_probes;
 pub(crate) mod ipv6_probe;
 pub mod jobs;
