@@ -8,6 +8,7 @@
 #   benches/crawl.sh --sites S      S department sites of about 100 pages each, 5 requests/s per host
 #   IPV6=1 benches/crawl.sh N       the portal's host has an AAAA record too (IPv6 checks fetch)
 #   IPV6=off benches/crawl.sh N     without the IPv6 checks
+#   EXTRA="--render never" benches/crawl.sh N   more scan flags
 #
 # The demo portal is served by a separate govscan process (`govscan demo
 # --serve-only --bench`, in memory); the scan runs every check. Prints pages/s,
@@ -66,7 +67,7 @@ fi
 scan() {
   /usr/bin/time -v -o "$1" "$bin" scan --sites "$tmp/sites.csv" --out "$tmp/out" \
     --offline --resolve "*:$port:127.0.0.1" "${ipv6[@]}" "${store[@]}" --now 2026-11-23 \
-    --rate "$rate" --concurrency 128 --site-concurrency 32 --timeout 10 > "$tmp/summary.txt" 2> "$tmp/scan.log"
+    --rate "$rate" --concurrency 128 --site-concurrency 32 --timeout 10 ${EXTRA:-} > "$tmp/summary.txt" 2> "$tmp/scan.log"
 }
 scan "$tmp/time.txt"
 

@@ -150,9 +150,11 @@ pub(crate) async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
             }
         }
     }
+    // Boxed: a spawned job's future is as large as its largest state from
+    // the moment it is queued, and thousands wait for a permit at once.
     let result = match job.kind {
-        JobKind::Crawl => crawl_job(&job, &shared).await,
-        JobKind::Check { head } => check_job(&job, &shared, head).await,
+        JobKind::Crawl => Box::pin(crawl_job(&job, &shared)).await,
+        JobKind::Check { head } => Box::pin(check_job(&job, &shared, head)).await,
     };
     if let Some((h, site)) = history {
         record(h, site, &result, job.kind == JobKind::Crawl).await;
@@ -304,7 +306,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
                 h.stats.bytes_saved.fetch_add(done.bytes, Ordering::Relaxed);
                 done.elapsed_ms = fetched.elapsed_ms;
                 if let Some((_, a)) = done.page.as_ref().filter(|_| job.is_home) {
-                    done.side = home_probes(shared, &job.url, a, None).await;
+                    done.side = Box::pin(home_probes(shared, &job.url, a, None)).await;
                 }
                 return JobResult {
                     done,
@@ -341,7 +343,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         .as_mut()
         .filter(|a| in_scope && ok && !blocked && !a.data_requests.is_empty())
     {
-        fetch_list_data(ctx, a, &final_url).await;
+        Box::pin(fetch_list_data(ctx, a, &final_url)).await;
     }
     if let (Some(renderer), Some(a)) = (&ctx.renderer, analysis.as_mut()) {
         if in_scope && ok && !blocked && renderer.wants(&a.facts) {
@@ -370,7 +372,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
                 .and_then(|(_, p)| p.analysis)
                 .and_then(|json| serde_json::from_slice::<PageAnalysis>(&json).ok())
                 .map(|p| p.facts);
-            home_probes(shared, url, a, before.as_ref()).await
+            Box::pin(home_probes(shared, url, a, before.as_ref())).await
         }
         None => Default::default(),
     };

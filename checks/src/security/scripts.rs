@@ -40,18 +40,17 @@ pub(crate) fn judge_scripts(
             .any(|w| hay.contains(w.to_ascii_lowercase().as_str()))
     };
     for block in blocks {
-        let lower = block.to_ascii_lowercase();
-        // The test and the jump must be close together: a site script that
-        // reads the referrer for a back button and redirects elsewhere for
-        // a menu is not a hijack.
+        // JavaScript is case-sensitive: the identifiers are searched as
+        // written, and only the few hundred bytes after one are lowered
+        // (no copy of a whole script per page).
         let near = |needle: &str, words: &[String]| {
-            lower.match_indices(needle).find_map(|(at, _)| {
-                let end = (at + PROXIMITY).min(lower.len());
-                let end = (end..=lower.len())
-                    .find(|i| lower.is_char_boundary(*i))
-                    .unwrap_or(lower.len());
-                let window = &lower[at..end];
-                (lower_any(window, words) && lower_any(window, &r.redirect_markers)).then_some(at)
+            block.match_indices(needle).find_map(|(at, _)| {
+                let end = (at + PROXIMITY).min(block.len());
+                let end = (end..=block.len())
+                    .find(|i| block.is_char_boundary(*i))
+                    .unwrap_or(block.len());
+                let window = block[at..end].to_ascii_lowercase();
+                (lower_any(&window, words) && lower_any(&window, &r.redirect_markers)).then_some(at)
             })
         };
         if let Some(at) = near("document.referrer", &r.referrer_engines) {
@@ -64,7 +63,7 @@ pub(crate) fn judge_scripts(
             );
             continue;
         }
-        if let Some(at) = near("navigator.useragent", &r.spider_words) {
+        if let Some(at) = near("navigator.userAgent", &r.spider_words) {
             sink.push(
                 CheckId::SecurityMaliciousScript,
                 page.as_str(),
@@ -74,7 +73,10 @@ pub(crate) fn judge_scripts(
             );
             continue;
         }
-        if lower_any(&lower, &r.obfuscation_markers) {
+        if r.obfuscation_markers
+            .iter()
+            .any(|m| block.contains(m.as_str()))
+        {
             let decoded = decode_hidden(block);
             if let Some(host) = loaded_hosts(&decoded).into_iter().find(|h| outside(h)) {
                 sink.push(
