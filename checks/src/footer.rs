@@ -314,10 +314,10 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
             .scripts
             .iter()
             .any(|s| s.src.as_deref().is_some_and(conac_url))
-        || input
-            .markers
-            .iter()
-            .any(|m| m == "id:_ideConac" || m == "id:imgConac")
+        || input.markers.iter().any(|m| {
+            m.strip_prefix("id:")
+                .is_some_and(|id| profile.footer.conac_element_ids.iter().any(|c| c == id))
+        })
     {
         Presence::Yes
     } else if conac_url(&unscripted) {
@@ -341,7 +341,10 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
     let jiucuo_link = anchors
         .iter()
         .find(|(_, u)| u.path().contains("/exposure/jiucuo"));
-    let span = input.markers.iter().any(|m| m == "id:_span_jiucuo");
+    let span = input.markers.iter().any(|m| {
+        m.strip_prefix("id:")
+            .is_some_and(|id| profile.footer.jiucuo_element_ids.iter().any(|c| c == id))
+    });
     // An image link whose onclick opens the jiucuo address
     // (`window.open('https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=…')`).
     let jiucuo_onclick = input

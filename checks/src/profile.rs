@@ -297,6 +297,12 @@ struct FooterFile {
     host_pattern: String,
     contact_patterns: Vec<String>,
     source_name_pattern: String,
+    #[serde(default)]
+    conac_element_ids: Option<Vec<String>>,
+    #[serde(default)]
+    jiucuo_element_ids: Option<Vec<String>>,
+    #[serde(default)]
+    widget_onclick_markers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -465,6 +471,13 @@ pub struct FooterRules {
     pub contact_patterns: Vec<Regex>,
     /// Same-site script or frame names that probably hold the footer.
     pub source_name_pattern: Regex,
+    /// Element ids the 党政机关网站标识 widget renders (`_ideConac` …).
+    pub conac_element_ids: Vec<String>,
+    /// Element ids the 我为政府网站找错 widget renders (`_span_jiucuo`).
+    pub jiucuo_element_ids: Vec<String>,
+    /// `onclick` text of a badge or widget link worth reading (`Link(`,
+    /// `jiucuo`): the jiucuo address and site code may be only there.
+    pub widget_onclick_markers: Vec<String>,
 }
 
 /// Settings of the policy checks.
@@ -754,6 +767,21 @@ impl Profile {
                 "footer.source_name_pattern",
                 &file.footer.source_name_pattern,
             )?,
+            conac_element_ids: file
+                .footer
+                .conac_element_ids
+                .or_else(|| national_value(&["footer", "conac_element_ids"]))
+                .unwrap_or_default(),
+            jiucuo_element_ids: file
+                .footer
+                .jiucuo_element_ids
+                .or_else(|| national_value(&["footer", "jiucuo_element_ids"]))
+                .unwrap_or_default(),
+            widget_onclick_markers: file
+                .footer
+                .widget_onclick_markers
+                .or_else(|| national_value(&["footer", "widget_onclick_markers"]))
+                .unwrap_or_default(),
         };
         let policy = PolicyRules {
             interpretation_keywords: file.policy.interpretation_keywords,

@@ -420,3 +420,31 @@ fn the_stored_form_reads_back_with_the_links_a_later_run_follows() {
     assert_eq!(back.facts.title, a.facts.title);
     assert!(json.len() < serde_json::to_vec(&a).unwrap().len());
 }
+
+#[test]
+fn a_provinces_widget_ids_come_from_its_profile() {
+    let html = r#"<html><head><title>县政府</title></head><body><p>正文</p>
+        <div class="footer">主办单位：某县人民政府 电话：0571-12345678 <span id="provConac"></span></div></body></html>"#;
+    let url = Url::parse("http://www.x.gov.cn/a.html").unwrap();
+    let input = PageInput {
+        site: "测试站",
+        url: &url,
+        body: html.as_bytes(),
+        content_type: Some("text/html; charset=utf-8"),
+        is_home: false,
+        truncated: false,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    let national = analyse_page(&input, &Profile::national());
+    assert_ne!(national.facts.footer.conac, crate::footer::Presence::Yes);
+    let province = crate::profile::NATIONAL_TOML.replace(
+        r#"conac_element_ids = ["_ideConac", "imgConac"]"#,
+        r#"conac_element_ids = ["_ideConac", "imgConac", "provConac"]"#,
+    );
+    assert_ne!(province, crate::profile::NATIONAL_TOML);
+    let p = Profile::from_toml(&province, "province").unwrap();
+    assert_eq!(
+        analyse_page(&input, &p).facts.footer.conac,
+        crate::footer::Presence::Yes
+    );
+}

@@ -139,15 +139,24 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     }
                     if let Some(id) = id_attr {
                         anchors.push(anchor_hash(id));
-                        if matches!(id, "_ideConac" | "imgConac" | "_span_jiucuo")
-                            && markers.len() < 64
+                        let footer = &profile.footer;
+                        if markers.len() < 64
+                            && footer
+                                .conac_element_ids
+                                .iter()
+                                .chain(&footer.jiucuo_element_ids)
+                                .any(|w| w == id)
                         {
                             markers.push(format!("id:{id}"));
                         }
                     }
                     if let Some(onclick) = onclick_attr {
-                        if (onclick.contains("Link(") || onclick.contains("jiucuo"))
-                            && markers.len() < 64
+                        if markers.len() < 64
+                            && profile
+                                .footer
+                                .widget_onclick_markers
+                                .iter()
+                                .any(|m| onclick.contains(m.as_str()))
                         {
                             markers.push(format!("onclick:{onclick}"));
                         }
