@@ -13,9 +13,14 @@ const CDN: &str = "static.v4cdn.example.cn";
 #[tokio::test(flavor = "multi_thread")]
 async fn ipv6_home_links_and_blank_areas() {
     let (listener, addr) = server::bind().await.unwrap();
-    let v6 = server::bind_v6(addr.port())
-        .await
-        .expect("[::1] loopback (the IPv6 checks are tested over it)");
+    let Some(v6) = server::bind_v6(addr.port()).await else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but this machine has no [::1] loopback: the IPv6 checks are tested over it"
+        );
+        eprintln!("SKIPPED: no [::1] loopback on this machine: the IPv6 test did not run");
+        return;
+    };
     let port = addr.port();
     let mut p = Portal::new();
     let links: String = (0..10)
