@@ -162,7 +162,8 @@ pub struct PageFacts {
     #[serde(default)]
     pub error_page: bool,
     /// The page links to an accessibility or elderly-friendly mode
-    /// (无障碍, 长者模式, 关怀版 …, from the profile).
+    /// (无障碍, 长者模式, 关怀版 …, from the profile). Read on the home
+    /// page only, where the rule applies.
     #[serde(default)]
     pub accessibility_entry: bool,
     /// The content-management platform the page comes from (`hanweb`,

@@ -375,14 +375,25 @@ fn hidden_gambling_links_are_reported_and_hidden_menus_are_not() {
 
 #[test]
 fn accessibility_entries_are_seen_in_links_toolbars_and_scripts() {
-    let seen = |body: &str| {
-        analyse(
-            &format!("<html><body>{body}</body></html>"),
-            "http://www.x.gov.cn/",
-        )
-        .facts
-        .accessibility_entry
+    let read = |body: &str, is_home: bool| {
+        let url = Url::parse("http://www.x.gov.cn/").unwrap();
+        let html = format!("<html><body>{body}</body></html>");
+        let input = PageInput {
+            site: "测试站",
+            url: &url,
+            body: html.as_bytes(),
+            content_type: Some("text/html; charset=utf-8"),
+            is_home,
+            truncated: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        };
+        analyse_page(&input, &Profile::national())
+            .facts
+            .accessibility_entry
     };
+    let seen = |body: &str| read(body, true);
+    // Only the home page is read for it (the rule is about the home page).
+    assert!(!read(r#"<a href="/wza/">无障碍浏览</a>"#, false));
     assert!(seen(r#"<a href="/wza/">无障碍浏览</a>"#));
     assert!(seen(
         r#"<a href="javascript:;" onclick="care()"><img src="/gh.png" alt="长者模式"></a>"#

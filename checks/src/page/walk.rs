@@ -121,7 +121,11 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     if name == "style" {
                         in_style += 1;
                     }
-                    if !facts.accessibility_entry
+                    // Only the home page must offer the entry: other pages
+                    // skip this (a lowered copy of every id was a measurable
+                    // share of the analysis).
+                    if input.is_home
+                        && !facts.accessibility_entry
                         && (id_attr.or(if name == "script" {
                             el.attr("src")
                         } else {
@@ -443,7 +447,8 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                     label = open.fallback;
                                 }
                                 let top = rules.top_link_texts.contains(&label);
-                                if !facts.accessibility_entry
+                                if input.is_home
+                                    && !facts.accessibility_entry
                                     && profile
                                         .accessibility_entry_words
                                         .iter()
