@@ -16,6 +16,7 @@ use std::sync::Arc;
 use url::Url;
 
 mod attrs;
+mod finish;
 mod footer_pass;
 mod hidden;
 mod kind;

@@ -1,18 +1,13 @@
 //! The one walk over a parsed page that collects its links, anchors,
-//! text, list items, scripts and meta tags, and turns them into facts.
+//! text, list items, scripts and meta tags (`finish` turns them into facts).
 
 use super::*;
-use crate::columns::{breadcrumb_trail, list_facts, own_column_name, RawItem};
-use crate::dates::parse_date;
-use crate::footer::{self, FooterInput, ScriptTag};
+use crate::columns::RawItem;
+use crate::footer::ScriptTag;
 use crate::links::{classify_href, Link, LinkKind, LinkTarget};
-use crate::policy::{self};
-use crate::privacy;
 use crate::profile::Profile;
-use crate::sink::FindingSink;
 use ego_tree::iter::Edge;
 use scraper::Node;
-use std::sync::Arc;
 use url::Url;
 
 pub(crate) struct OpenAnchor {
@@ -502,244 +497,30 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
             }
         }
     }
-    anchors.sort_unstable();
-    anchors.dedup();
-    facts.title = title.trim().to_string();
-
-    let not_found = detect_not_found(&facts.title, &text, profile);
-    facts.error_page = not_found.is_some();
-    let mut findings = page_findings(input, &links, profile);
-    {
-        let mut sink = FindingSink::new(input.site, input.url.as_str(), input.is_home, profile);
-        let ends = script_starts
-            .iter()
-            .skip(1)
-            .copied()
-            .chain([script_text.len()]);
-        let blocks: Vec<&str> = script_starts
-            .iter()
-            .zip(ends)
-            .filter_map(|(a, b)| script_text.get(*a..b))
-            .filter(|b| !b.trim().is_empty())
-            .collect();
-        crate::security::judge_scripts(
-            &blocks,
-            &hidden_frames,
-            input.url,
-            input.is_home,
-            &mut sink,
-            profile,
-        );
-        crate::security::mixed_content(input.url, &links, &mut sink);
-        findings.extend(sink.into_vec());
-    }
-    if !hidden_blocks.is_empty() {
-        let mut sink = FindingSink::new(input.site, input.url.as_str(), input.is_home, profile);
-        for block in &hidden_blocks {
-            super::hidden::judge_block(
-                block,
-                input.url.as_str(),
-                input.is_home,
-                &script_text,
-                &mut sink,
-                profile,
-            );
-        }
-        findings.extend(sink.into_vec());
-    }
-
-    // Footer.
-    facts.footer = std::sync::Arc::new(footer::extract(
-        &FooterInput {
-            url: input.url,
-            text: &text,
-            script_text: &script_text,
-            links: &links,
-            scripts: &scripts,
-            markers: &markers,
-        },
-        profile,
-    ));
-    facts.scripted = script_text.contains("document.write")
-        || script_text.contains("innerHTML")
-        || script_text.contains(".append(");
-    let footer_sources = footer::sources(input.url, &links, &facts.footer, profile);
-
-    // Kind, headline, dates, column.
-    facts.headline = facts
-        .meta
-        .article_title
-        .clone()
-        .filter(|t| !t.is_empty())
-        .or_else(|| Some(h1.trim().to_string()).filter(|t| !t.is_empty()))
-        .unwrap_or_else(|| facts.title.clone());
-    let main_text = &text[..footer::footer_start(&text)];
-    // Lists a platform ships inside a script: Hanweb's inline datastore
-    // records are items; TRS's script pager names the older list pages.
-    let mut from_datastore = 0u32;
-    if script_text.contains("<record") {
-        for item in crate::columns::datastore_items(&script_text, &base) {
-            from_datastore += 1;
-            // A record's link is crawled and checked like any other.
-            if let Some(url) = item.link.as_deref().and_then(|l| Url::parse(l).ok()) {
-                links.push(Link {
-                    kind: LinkKind::Anchor,
-                    raw: url.to_string(),
-                    target: LinkTarget::Web(url),
-                    text: truncate_chars(&item.text, LINK_TEXT_MAX),
-                });
-            }
-            items.push(item);
-        }
-    }
-    if script_text.contains("createPageHTML") {
-        for url in
-            crate::columns::script_pager_urls(&script_text, &base, profile.columns.max_script_pages)
-        {
-            links.push(Link {
-                kind: LinkKind::Anchor,
-                raw: url.to_string(),
-                target: LinkTarget::Web(url),
-                text: "脚本分页（createPageHTML）".to_string(),
-            });
-        }
-    }
-    facts.list = list_facts(&items, &text, &script_text, input.today, profile);
-    facts.list.more_links = more_targets.len() as u32;
-    facts.list.datastore_items = from_datastore;
-    let data_requests = if from_datastore > 0 {
-        crate::hanweb::dataproxy_requests(
-            &script_text,
-            &base,
-            from_datastore,
-            facts.list.stated_total,
-            profile.columns.max_data_requests,
-        )
-    } else {
-        Vec::new()
-    };
-    facts.policy = policy::extract_meta(&text).map(Box::new);
-    facts.published = facts
-        .meta
-        .pub_date
-        .as_deref()
-        .and_then(parse_date)
-        .or_else(|| facts.policy.as_ref().and_then(|m| m.published_date()))
-        .or_else(|| labelled_date(main_text));
-    let trail = breadcrumb_trail(&text);
-    facts.kind = page_kind(input.is_home, &facts, !trail.is_empty(), profile);
-    // The column's own name: its class comes from it, never from a parent's.
-    let column_name = own_column_name(facts.meta.column_name.as_deref(), &trail)
-        .map(|name| match &facts.meta.column_name {
-            Some(meta) if **meta == *name => meta.clone(),
-            _ => Arc::from(name.as_str()),
-        })
-        .or_else(|| {
-            facts
-                .title
-                .split(['_', '-', '|', '—'])
-                .next()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(Arc::from)
-        });
-    facts.column = column_name;
-
-    if matches!(facts.kind, PageKind::Policy | PageKind::Interpretation) {
-        let host = input.url.host_str();
-        for link in links.iter().filter(|l| l.kind == LinkKind::Anchor) {
-            if let LinkTarget::Web(u) = &link.target {
-                if u.host_str() == host && facts.related.len() < 300 {
-                    let mut u = u.clone();
-                    u.set_fragment(None);
-                    facts.related.push(RelatedLink {
-                        url: u.to_string(),
-                        text: link.text.clone(),
-                    });
-                }
-            }
-        }
-    }
-    if facts.kind == PageKind::Policy {
-        if let Some(meta) = &facts.policy {
-            let in_scope = policy::needs_interpretation(facts.column.as_deref(), meta, profile);
-            findings.extend(policy::hygiene(
-                input.site,
-                input.url.as_str(),
-                meta,
-                facts.published,
-                in_scope,
-                input.today,
-                profile,
-            ));
-        }
-    }
-
-    let (content, content_findings) = crate::content::read_page(
-        &crate::content::ContentInput {
-            site: input.site,
-            url: input.url,
-            base: &base,
-            is_home: input.is_home,
-            kind: facts.kind,
-            title: &facts.title,
-            headline: &facts.headline,
-            column: facts.column.as_deref(),
-            main_text,
-            items: &items,
-            links: &links,
-            published: facts.published,
-            today: input.today,
-            doc: &doc,
-        },
-        profile,
-    );
-    facts.content = content;
-    findings.extend(content_findings);
-
-    // Privacy, outside the footer.
-    let personal_list = profile.privacy.list_page_keywords.iter().any(|k| {
-        facts.headline.contains(k.as_str())
-            || facts
-                .column
-                .as_deref()
-                .is_some_and(|c| c.contains(k.as_str()))
-    });
-    findings.extend(privacy::scan(
-        input.site,
-        input.url.as_str(),
-        input.is_home,
-        main_text,
-        personal_list,
-        input.today,
-        profile,
-    ));
-
-    let login = input.is_home && {
-        let head: String = text.chars().take(2000).collect();
-        crate::audit::looks_like_login(
+    super::finish::finish(
+        super::finish::Walked {
+            decoded,
+            doc,
+            base,
+            facts,
+            links,
+            anchors,
+            text,
+            title,
+            scripts,
+            script_text,
+            script_starts,
+            hidden_frames,
+            markers,
+            items,
+            h1,
             password_field,
-            &format!("{} {head}", facts.title),
-            links.iter().filter(|l| l.kind == LinkKind::Anchor).count(),
-            &profile.audit,
-        )
-    };
-    facts.cms = profile
-        .cms
-        .iter()
-        .find(|(_, markers)| markers.iter().any(|m| decoded.text.contains(m.as_str())))
-        .map(|(id, _)| Arc::from(id.as_str()));
-    facts.shrink();
-    PageAnalysis {
-        facts,
-        links,
-        anchors,
-        findings,
-        not_found,
-        footer_sources,
-        login,
-        data_requests,
-    }
+            hidden_blocks,
+            more_targets,
+        },
+        input,
+        profile,
+    )
 }
 
 /// Whether an element has any of these attributes. One pass over its own
