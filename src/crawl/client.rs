@@ -6,16 +6,18 @@
 //! (so each hop is recorded and loops are caught), and a body cap (so a
 //! 50 MB page or a gzip bomb costs at most the cap).
 
-use super::resolver::{GovscanResolver, ResolveFailure, ResolveRule};
+use super::resolver::{GovscanResolver, ResolveRule};
+use super::response::{
+    classify, failed, failed_pair, header, host_key, is_html, retry_after, usable_location,
+};
 use futures_util::StreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use govscan_checks::audit::{detect_block, AuditRules, Block, BlockKind};
 use govscan_checks::links::is_private_host;
 use govscan_checks::{FailureKind, FetchOutcome, FetchResult, Hop};
-use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, LAST_MODIFIED, LOCATION, RANGE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, LAST_MODIFIED, RANGE};
 use reqwest::{Method, StatusCode};
 use std::collections::HashMap;
-use std::error::Error as _;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -177,7 +179,7 @@ fn limiter_for(rate: f64) -> Option<Arc<DefaultDirectRateLimiter>> {
     Some(Arc::new(RateLimiter::direct(quota)))
 }
 
-type Failure = (FailureKind, String);
+pub(super) type Failure = (FailureKind, String);
 
 /// The shared HTTP client of a run.
 pub struct Fetcher {
@@ -726,206 +728,6 @@ impl Fetcher {
     }
 }
 
-/// The rate-limit key of a URL: `host:port`.
-pub(super) fn host_key(url: &Url) -> String {
-    format!(
-        "{}:{}",
-        url.host_str().unwrap_or(""),
-        url.port_or_known_default().unwrap_or(0)
-    )
-}
-
-/// Where a redirect leads, or why it leads nowhere a browser would go (the
-/// reason names the Location, for the finding's detail).
-fn usable_location(current: &Url, headers: &HeaderMap) -> Result<Url, String> {
-    let Some(raw) = headers.get(LOCATION) else {
-        return Err("重定向响应没有 Location 头".into());
-    };
-    let shown = String::from_utf8_lossy(raw.as_bytes()).trim().to_string();
-    match current.join(&shown) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u),
-        Ok(u) => Err(format!(
-            "重定向到非网页地址 Location: {shown}（{}:）",
-            u.scheme()
-        )),
-        Err(_) => Err(format!("重定向地址无法解析 Location: {shown}")),
-    }
-}
-
-fn failed(kind: FailureKind, msg: &str) -> FetchResult {
-    FetchResult::Failed(kind, msg.to_string())
-}
-
-fn failed_pair(kind: FailureKind, msg: &str) -> Failure {
-    (kind, msg.to_string())
-}
-
-fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
-/// HTML, XHTML, or no content type at all (then the analysis decides).
-fn is_html(headers: &HeaderMap) -> bool {
-    match headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
-        None => true,
-        Some(ct) => ct.to_ascii_lowercase().contains("html"),
-    }
-}
-
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(delta.to_std().unwrap_or(Duration::ZERO))
-}
-
-/// Maps a reqwest error to a failure class by walking its causes.
-pub(super) fn classify(err: &reqwest::Error) -> Failure {
-    let mut msg = err.to_string();
-    let mut kind = None;
-    let mut source = err.source();
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        if kind.is_none() {
-            if let Some(rf) = s.downcast_ref::<ResolveFailure>() {
-                kind = Some(match rf {
-                    ResolveFailure::NotFound(_) | ResolveFailure::NoAaaa(_) => FailureKind::Dns,
-                    ResolveFailure::Offline(_) => FailureKind::NotChecked,
-                });
-            } else if let Some(io) = s.downcast_ref::<std::io::Error>() {
-                use std::io::ErrorKind as K;
-                kind = match io.kind() {
-                    K::ConnectionRefused => Some(FailureKind::Refused),
-                    K::ConnectionReset
-                    | K::ConnectionAborted
-                    | K::BrokenPipe
-                    | K::UnexpectedEof => Some(FailureKind::Reset),
-                    K::TimedOut => Some(FailureKind::Timeout),
-                    _ => None,
-                };
-            }
-        }
-        source = s.source();
-    }
-    let lower = msg.to_ascii_lowercase();
-    let kind = kind.unwrap_or_else(|| {
-        if lower.contains("offline:") {
-            FailureKind::NotChecked
-        } else if lower.contains("certificate")
-            || lower.contains("tls")
-            || lower.contains("handshake")
-        {
-            FailureKind::Tls
-        } else if lower.contains("dns error") || lower.contains("failed to lookup") {
-            FailureKind::Dns
-        } else if err.is_timeout() {
-            FailureKind::Timeout
-        } else if lower.contains("connection closed")
-            || lower.contains("incomplete")
-            || lower.contains("reset")
-            || lower.contains("connection error")
-        {
-            FailureKind::Reset
-        } else if lower.contains("refused") {
-            FailureKind::Refused
-        } else if lower.contains("invalid") || lower.contains("parse") || err.is_decode() {
-            FailureKind::Protocol
-        } else {
-            FailureKind::Other
-        }
-    });
-    // An https connection that failed after the TCP connect and before any
-    // HTTP answer failed in the TLS handshake, whatever rustls called it
-    // ("corrupt message" when the port speaks plain HTTP).
-    let https = err.url().is_some_and(|u| u.scheme() == "https");
-    let kind = if https
-        && err.is_connect()
-        && matches!(
-            kind,
-            FailureKind::Protocol | FailureKind::Other | FailureKind::Reset
-        )
-        && !lower.contains("connection refused")
-    {
-        FailureKind::Tls
-    } else {
-        kind
-    };
-    (kind, msg)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use govscan_checks::Profile;
-
-    fn fetcher(rate: f64) -> Arc<Fetcher> {
-        Fetcher::new(FetchConfig {
-            rate,
-            concurrency: 4,
-            timeout: Duration::from_secs(1),
-            retries: 0,
-            user_agent: "govscan-test".into(),
-            spider_user_agent: "Baiduspider-test".into(),
-            family: crate::crawl::resolver::Family::Any,
-            max_redirects: 10,
-            max_retry_after: Duration::from_secs(1),
-            backoff: Duration::from_millis(10),
-            resolve: Vec::new(),
-            offline: true,
-            proxy: None,
-            audit: Arc::new(Profile::national().audit),
-        })
-        .unwrap()
-    }
-
-    fn rate_of(f: &Fetcher, key: &str) -> f64 {
-        f.hosts.lock().unwrap().get(key).unwrap().rate
-    }
-
-    #[test]
-    fn a_host_is_slowed_by_429s_to_the_floor_and_recovers_after_successes() {
-        let f = fetcher(4.0);
-        let key = "www.a.gov.cn:80";
-        f.limiter(key); // the host's pace starts at --rate
-        f.pace_answer(key, 429);
-        assert_eq!(rate_of(&f, key), 2.0);
-        for _ in 0..10 {
-            f.pace_answer(key, 429);
-        }
-        assert_eq!(rate_of(&f, key), 0.5, "never below the floor");
-        // 50 successes in a row raise it by a quarter, up to --rate.
-        for _ in 0..50 {
-            f.pace_answer(key, 200);
-        }
-        assert_eq!(rate_of(&f, key), 0.625);
-        for _ in 0..5000 {
-            f.pace_answer(key, 200);
-        }
-        assert_eq!(rate_of(&f, key), 4.0, "back to --rate, not above");
-        assert!(
-            f.pace_notes()[0].contains("返回429共11次"),
-            "{:?}",
-            f.pace_notes()
-        );
-        // Another host keeps its own pace.
-        f.limiter("www.b.gov.cn:80");
-        assert_eq!(rate_of(&f, "www.b.gov.cn:80"), 4.0);
-    }
-
-    #[test]
-    fn under_rate_0_a_throttled_host_starts_from_the_measured_rate() {
-        let f = fetcher(0.0);
-        let key = "www.a.gov.cn:80";
-        assert!(f.limiter(key).is_none(), "no limit until a 429");
-        f.pace_answer(key, 429);
-        assert_eq!(rate_of(&f, key), 5.0, "half of the starting 10/s");
-        assert!(f.limiter(key).is_some());
-    }
-}
+#[path = "client_tests.rs"]
+mod tests;

@@ -1,7 +1,8 @@
 //! Requests as a browser makes them, for the renderer's proxy: any method
 //! and body, under the same politeness as the crawl.
 
-use super::client::{classify, host_key, Fetcher};
+use super::client::Fetcher;
+use super::response::{classify, host_key};
 use futures_util::StreamExt;
 use reqwest::Method;
 use std::sync::atomic::Ordering;

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod pool;
 pub mod progress;
 pub mod resolver;
+mod response;
 pub mod robots;
 pub mod site;
 pub mod twins;
