@@ -59,14 +59,22 @@ fn command_line(opts: &ScanOptions) -> String {
 /// Runs `govscan demo`.
 pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
     let now = cmd.now.unwrap_or_else(today_in_china);
-    let (listener, addr) = server::bind_port(cmd.port.unwrap_or(0))
-        .await
-        .map_err(|e| {
-            crate::run::UsageError(format!(
-                "cannot listen on 127.0.0.1:{}: {e}",
-                cmd.port.unwrap_or(0)
-            ))
-        })?;
+    // The portal on 127.0.0.1 and, for the IPv6 checks, on [::1] at the
+    // same port (where this machine has no IPv6 loopback, the demo's hosts
+    // get no AAAA records).
+    let cannot = |e: std::io::Error| {
+        crate::run::UsageError(format!(
+            "cannot listen on 127.0.0.1:{}: {e}",
+            cmd.port.unwrap_or(0)
+        ))
+    };
+    let (listener, v6_listener, addr) = match cmd.port {
+        None => server::bind_dual().await.map_err(cannot)?,
+        Some(port) => {
+            let (listener, addr) = server::bind_port(port).await.map_err(cannot)?;
+            (listener, server::bind_v6(port).await, addr)
+        }
+    };
     let closed = server::closed_port().await?;
     let options = portal::DemoOptions {
         articles: cmd.articles.max(10),
@@ -76,9 +84,6 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         realistic: cmd.realistic,
     };
     let demo = portal::build_with(addr.port(), closed, now, &options);
-    // The same portal on [::1], for the IPv6 checks (where this machine
-    // has no IPv6 loopback, the demo's hosts get no AAAA records).
-    let v6_listener = server::bind_v6(addr.port()).await;
     let v6_hosts = if v6_listener.is_some() {
         demo.v6_hosts.clone()
     } else {

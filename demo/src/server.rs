@@ -358,6 +358,25 @@ pub async fn bind_v6(port: u16) -> Option<TcpListener> {
     TcpListener::bind(("::1", port)).await.ok()
 }
 
+/// Binds one free port on both 127.0.0.1 and `[::1]` (a port free on one
+/// family may be taken on the other: a few tries); the IPv6 listener is
+/// None where this machine has no IPv6 loopback.
+pub async fn bind_dual() -> std::io::Result<(TcpListener, Option<TcpListener>, SocketAddr)> {
+    if TcpListener::bind(("::1", 0)).await.is_err() {
+        let (v4, addr) = bind().await?;
+        return Ok((v4, None, addr));
+    }
+    let mut last = None;
+    for _ in 0..20 {
+        let (v4, addr) = bind().await?;
+        match TcpListener::bind(("::1", addr.port())).await {
+            Ok(v6) => return Ok((v4, Some(v6), addr)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no port free on both loopbacks")))
+}
+
 /// Binds a free port on 127.0.0.1 (bind first, so pages can name the port).
 pub async fn bind() -> std::io::Result<(TcpListener, SocketAddr)> {
     bind_port(0).await

@@ -135,11 +135,10 @@ pub async fn scan(urls: &[String], flags: &[String], out: &Path) -> ScanOutcome 
 /// Builds the demo portal with `articles` articles, serves it, scans it
 /// as `govscan demo` does into `out`, and stops the server.
 pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>, u16) {
-    let (listener, addr) = server::bind().await.unwrap();
+    let (listener, v6_listener, addr) = server::bind_dual().await.unwrap();
     let closed = server::closed_port().await.unwrap();
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let demo = govscan_demo::portal::build(addr.port(), closed, now, articles);
-    let v6_listener = server::bind_v6(addr.port()).await;
     let v6_hosts = if v6_listener.is_some() {
         demo.v6_hosts.clone()
     } else {

@@ -12,8 +12,8 @@ const CDN: &str = "static.v4cdn.example.cn";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ipv6_home_links_and_blank_areas() {
-    let (listener, addr) = server::bind().await.unwrap();
-    let Some(v6) = server::bind_v6(addr.port()).await else {
+    let (listener, v6, addr) = server::bind_dual().await.unwrap();
+    let Some(v6) = v6 else {
         assert!(
             std::env::var("CI").is_err(),
             "CI=true but this machine has no [::1] loopback: the IPv6 checks are tested over it"
