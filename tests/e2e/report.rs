@@ -28,6 +28,9 @@ fn open_in_chromium(bin: &Path, url: &str, screenshot: Option<&Path>) -> Browser
         "--no-sandbox",
         "--disable-gpu",
         "--disable-background-networking",
+        // Chromium's own lookups (its services, not the page's) never leave
+        // the machine: every name resolves to nothing.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
