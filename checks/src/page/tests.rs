@@ -6,17 +6,22 @@ use crate::links::{LinkKind, LinkTarget};
 use crate::profile::Profile;
 
 fn analyse(html: &str, url: &str) -> PageAnalysis {
+    analyse_with(html, url, false, &Profile::national())
+}
+
+/// The analysis of a page, as the home page or not, under a profile.
+fn analyse_with(html: &str, url: &str, is_home: bool, profile: &Profile) -> PageAnalysis {
     let url = Url::parse(url).unwrap();
     let input = PageInput {
         site: "测试站",
         url: &url,
         body: html.as_bytes(),
         content_type: Some("text/html; charset=utf-8"),
-        is_home: false,
+        is_home,
         truncated: false,
         today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
     };
-    analyse_page(&input, &Profile::national())
+    analyse_page(&input, profile)
 }
 
 #[test]
@@ -376,18 +381,8 @@ fn hidden_gambling_links_are_reported_and_hidden_menus_are_not() {
 #[test]
 fn accessibility_entries_are_seen_in_links_toolbars_and_scripts() {
     let read = |body: &str, is_home: bool| {
-        let url = Url::parse("http://www.x.gov.cn/").unwrap();
         let html = format!("<html><body>{body}</body></html>");
-        let input = PageInput {
-            site: "测试站",
-            url: &url,
-            body: html.as_bytes(),
-            content_type: Some("text/html; charset=utf-8"),
-            is_home,
-            truncated: false,
-            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        };
-        analyse_page(&input, &Profile::national())
+        analyse_with(&html, "http://www.x.gov.cn/", is_home, &Profile::national())
             .facts
             .accessibility_entry
     };
@@ -436,17 +431,8 @@ fn the_stored_form_reads_back_with_the_links_a_later_run_follows() {
 fn a_provinces_widget_ids_come_from_its_profile() {
     let html = r#"<html><head><title>县政府</title></head><body><p>正文</p>
         <div class="footer">主办单位：某县人民政府 电话：0571-12345678 <span id="provConac"></span></div></body></html>"#;
-    let url = Url::parse("http://www.x.gov.cn/a.html").unwrap();
-    let input = PageInput {
-        site: "测试站",
-        url: &url,
-        body: html.as_bytes(),
-        content_type: Some("text/html; charset=utf-8"),
-        is_home: false,
-        truncated: false,
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    };
-    let national = analyse_page(&input, &Profile::national());
+    let url = "http://www.x.gov.cn/a.html";
+    let national = analyse(html, url);
     assert_ne!(national.facts.footer.conac, crate::footer::Presence::Yes);
     let province = crate::profile::NATIONAL_TOML.replace(
         r#"conac_element_ids = ["_ideConac", "imgConac"]"#,
@@ -455,7 +441,7 @@ fn a_provinces_widget_ids_come_from_its_profile() {
     assert_ne!(province, crate::profile::NATIONAL_TOML);
     let p = Profile::from_toml(&province, "province").unwrap();
     assert_eq!(
-        analyse_page(&input, &p).facts.footer.conac,
+        analyse_with(html, url, false, &p).facts.footer.conac,
         crate::footer::Presence::Yes
     );
 }
