@@ -28,6 +28,12 @@ pub enum Command {
     Probe(Box<ProbeCmd>),
     /// Delete history older than --keep-days from the database.
     Prune(PruneCmd),
+    /// Queue tonight's province run in PostgreSQL: one job per site, for `govscan worker`s.
+    Queue(Box<QueueCmd>),
+    /// Claim and scan the queued sites of a province run (run one or more per machine).
+    Worker(WorkerCmd),
+    /// Show a province run's jobs: pending, running, done, failed, per worker.
+    Status(StatusCmd),
     /// Print the built-in national rule profile (TOML), to copy and edit for --rules.
     Profile,
     /// Print the JSON Schema of report.json.
@@ -87,14 +93,90 @@ pub enum FailOn {
     Warning,
 }
 
-/// `govscan report`.
+/// `govscan report`: `govscan report DIR`, or `govscan report --db
+/// postgres://… --run NAME --out DIR` for a province run.
 #[derive(Debug, Args)]
 pub struct ReportCmd {
     /// The output folder of a scan (holding report.json).
-    pub run_dir: PathBuf,
+    #[arg(required_unless_present = "db", conflicts_with = "db")]
+    pub run_dir: Option<PathBuf>,
     /// Score with this rule profile instead of the one the scan used.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// A province run's database (postgres://user@host/db): write its report from the database.
+    #[arg(long, value_name = "URL", requires = "out")]
+    pub db: Option<String>,
+    /// The province run (as named by `govscan queue --run`); the newest when omitted.
+    #[arg(long, value_name = "NAME", requires = "db")]
+    pub run: Option<String>,
+    /// Where the province run's report is written.
+    #[arg(long, value_name = "DIR", requires = "db")]
+    pub out: Option<PathBuf>,
+}
+
+/// `govscan queue`: tonight's run of a province's sites, one job per site.
+#[derive(Debug, Args)]
+pub struct QueueCmd {
+    /// Home page URLs to queue (besides --sites).
+    pub urls: Vec<String>,
+    /// A CSV site list (`name,url`, optional `level`, `group` and `region` columns).
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// The run's name (workers and `report --run` use it); default: the date and time.
+    #[arg(long, value_name = "NAME")]
+    pub run: Option<String>,
+    /// Sites of one group (platform) crawled at once across all workers.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub group_concurrency: u16,
+    /// Attempts of a site (a worker lost, an error) before it is reported 未能检查.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub max_attempts: u16,
+    /// Seconds a worker's claim on a site lasts unless renewed (renewed every third of it).
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub lease_seconds: u16,
+    /// Scan options, stored with the run (`--db` is the PostgreSQL URL).
+    #[command(flatten)]
+    pub opts: ScanOptions,
+}
+
+/// `govscan worker`: claims and scans the jobs of province runs.
+#[derive(Debug, Args)]
+pub struct WorkerCmd {
+    /// The PostgreSQL database the runs are queued in (postgres://user@host/db).
+    #[arg(long, value_name = "URL")]
+    pub db: String,
+    /// Work on this run only; default: the oldest run with open jobs.
+    #[arg(long, value_name = "NAME")]
+    pub run: Option<String>,
+    /// Sites this worker scans in total before it exits.
+    #[arg(long, value_name = "N")]
+    pub max_sites: Option<usize>,
+    /// Keep polling for the next run when none is open (for systemd).
+    #[arg(long)]
+    pub wait: bool,
+    /// Sites this worker scans at once.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub parallel_sites: usize,
+    /// Seconds between looks at the queue while waiting.
+    #[arg(long, default_value_t = 2.0, value_name = "SECS")]
+    pub poll: f64,
+    /// This worker's name in `status` (default: host name and process id).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `govscan status`.
+#[derive(Debug, Args)]
+pub struct StatusCmd {
+    /// The PostgreSQL database (postgres://user@host/db).
+    #[arg(long, value_name = "URL")]
+    pub db: String,
+    /// The run; default: the oldest open run, else the newest.
+    #[arg(long, value_name = "NAME")]
+    pub run: Option<String>,
 }
 
 /// `govscan scan`.
@@ -181,7 +263,10 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 );
 
 /// Whether the IPv6 checks run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Ipv6Mode {
     /// Skip them.
     Off,
@@ -191,7 +276,11 @@ pub enum Ipv6Mode {
 }
 
 /// Options shared by every command that crawls.
-#[derive(Debug, Args, Clone)]
+// Serialised with a province run (`govscan queue`), so that every worker
+// scans with the options the run was queued with; `default` keeps runs
+// queued by an older govscan loading when options are added.
+#[derive(Debug, Args, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ScanOptions {
     /// Requests per second per host (shared by all requests to that host, link checks included); 0 = no limit.
     #[arg(long, default_value_t = 5.0, value_name = "N")]
@@ -259,8 +348,9 @@ pub struct ScanOptions {
     /// URLs with the same path and query keys crawled per site at most (guards against endless calendars).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub trap_cap: u32,
-    /// The history database (SQLite); default govscan.db beside the output folder.
-    #[arg(long, value_name = "FILE")]
+    /// The history database: a SQLite file (default govscan.db beside the
+    /// output folder) or a PostgreSQL URL (postgres://user@host/db).
+    #[arg(long, value_name = "FILE|URL")]
     pub db: Option<PathBuf>,
     /// Keep no history (no database).
     #[arg(long, conflicts_with_all = ["db", "resume"])]

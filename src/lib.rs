@@ -5,6 +5,7 @@ pub mod cli;
 pub mod crawl;
 pub mod demo;
 pub mod probe;
+pub mod province;
 pub mod render;
 pub mod run;
 pub mod sitelist;

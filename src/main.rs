@@ -5,12 +5,9 @@
 
 use clap::Parser;
 use govscan::cli::{Cli, Command, FailOn, ProbeCmd, ScanCmd};
-use govscan::crawl::site::SiteSpec;
 use govscan::run::{run_scan, summary, ScanSetup, UsageError};
-use govscan::sitelist::{parse_site_list, parse_site_url};
-use govscan::store::HistoryStore;
+use govscan::sitelist::collect_sites;
 use govscan_checks::Severity;
-use govscan_reports::model::{SiteListReport, SkippedLine};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -34,20 +31,49 @@ fn main() -> ExitCode {
                 Command::Scan(cmd) => scan(*cmd).await,
                 Command::Demo(cmd) => govscan::demo::run_demo(cmd).await,
                 Command::Report(cmd) => {
-                    let report = govscan::run::rerender(&cmd.run_dir, cmd.rules.as_deref())?;
+                    let (report, dir) =
+                        match (&cmd.db, &cmd.run_dir, &cmd.out) {
+                            (Some(db), _, Some(out)) => (
+                                govscan::province::report(
+                                    db,
+                                    cmd.run.as_deref(),
+                                    out,
+                                    cmd.rules.as_deref(),
+                                )
+                                .await?,
+                                out.clone(),
+                            ),
+                            (None, Some(dir), _) => (
+                                govscan::run::rerender(dir, cmd.rules.as_deref())?,
+                                dir.clone(),
+                            ),
+                            _ => return Err(UsageError(
+                                "give a scan's output folder, or --db URL --out DIR [--run NAME]"
+                                    .into(),
+                            )
+                            .into()),
+                        };
                     println!(
-                        "已重新生成 {}（{} 个站点，规则 {}）",
-                        cmd.run_dir.join("report.html").display(),
+                        "已生成 {}（{} 个站点，规则 {}）",
+                        dir.join("report.html").display(),
                         report.sites.len(),
                         report.profile
                     );
                     Ok(ExitCode::SUCCESS)
                 }
+                Command::Queue(cmd) => govscan::province::queue(*cmd).await,
+                Command::Worker(cmd) => govscan::province::worker::work(cmd).await,
+                Command::Status(cmd) => govscan::province::status(cmd).await,
                 Command::Probe(cmd) => probe(*cmd).await,
                 Command::Prune(cmd) => {
-                    let store = govscan::store::SqliteStore::open(&cmd.db)
-                        .map_err(|e| UsageError(format!("{e:#}")))?;
-                    let (runs, probes) = store.prune(cmd.keep_days)?;
+                    let db = cmd.db.to_string_lossy().to_string();
+                    let keep = cmd.keep_days;
+                    let (runs, probes) = tokio::task::spawn_blocking(move || {
+                        let store = govscan::store::open_store(&db)
+                            .map_err(|e| UsageError(format!("{e:#}")))?;
+                        store.prune(keep)
+                    })
+                    .await??;
                     println!(
                         "已删除 {runs} 次扫描、{probes} 条探测记录（保留近 {} 天）：{}",
                         cmd.keep_days,
@@ -86,64 +112,6 @@ fn main() -> ExitCode {
 
 /// Exit code of a runtime failure (I/O error, database error, crash).
 const EXIT_RUNTIME: u8 = 3;
-
-/// The sites named on the command line and in a site list, and what the
-/// list held (its skipped lines are reported, never hidden).
-fn collect_sites(
-    urls: &[String],
-    list: Option<&std::path::Path>,
-) -> anyhow::Result<(Vec<SiteSpec>, Option<SiteListReport>)> {
-    let mut sites = Vec::new();
-    for raw in urls {
-        let seed = parse_site_url(raw).map_err(|e| {
-            UsageError(format!(
-                "{e}; give home page URLs such as https://www.example.gov.cn/ (see govscan scan --help)"
-            ))
-        })?;
-        sites.push(SiteSpec {
-            name: seed.host_str().unwrap_or("").to_string(),
-            seed,
-            extra: Vec::new(),
-            level: None,
-        });
-    }
-    let mut report = None;
-    if let Some(path) = list {
-        let text = std::fs::read(path)
-            .map_err(|e| UsageError(format!("cannot read site list {}: {e}", path.display())))?;
-        let text = String::from_utf8_lossy(&text);
-        let (listed, bad) = parse_site_list(&text);
-        for b in &bad {
-            eprintln!("govscan: {}: {b}（已跳过）", path.display());
-        }
-        let file = path.display().to_string();
-        report = Some(SiteListReport {
-            lines: listed.len() + bad.len(),
-            sites: 0,
-            skipped: bad
-                .iter()
-                .map(|b| SkippedLine {
-                    file: file.clone(),
-                    line: b.line,
-                    reason: b.message.clone(),
-                })
-                .collect(),
-        });
-        sites.extend(listed);
-    }
-    if let Some(r) = report.as_mut() {
-        r.sites = sites.len();
-        eprintln!("govscan: {}", r.summary_zh());
-    }
-    if sites.is_empty() {
-        return Err(UsageError(
-            "nothing to scan: give one or more URLs or --sites FILE with at least one valid line (see govscan scan --help)"
-                .into(),
-        )
-        .into());
-    }
-    Ok((sites, report))
-}
 
 async fn scan(cmd: ScanCmd) -> anyhow::Result<ExitCode> {
     let (sites, site_list) = collect_sites(&cmd.urls, cmd.sites.as_deref())?;
@@ -214,13 +182,17 @@ async fn probe(cmd: ProbeCmd) -> anyhow::Result<ExitCode> {
     };
     let base = ScanSetup::new(Vec::new(), &opts, std::path::Path::new("."))?.fetch;
     let fetcher = govscan::crawl::client::Fetcher::new(probe_config(&base, &profile))?;
-    let store =
-        govscan::store::SqliteStore::open(&cmd.db).map_err(|e| UsageError(format!("{e:#}")))?;
-    let mut with_ids = Vec::new();
-    for s in sites {
-        let id = store.site_id(s.seed.as_str(), &s.name)?;
-        with_ids.push((s, id));
-    }
+    let db = cmd.db.to_string_lossy().to_string();
+    let (store, with_ids) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let store = govscan::store::open_store(&db).map_err(|e| UsageError(format!("{e:#}")))?;
+        let mut with_ids = Vec::new();
+        for s in sites {
+            let id = store.site_id(s.seed.as_str(), &s.name)?;
+            with_ids.push((s, id));
+        }
+        Ok((store, with_ids))
+    })
+    .await??;
     let mut round = 0u64;
     loop {
         round += 1;

@@ -34,7 +34,7 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
 /// One round of probes: every site once, concurrently. Returns (site, ok, status, ms).
 pub async fn probe_round(
     fetcher: &Fetcher,
-    store: &dyn HistoryStore,
+    store: &std::sync::Arc<dyn HistoryStore>,
     sites: &[(SiteSpec, i64)],
 ) -> anyhow::Result<Vec<(String, bool, String, u64)>> {
     let mut out = Vec::new();
@@ -50,7 +50,8 @@ pub async fn probe_round(
     for ((spec, id), fetched) in sites.iter().zip(results) {
         let ok = matches!(fetched.outcome.result, FetchResult::Status(c) if c < 400);
         let status = fetched.outcome.status_label();
-        store.record_probe(*id, &at, ok, &status, fetched.elapsed_ms as i64)?;
+        let (id, at, label, ms) = (*id, at.clone(), status.clone(), fetched.elapsed_ms as i64);
+        crate::store::read(store, move |s| s.record_probe(id, &at, ok, &label, ms)).await?;
         out.push((spec.name.clone(), ok, status, fetched.elapsed_ms));
     }
     Ok(out)

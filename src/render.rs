@@ -26,7 +26,18 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 /// When pages are rendered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum RenderMode {
     /// Never (static HTML only).
     Never,

@@ -6,7 +6,7 @@ use crate::crawl::context::{CheckCache, HistoryContext, HistoryStats, RunContext
 use crate::crawl::crawl_all;
 use crate::crawl::progress::Progress;
 use crate::crawl::site::{CrawlOptions, SiteResult, SiteSpec};
-use crate::store::{HistoryStore, SqliteStore};
+use crate::store::HistoryStore;
 use anyhow::Context;
 use govscan_checks::Profile;
 use govscan_reports::model::SiteListReport;
@@ -77,6 +77,17 @@ impl ScanSetup {
             Some(path) => Profile::from_path(path).map_err(|e| UsageError(e.to_string()))?,
             None => Profile::national(),
         };
+        ScanSetup::with_profile(sites, opts, out, profile)
+    }
+
+    /// Validates the shared options under a profile already read (a
+    /// province worker takes the one its run was queued with).
+    pub fn with_profile(
+        sites: Vec<SiteSpec>,
+        opts: &ScanOptions,
+        out: &Path,
+        profile: Profile,
+    ) -> Result<ScanSetup, UsageError> {
         let mut exclude = Vec::new();
         for pattern in &opts.exclude {
             exclude.push(Regex::new(pattern).map_err(|e| {
@@ -223,58 +234,48 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     let progress = Arc::new(Progress::new(setup.quiet));
 
     // The history store: a new run, or the interrupted one with --resume.
+    // Opening it blocks (a file, a database server): off the async workers.
     let mut now = setup.now;
-    let history = match &setup.history.db {
+    let history = match setup.history.db.clone() {
         None => None,
-        Some(path) => {
-            let store: Arc<dyn HistoryStore> =
-                Arc::new(SqliteStore::open(path).map_err(|e| UsageError(format!("{e:#}")))?);
-            let mut urls: Vec<&str> = setup.sites.iter().map(|s| s.seed.as_str()).collect();
-            urls.sort_unstable();
-            let site_key = govscan_checks::content_hash(urls.join("\n").as_bytes());
-            let resumable = if setup.history.resume {
-                store.resumable_run(&site_key)?
-            } else {
-                None
+        Some(db) => {
+            let sites: Vec<(String, String)> = setup
+                .sites
+                .iter()
+                .map(|s| (s.seed.to_string(), s.name.clone()))
+                .collect();
+            let run_info = RunInfo {
+                started: started.to_rfc3339(),
+                now,
+                profile: setup.profile.name.clone(),
+                options: setup.options_json.to_string(),
             };
-            let (run, resumed) = match resumable {
-                Some((run, run_now)) => {
-                    store.reopen_run(run)?;
-                    if let Ok(d) = chrono::NaiveDate::parse_from_str(&run_now, "%Y-%m-%d") {
-                        now = d;
-                    }
-                    progress.log(&format!("继续第 {run} 次扫描（已完成的请求不再重复）"));
-                    (run, true)
-                }
-                None => {
-                    if setup.history.resume {
-                        progress.log("没有可继续的中断扫描：开始新的扫描");
-                    }
-                    let run = store.begin_run(
-                        &started.to_rfc3339(),
-                        &now.to_string(),
-                        &setup.profile.name,
-                        &setup.options_json.to_string(),
-                        &site_key,
-                    )?;
-                    (run, false)
-                }
-            };
-            let mut site_ids = HashMap::new();
-            for s in &setup.sites {
-                site_ids.insert(s.seed.to_string(), store.site_id(s.seed.as_str(), &s.name)?);
+            let resume = setup.history.resume;
+            let opened = tokio::task::spawn_blocking(move || {
+                open_history(&db.to_string_lossy(), &sites, &run_info, resume)
+            })
+            .await??;
+            if let Some(d) = opened.resumed_now {
+                now = d;
             }
-            store.start_writer()?;
+            if opened.resumed {
+                progress.log(&format!(
+                    "继续第 {} 次扫描（已完成的请求不再重复）",
+                    opened.run
+                ));
+            } else if setup.history.resume {
+                progress.log("没有可继续的中断扫描：开始新的扫描");
+            }
             Some(HistoryContext {
-                store,
-                run,
-                resume: resumed,
+                store: opened.store,
+                run: opened.run,
+                resume: opened.resumed,
                 revalidate: !setup.history.full,
                 link_cache_max_age: (!setup.history.full && setup.history.link_cache_days > 0)
                     .then(|| chrono::Duration::days(i64::from(setup.history.link_cache_days))),
                 profile_key: govscan_checks::content_hash(setup.profile.source.as_bytes()),
                 stats: HistoryStats::default(),
-                site_ids,
+                site_ids: opened.site_ids,
             })
         }
     };
@@ -293,45 +294,8 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
             }
         }
     });
-    let fetcher = Fetcher::new(setup.fetch.clone()).map_err(|e| UsageError(e.to_string()))?;
-    let fetcher_v6 = if setup.ipv6 == crate::cli::Ipv6Mode::Check {
-        let mut cfg = setup.fetch.clone();
-        cfg.family = crate::crawl::resolver::Family::V6;
-        Some(Fetcher::new(cfg).map_err(|e| UsageError(e.to_string()))?)
-    } else {
-        None
-    };
-    let renderer = crate::render::Renderer::start(
-        setup.render,
-        fetcher.clone(),
-        &setup.fetch.user_agent,
-        setup.fetch.timeout * 2,
-        setup.crawl.html_cap,
-    )
-    .await
-    .map_err(|e| UsageError(e.to_string()))?;
-    if renderer.is_none() && setup.render == crate::render::RenderMode::Auto {
-        progress.log(
-            "未找到 Chromium：脚本生成的栏目列表无法渲染，将标为“未能核实”（安装 chromium 或设置 GOVSCAN_CHROMIUM 后可读取）",
-        );
-    }
-    let ctx = Arc::new(RunContext {
-        renderer,
-        fetcher_v6,
-        fetcher: fetcher.clone(),
-        profile: Arc::new(setup.profile.clone()),
-        options: setup.crawl.clone(),
-        cache: CheckCache::default(),
-        cancel: cancel_rx.clone(),
-        today: now,
-        history,
-        analysis: Arc::new(
-            crate::crawl::pool::AnalysisPool::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )
-            .context("starting the page analysis threads")?,
-        ),
-    });
+    let ctx = start_context(&setup, now, history, cancel_rx.clone(), &progress).await?;
+    let fetcher = ctx.fetcher.clone();
     let results = crawl_all(
         setup.sites,
         ctx.clone(),
@@ -364,20 +328,31 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     };
     let mut saved = None;
     if let Some(h) = &ctx.history {
-        h.store.stop_writer();
         let site_ids: Vec<i64> = report
             .sites
             .iter()
             .map(|s| h.site_ids.get(&s.url).copied().unwrap_or_default())
             .collect();
-        annotate(&*h.store, h.run, &site_ids, &mut report, &setup.profile)?;
-        write_outputs(&setup.out, &mut report, &setup.profile)?;
-        h.store.finish_run(
+        // The store's calls and the reports' writing block: off the async workers.
+        let (store, run, out, profile) = (
+            h.store.clone(),
             h.run,
-            &report,
-            &site_ids,
-            if interrupted { "interrupted" } else { "done" },
-        )?;
+            setup.out.clone(),
+            setup.profile.clone(),
+        );
+        report = tokio::task::spawn_blocking(move || -> anyhow::Result<RunReport> {
+            store.stop_writer();
+            annotate(&*store, run, &site_ids, &mut report, &profile)?;
+            write_outputs(&out, &mut report, &profile)?;
+            store.finish_run(
+                run,
+                &report,
+                &site_ids,
+                if interrupted { "interrupted" } else { "done" },
+            )?;
+            Ok(report)
+        })
+        .await??;
         saved = Some(HistorySaved {
             not_modified: h.stats.not_modified.load(Ordering::Relaxed),
             bytes_saved: h.stats.bytes_saved.load(Ordering::Relaxed),
@@ -406,15 +381,134 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     })
 }
 
+/// What a run's row in the store is made from.
+struct RunInfo {
+    started: String,
+    now: chrono::NaiveDate,
+    profile: String,
+    options: String,
+}
+
+/// The history store of a scan, opened: its run and the sites' ids.
+struct OpenedHistory {
+    store: Arc<dyn HistoryStore>,
+    run: i64,
+    resumed: bool,
+    resumed_now: Option<chrono::NaiveDate>,
+    site_ids: HashMap<String, i64>,
+}
+
+/// Opens the store `db` names and starts (or, with `resume`, reopens) the
+/// run of these sites. Blocks.
+fn open_history(
+    db: &str,
+    sites: &[(String, String)],
+    info: &RunInfo,
+    resume: bool,
+) -> anyhow::Result<OpenedHistory> {
+    let store = crate::store::open_store(db).map_err(|e| UsageError(format!("{e:#}")))?;
+    let mut urls: Vec<&str> = sites.iter().map(|s| s.0.as_str()).collect();
+    urls.sort_unstable();
+    let site_key = govscan_checks::content_hash(urls.join("\n").as_bytes());
+    let resumable = if resume {
+        store.resumable_run(&site_key)?
+    } else {
+        None
+    };
+    let (run, resumed, resumed_now) = match resumable {
+        Some((run, run_now)) => {
+            store.reopen_run(run)?;
+            (
+                run,
+                true,
+                chrono::NaiveDate::parse_from_str(&run_now, "%Y-%m-%d").ok(),
+            )
+        }
+        None => (
+            store.begin_run(
+                &info.started,
+                &info.now.to_string(),
+                &info.profile,
+                &info.options,
+                &site_key,
+            )?,
+            false,
+            None,
+        ),
+    };
+    let mut site_ids = HashMap::new();
+    for (url, name) in sites {
+        site_ids.insert(url.clone(), store.site_id(url, name)?);
+    }
+    store.start_writer()?;
+    Ok(OpenedHistory {
+        store,
+        run,
+        resumed,
+        resumed_now,
+        site_ids,
+    })
+}
+
+/// What every site's crawl of a run shares, started: the HTTP clients, the
+/// browser when `--render` wants one, the analysis threads.
+pub async fn start_context(
+    setup: &ScanSetup,
+    today: chrono::NaiveDate,
+    history: Option<HistoryContext>,
+    cancel: watch::Receiver<bool>,
+    progress: &Progress,
+) -> anyhow::Result<Arc<RunContext>> {
+    let fetcher = Fetcher::new(setup.fetch.clone()).map_err(|e| UsageError(e.to_string()))?;
+    let fetcher_v6 = if setup.ipv6 == crate::cli::Ipv6Mode::Check {
+        let mut cfg = setup.fetch.clone();
+        cfg.family = crate::crawl::resolver::Family::V6;
+        Some(Fetcher::new(cfg).map_err(|e| UsageError(e.to_string()))?)
+    } else {
+        None
+    };
+    let renderer = crate::render::Renderer::start(
+        setup.render,
+        fetcher.clone(),
+        &setup.fetch.user_agent,
+        setup.fetch.timeout * 2,
+        setup.crawl.html_cap,
+    )
+    .await
+    .map_err(|e| UsageError(e.to_string()))?;
+    if renderer.is_none() && setup.render == crate::render::RenderMode::Auto {
+        progress.log(
+            "未找到 Chromium：脚本生成的栏目列表无法渲染，将标为“未能核实”（安装 chromium 或设置 GOVSCAN_CHROMIUM 后可读取）",
+        );
+    }
+    Ok(Arc::new(RunContext {
+        renderer,
+        fetcher_v6,
+        fetcher,
+        profile: Arc::new(setup.profile.clone()),
+        options: setup.crawl.clone(),
+        cache: CheckCache::default(),
+        cancel,
+        today,
+        history,
+        analysis: Arc::new(
+            crate::crawl::pool::AnalysisPool::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )
+            .context("starting the page analysis threads")?,
+        ),
+    }))
+}
+
 /// SIGINT (Ctrl-C) and SIGTERM (`timeout`, systemd, cron's kill): both stop
 /// a scan politely and write what was found.
-struct StopSignals {
+pub(crate) struct StopSignals {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
 }
 
 impl StopSignals {
-    fn new() -> anyhow::Result<StopSignals> {
+    pub(crate) fn new() -> anyhow::Result<StopSignals> {
         Ok(StopSignals {
             #[cfg(unix)]
             term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
@@ -423,7 +517,7 @@ impl StopSignals {
     }
 
     /// Waits for the next stop signal; false if signals cannot be received.
-    async fn next(&mut self) -> bool {
+    pub(crate) async fn next(&mut self) -> bool {
         #[cfg(unix)]
         {
             tokio::select! {
@@ -440,7 +534,7 @@ impl StopSignals {
 
 /// Adds what the store knows to each site: availability (and its
 /// `site.unreachable` finding) and what changed since the previous run.
-fn annotate(
+pub(crate) fn annotate(
     store: &dyn HistoryStore,
     run: i64,
     site_ids: &[i64],
@@ -464,7 +558,7 @@ fn annotate(
     Ok(())
 }
 
-fn site_report(r: SiteResult) -> SiteReport {
+pub(crate) fn site_report(r: SiteResult) -> SiteReport {
     SiteReport {
         name: r.spec.name,
         url: r.spec.seed.to_string(),

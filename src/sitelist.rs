@@ -2,7 +2,9 @@
 //! columns kept. A bad line is reported with its number and skipped.
 
 use crate::crawl::site::SiteSpec;
+use crate::run::UsageError;
 use govscan_checks::content::SiteLevel;
+use govscan_reports::model::{SiteListReport, SkippedLine};
 use std::collections::HashSet;
 use url::Url;
 
@@ -188,6 +190,64 @@ pub fn parse_site_list(text: &str) -> (Vec<SiteSpec>, Vec<BadLine>) {
         });
     }
     (sites, bad)
+}
+
+/// The sites named on the command line and in a site list, and what the
+/// list held (its skipped lines are reported, never hidden).
+pub fn collect_sites(
+    urls: &[String],
+    list: Option<&std::path::Path>,
+) -> anyhow::Result<(Vec<SiteSpec>, Option<SiteListReport>)> {
+    let mut sites = Vec::new();
+    for raw in urls {
+        let seed = parse_site_url(raw).map_err(|e| {
+            UsageError(format!(
+                "{e}; give home page URLs such as https://www.example.gov.cn/ (see govscan scan --help)"
+            ))
+        })?;
+        sites.push(SiteSpec {
+            name: seed.host_str().unwrap_or("").to_string(),
+            seed,
+            extra: Vec::new(),
+            level: None,
+        });
+    }
+    let mut report = None;
+    if let Some(path) = list {
+        let text = std::fs::read(path)
+            .map_err(|e| UsageError(format!("cannot read site list {}: {e}", path.display())))?;
+        let text = String::from_utf8_lossy(&text);
+        let (listed, bad) = parse_site_list(&text);
+        for b in &bad {
+            eprintln!("govscan: {}: {b}（已跳过）", path.display());
+        }
+        let file = path.display().to_string();
+        report = Some(SiteListReport {
+            lines: listed.len() + bad.len(),
+            sites: 0,
+            skipped: bad
+                .iter()
+                .map(|b| SkippedLine {
+                    file: file.clone(),
+                    line: b.line,
+                    reason: b.message.clone(),
+                })
+                .collect(),
+        });
+        sites.extend(listed);
+    }
+    if let Some(r) = report.as_mut() {
+        r.sites = sites.len();
+        eprintln!("govscan: {}", r.summary_zh());
+    }
+    if sites.is_empty() {
+        return Err(UsageError(
+            "nothing to scan: give one or more URLs or --sites FILE with at least one valid line (see govscan scan --help)"
+                .into(),
+        )
+        .into());
+    }
+    Ok((sites, report))
 }
 
 #[cfg(test)]

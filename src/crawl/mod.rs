@@ -67,7 +67,10 @@ pub async fn crawl_all(
                     } else {
                         "检查该站点的任务被取消".to_string()
                     };
-                    results.push((i, failed_site(specs_by_index[i].clone(), &reason, &ctx)));
+                    results.push((
+                        i,
+                        failed_site(specs_by_index[i].clone(), &reason, &ctx.profile),
+                    ));
                 }
             }
         }
@@ -76,8 +79,12 @@ pub async fn crawl_all(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-/// The result of a site whose crawl task failed: not audited, with the reason.
-fn failed_site(spec: SiteSpec, reason: &str, ctx: &RunContext) -> SiteResult {
+/// The result of a site whose crawl failed: not audited, with the reason.
+pub(crate) fn failed_site(
+    spec: SiteSpec,
+    reason: &str,
+    profile: &govscan_checks::Profile,
+) -> SiteResult {
     use govscan_checks::audit::{judge_audit, not_audited_finding, AuditInput, HomeState};
     let audit = judge_audit(
         &AuditInput {
@@ -87,10 +94,10 @@ fn failed_site(spec: SiteSpec, reason: &str, ctx: &RunContext) -> SiteResult {
             pages_blocked: 0,
             interrupted: false,
         },
-        &ctx.profile.audit,
+        &profile.audit,
     );
     let home = spec.seed.to_string();
-    let findings = not_audited_finding(&spec.name, &home, &audit, &ctx.profile);
+    let findings = not_audited_finding(&spec.name, &home, &audit, profile);
     SiteResult {
         spec,
         home,

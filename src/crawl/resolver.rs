@@ -32,7 +32,7 @@ impl std::fmt::Display for ResolveFailure {
 impl std::error::Error for ResolveFailure {}
 
 /// A parsed `--resolve HOST:PORT:ADDR`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResolveRule {
     /// Host name, lower case.
     pub host: String,

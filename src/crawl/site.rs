@@ -28,8 +28,8 @@ use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
 use url::Url;
 
-/// A site to scan.
-#[derive(Debug, Clone)]
+/// A site to scan. Serialised as a province job.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SiteSpec {
     /// Name from the site list, or the host.
     pub name: String,

@@ -3,12 +3,17 @@
 //! and the availability probes.
 //!
 //! [`HistoryStore`] is what a scan needs of its history, whichever database
-//! keeps it; [`SqliteStore`] (one file, the default) implements it. Its
+//! keeps it; [`SqliteStore`] (one file, the default) and [`PgStore`]
+//! (PostgreSQL, shared by a province's workers) implement it. Its
 //! calls block, so the crawl makes them through [`read`] and [`send`]: on
 //! blocking threads and a bounded queue, never on the async workers.
 
+pub mod pg_jobs;
+pub mod postgres;
+mod shared;
 pub mod sqlite;
 
+pub use self::postgres::{is_postgres_url, PgStore};
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 
 use govscan_checks::Finding;
@@ -132,6 +137,16 @@ pub trait HistoryStore: Send + Sync {
     ) -> anyhow::Result<Option<Availability>>;
     /// Deletes runs and probes older than `keep_days`; returns how many of each.
     fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)>;
+}
+
+/// Opens the store `--db` names: a `postgres://` URL or a SQLite file.
+/// Blocks (connecting, migrating): call it off the async workers.
+pub fn open_store(db: &str) -> anyhow::Result<Arc<dyn HistoryStore>> {
+    Ok(if is_postgres_url(db) {
+        Arc::new(PgStore::open(db)?)
+    } else {
+        Arc::new(SqliteStore::open(std::path::Path::new(db))?)
+    })
 }
 
 /// Runs a store call on a blocking thread, so that the database never

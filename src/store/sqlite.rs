@@ -7,17 +7,13 @@
 //! thread behind a bounded channel), so an interrupted run can be resumed
 //! without fetching again what it already has.
 
+use super::shared::{self, availability_of, pack, unpack, utc, utc_now, utc_of, HistoryQueries};
 use super::{HistoryStore, PreviousFetch, Write_};
 use anyhow::Context;
-use flate2::read::DeflateDecoder;
-use flate2::write::DeflateEncoder;
-use flate2::Compression;
 use govscan_checks::{fingerprint, Finding};
-use govscan_reports::model::{Availability, FindingHistory, SiteHistory, TrendPoint};
+use govscan_reports::model::{Availability, SiteHistory, TrendPoint};
 use govscan_reports::RunReport;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -88,47 +84,6 @@ const MIGRATIONS: &[&str] = &[
      UPDATE runs SET finished = strftime('%Y-%m-%dT%H:%M:%fZ', finished) WHERE finished IS NOT NULL AND strftime('%Y-%m-%dT%H:%M:%fZ', finished) IS NOT NULL;
      UPDATE link_cache SET checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) IS NOT NULL;",
 ];
-
-/// Every time the store keeps is UTC, in one RFC 3339 form, so that SQL
-/// compares them correctly as text (times with other offsets would not).
-fn utc_of(t: chrono::DateTime<chrono::FixedOffset>) -> String {
-    t.with_timezone(&chrono::Utc)
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// An RFC 3339 time as the store keeps it (UTC); unparseable text is kept as is.
-fn utc(t: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(t).map_or_else(|_| t.to_string(), utc_of)
-}
-
-/// A stored (UTC) time as people in China read it, for reports.
-fn china_time(t: &str) -> String {
-    match (
-        chrono::DateTime::parse_from_rfc3339(t),
-        chrono::FixedOffset::east_opt(8 * 3600),
-    ) {
-        (Ok(at), Some(cst)) => at
-            .with_timezone(&cst)
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        _ => t.to_string(),
-    }
-}
-
-fn utc_now() -> String {
-    utc_of(chrono::Utc::now().fixed_offset())
-}
-
-fn pack(json: &[u8]) -> Vec<u8> {
-    let mut enc = DeflateEncoder::new(Vec::new(), Compression::fast());
-    let _ = enc.write_all(json);
-    enc.finish().unwrap_or_default()
-}
-
-fn unpack(blob: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    DeflateDecoder::new(blob).read_to_end(&mut out).ok()?;
-    Some(out)
-}
 
 /// The history store.
 pub struct SqliteStore {
@@ -392,80 +347,14 @@ impl HistoryStore for SqliteStore {
         now: &str,
     ) -> anyhow::Result<SiteHistory> {
         let conn = self.conn();
-        let previous: Option<(i64, String)> = conn
-            .query_row(
-                "SELECT r.id, r.now FROM runs r JOIN run_sites s ON s.run_id = r.id
-                 WHERE s.site_id = ?1 AND r.id < ?2 AND r.status = 'done' ORDER BY r.id DESC LIMIT 1",
-                params![site, run],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let mut first_seen_q = conn.prepare(
-            "SELECT MIN(r.now) FROM findings f JOIN runs r ON r.id = f.run_id WHERE f.site_id = ?1 AND f.fingerprint = ?2 AND r.id < ?3 AND r.status = 'done'",
-        )?;
-        let mut before: HashMap<String, Finding> = HashMap::new();
-        if let Some((prev, _)) = &previous {
-            let mut q = conn.prepare(
-                "SELECT fingerprint, data FROM findings WHERE run_id = ?1 AND site_id = ?2",
-            )?;
-            let rows = q.query_map(params![prev, site], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?;
-            for row in rows {
-                let (fp, data) = row?;
-                if let Ok(f) = serde_json::from_str::<Finding>(&data) {
-                    before.insert(fp, f);
-                }
-            }
-        }
-        let mut history = SiteHistory {
-            previous_run: previous.as_ref().map(|p| p.1.clone()),
-            ..SiteHistory::default()
-        };
-        let mut current = std::collections::HashSet::new();
-        for f in findings {
-            let fp = fingerprint(site_url, f.check, &f.page, &f.target);
-            let first: Option<String> = first_seen_q
-                .query_row(params![site, fp, run], |r| r.get(0))
-                .optional()?
-                .flatten();
-            history.findings.push(FindingHistory {
-                new: previous.is_some() && !before.contains_key(&fp),
-                first_seen: first.unwrap_or_else(|| now.to_string()),
-                fingerprint: fp.clone(),
-            });
-            current.insert(fp);
-        }
-        let mut fixed: Vec<(&String, &Finding)> = before
-            .iter()
-            .filter(|(fp, _)| !current.contains(*fp))
-            .collect();
-        fixed.sort_by(|a, b| (a.1.check, &a.1.page).cmp(&(b.1.check, &b.1.page)));
-        for (fp, f) in fixed {
-            let first: Option<String> = first_seen_q
-                .query_row(params![site, fp, run], |r| r.get(0))
-                .optional()?
-                .flatten();
-            history.fixed.push(f.clone());
-            history.fixed_first_seen.push(first.unwrap_or_default());
-        }
-        let mut q = conn.prepare(
-            "SELECT r.now, s.findings, COALESCE(s.score, 0) FROM run_sites s JOIN runs r ON r.id = s.run_id
-             WHERE s.site_id = ?1 AND r.id < ?2 AND r.status = 'done' ORDER BY r.id DESC LIMIT 29",
-        )?;
-        let mut trend: Vec<TrendPoint> = q
-            .query_map(params![site, run], |r| {
-                Ok(TrendPoint {
-                    date: r.get(0)?,
-                    findings: r.get::<_, i64>(1)? as usize,
-                    score: r.get(2)?,
-                })
-            })?
-            .filter_map(Result::ok)
-            .collect();
-        trend.reverse();
-        history.trend = trend;
-        Ok(history)
+        shared::site_history(
+            &mut SqliteQueries(&conn),
+            run,
+            site,
+            site_url,
+            findings,
+            now,
+        )
     }
 
     /// Records one availability probe.
@@ -502,37 +391,7 @@ impl HistoryStore for SqliteStore {
             })?
             .filter_map(Result::ok)
             .collect();
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let failures = rows.iter().filter(|(_, ok)| !ok).count();
-        let (mut streak, mut best_streak, mut best_minutes) = (0usize, 0usize, 0i64);
-        let mut streak_start: Option<chrono::DateTime<chrono::FixedOffset>> = None;
-        for (at, ok) in &rows {
-            let at = chrono::DateTime::parse_from_rfc3339(at).ok();
-            if *ok {
-                streak = 0;
-                streak_start = None;
-            } else {
-                streak += 1;
-                if streak_start.is_none() {
-                    streak_start = at;
-                }
-                best_streak = best_streak.max(streak);
-                if let (Some(s), Some(a)) = (streak_start, at) {
-                    best_minutes = best_minutes.max((a - s).num_minutes());
-                }
-            }
-        }
-        Ok(Some(Availability {
-            days,
-            probes: rows.len(),
-            failures,
-            failure_share: failures as f64 / rows.len() as f64,
-            longest_outage_minutes: best_minutes,
-            longest_failure_streak: best_streak,
-            last_probe: rows.last().map(|r| china_time(&r.0)),
-        }))
+        Ok(availability_of(&rows, days))
     }
 
     /// Deletes runs (and what only they use) older than `keep_days`, and
@@ -554,6 +413,57 @@ impl HistoryStore for SqliteStore {
         let probes = conn.execute("DELETE FROM probes WHERE at < ?1", params![cutoff])?;
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
         Ok((runs, probes))
+    }
+}
+
+/// The history questions, asked of one SQLite connection.
+struct SqliteQueries<'a>(&'a Connection);
+
+impl HistoryQueries for SqliteQueries<'_> {
+    fn previous_run(&mut self, site: i64, run: i64) -> anyhow::Result<Option<(i64, String)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT r.id, r.now FROM runs r JOIN run_sites s ON s.run_id = r.id
+                 WHERE s.site_id = ?1 AND r.id < ?2 AND r.status = 'done' ORDER BY r.id DESC LIMIT 1",
+                params![site, run],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+    fn findings_of(&mut self, run: i64, site: i64) -> anyhow::Result<Vec<(String, String)>> {
+        let mut q = self.0.prepare_cached(
+            "SELECT fingerprint, data FROM findings WHERE run_id = ?1 AND site_id = ?2",
+        )?;
+        let rows = q.query_map(params![run, site], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+    fn first_seen(
+        &mut self,
+        site: i64,
+        fingerprint: &str,
+        run: i64,
+    ) -> anyhow::Result<Option<String>> {
+        let mut q = self.0.prepare_cached(
+            "SELECT MIN(r.now) FROM findings f JOIN runs r ON r.id = f.run_id WHERE f.site_id = ?1 AND f.fingerprint = ?2 AND r.id < ?3 AND r.status = 'done'",
+        )?;
+        Ok(q.query_row(params![site, fingerprint, run], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+    fn trend(&mut self, site: i64, run: i64) -> anyhow::Result<Vec<TrendPoint>> {
+        let mut q = self.0.prepare_cached(
+            "SELECT r.now, s.findings, COALESCE(s.score, 0) FROM run_sites s JOIN runs r ON r.id = s.run_id
+             WHERE s.site_id = ?1 AND r.id < ?2 AND r.status = 'done' ORDER BY r.id DESC LIMIT 29",
+        )?;
+        let rows = q.query_map(params![site, run], |r| {
+            Ok(TrendPoint {
+                date: r.get(0)?,
+                findings: r.get::<_, i64>(1)? as usize,
+                score: r.get(2)?,
+            })
+        })?;
+        Ok(rows.filter_map(Result::ok).collect())
     }
 }
 
@@ -677,6 +587,7 @@ mod tests {
 
     #[test]
     fn times_are_kept_in_utc() {
+        use crate::store::shared::china_time;
         assert_eq!(utc("2026-12-02T08:30:00+08:00"), "2026-12-02T00:30:00.000Z");
         assert_eq!(utc("not a time"), "not a time");
         assert_eq!(

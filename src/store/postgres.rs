@@ -1,0 +1,813 @@
+//! The PostgreSQL history store: the same tables and semantics as the
+//! SQLite file (runs, fetches with validators, findings with fingerprints,
+//! the link cache, probes), shared by every machine of a province, plus
+//! the jobs the workers claim (`jobs.rs`) and each site's report, so that
+//! the province's report is written from the database alone.
+//!
+//! Calls block (the `postgres` crate); the crawl makes them on blocking
+//! threads, as with SQLite. A lost connection (the server restarted, the
+//! network blinked) is opened again and the call repeated for up to
+//! [`RECONNECT_FOR`]: a worker rides out a database restart and loses
+//! nothing it had stored. Writes of a site under a lease carry the lease's
+//! token, so a worker that lost its lease cannot overwrite the new owner's
+//! results (fencing).
+
+use super::shared::{self, availability_of, pack, unpack, utc, utc_now, utc_of, HistoryQueries};
+use super::{HistoryStore, PreviousFetch, Write_};
+use govscan_checks::{fingerprint, Finding};
+use govscan_reports::model::{Availability, SiteHistory, TrendPoint};
+use govscan_reports::RunReport;
+use postgres::{Client, NoTls};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::{channel, error::TryRecvError, Receiver, Sender};
+
+/// How long a call keeps trying to reach a database that went away.
+pub const RECONNECT_FOR: Duration = Duration::from_secs(120);
+
+/// The schema version this build writes; older databases are migrated when
+/// a store opens them (one opener at a time, under an advisory lock).
+pub const PG_SCHEMA_VERSION: i32 = 1;
+
+const PG_MIGRATIONS: &[&str] = &[
+    // 1: the SQLite tables (times as UTC text, compared as text), the jobs
+    // of province runs and each site's report.
+    "CREATE TABLE runs(
+        id BIGSERIAL PRIMARY KEY,
+        name TEXT UNIQUE,
+        started TEXT NOT NULL,
+        finished TEXT,
+        now TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        options TEXT NOT NULL,
+        site_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        version TEXT NOT NULL,
+        scan_options TEXT,
+        profile_toml TEXT,
+        site_list TEXT,
+        group_limit INTEGER NOT NULL DEFAULT 2,
+        max_attempts INTEGER NOT NULL DEFAULT 3,
+        lease_seconds INTEGER NOT NULL DEFAULT 60);
+     CREATE TABLE sites(id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+     CREATE TABLE run_sites(
+        run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        findings BIGINT NOT NULL,
+        score DOUBLE PRECISION,
+        verdict TEXT,
+        PRIMARY KEY(run_id, site_id));
+     CREATE TABLE fetches(
+        run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        site_id BIGINT NOT NULL,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        content_hash TEXT,
+        data BYTEA NOT NULL,
+        analysis TEXT,
+        PRIMARY KEY(run_id, site_id, url));
+     CREATE INDEX fetches_by_site_url ON fetches(site_id, url);
+     CREATE TABLE analyses(key TEXT PRIMARY KEY, data BYTEA NOT NULL);
+     CREATE TABLE findings(
+        run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        site_id BIGINT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY(run_id, site_id, fingerprint));
+     CREATE INDEX findings_by_fingerprint ON findings(site_id, fingerprint);
+     CREATE TABLE link_cache(url TEXT PRIMARY KEY, checked_at TEXT NOT NULL, data BYTEA NOT NULL);
+     CREATE TABLE probes(
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        at TEXT NOT NULL,
+        ok BOOLEAN NOT NULL,
+        status TEXT NOT NULL,
+        ms BIGINT NOT NULL);
+     CREATE INDEX probes_by_site ON probes(site_id, at);
+     CREATE TABLE jobs(
+        id BIGSERIAL PRIMARY KEY,
+        run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        position INTEGER NOT NULL,
+        spec TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        worker TEXT,
+        token BIGINT,
+        lease_until TIMESTAMPTZ,
+        claimed_at TIMESTAMPTZ,
+        finished_at TIMESTAMPTZ,
+        pages BIGINT NOT NULL DEFAULT 0,
+        error TEXT,
+        UNIQUE(run_id, site_id));
+     CREATE INDEX jobs_by_state ON jobs(run_id, state);
+     CREATE SEQUENCE lease_tokens;
+     CREATE TABLE site_reports(
+        run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        site_id BIGINT NOT NULL,
+        data BYTEA NOT NULL,
+        PRIMARY KEY(run_id, site_id));",
+];
+
+/// A few connections, opened on demand and opened again when one breaks.
+struct Connections {
+    url: String,
+    idle: Mutex<Vec<Client>>,
+}
+
+/// Whether an error means the connection (or the server) went away, so
+/// that the call is worth repeating on a new connection.
+fn connection_lost(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(code) = e.code() {
+        return [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::CONNECTION_FAILURE,
+            SqlState::CONNECTION_EXCEPTION,
+            SqlState::CONNECTION_DOES_NOT_EXIST,
+            SqlState::SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+        ]
+        .contains(code);
+    }
+    // No SQL state: an I/O error on the socket.
+    std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+}
+
+impl Drop for Connections {
+    // A `postgres::Client` closes its connection by blocking on its own
+    // runtime, which panics on an async worker thread: the last owner may
+    // be one, so the connections are closed on a thread of their own.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|e| e.into_inner()));
+        if idle.is_empty() {
+            return;
+        }
+        let _ = std::thread::spawn(move || drop(idle)).join();
+    }
+}
+
+impl Connections {
+    fn connect(&self) -> Result<Client, postgres::Error> {
+        let mut config: postgres::Config = self.url.parse()?;
+        config.connect_timeout(Duration::from_secs(10));
+        config.application_name("govscan");
+        config.connect(NoTls)
+    }
+
+    /// Runs `call` on a connection; a lost connection is replaced and the
+    /// call repeated (with a growing pause) for up to `patience`. SQL errors
+    /// are returned at once.
+    fn with<T>(
+        &self,
+        patience: Duration,
+        mut call: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
+    ) -> anyhow::Result<T> {
+        let deadline = Instant::now() + patience;
+        let mut pause = Duration::from_millis(100);
+        loop {
+            let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let attempt = match taken {
+                Some(c) if !c.is_closed() => Ok(c),
+                _ => self.connect(),
+            };
+            let error = match attempt {
+                Ok(mut client) => match call(&mut client) {
+                    Ok(v) => {
+                        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+                        if idle.len() < 8 {
+                            idle.push(client);
+                        }
+                        return Ok(v);
+                    }
+                    Err(e) => {
+                        if !client.is_closed() && !connection_lost(&e) {
+                            self.idle
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(client);
+                            return Err(anyhow::Error::new(e).context("PostgreSQL query failed"));
+                        }
+                        e
+                    }
+                },
+                Err(e) => e,
+            };
+            if !connection_lost(&error) && error.code().is_some() {
+                return Err(anyhow::Error::new(error).context(format!(
+                    "cannot use the PostgreSQL database {}",
+                    redact(&self.url)
+                )));
+            }
+            if Instant::now() >= deadline {
+                return Err(anyhow::Error::new(error).context(format!(
+                    "PostgreSQL database {} unreachable for {} s: check that the server runs and the URL is right",
+                    redact(&self.url),
+                    patience.as_secs()
+                )));
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
+    }
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether `--db` names a PostgreSQL database rather than a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// The leases this process holds: (run, site) → the lease's token. Writes
+/// of a fenced store for a site it holds no lease of are dropped.
+pub(crate) type Leases = Arc<Mutex<HashMap<(i64, i64), i64>>>;
+
+/// The PostgreSQL store.
+pub struct PgStore {
+    conns: Arc<Connections>,
+    writer: Mutex<Option<(Sender<Write_>, std::thread::JoinHandle<()>)>>,
+    /// Set by workers: every write of a site carries its lease's token.
+    pub(crate) fenced: bool,
+    pub(crate) leases: Leases,
+    /// Sites claimed for the first time: nothing of theirs is stored yet,
+    /// so resuming looks nothing up.
+    pub(crate) fresh: Mutex<HashSet<(i64, i64)>>,
+}
+
+impl PgStore {
+    /// Connects (waiting up to a minute for the server) and migrates.
+    pub fn open(url: &str) -> anyhow::Result<PgStore> {
+        let conns = Arc::new(Connections {
+            url: url.to_string(),
+            idle: Mutex::new(Vec::new()),
+        });
+        conns.with(Duration::from_secs(60), migrate)?;
+        Ok(PgStore {
+            conns,
+            writer: Mutex::new(None),
+            fenced: false,
+            leases: Arc::default(),
+            fresh: Mutex::default(),
+        })
+    }
+
+    /// A store whose site writes carry lease tokens (for workers).
+    pub fn open_fenced(url: &str) -> anyhow::Result<PgStore> {
+        let mut store = PgStore::open(url)?;
+        store.fenced = true;
+        Ok(store)
+    }
+
+    /// Runs `call` on a connection, riding out a lost connection.
+    pub(crate) fn with<T>(
+        &self,
+        call: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
+    ) -> anyhow::Result<T> {
+        self.conns.with(RECONNECT_FOR, call)
+    }
+
+    fn analysis(client: &mut Client, key: &str) -> Result<Option<Vec<u8>>, postgres::Error> {
+        let row = client.query_opt("SELECT data FROM analyses WHERE key = $1", &[&key])?;
+        Ok(row.and_then(|r| unpack(&r.get::<_, Vec<u8>>(0))))
+    }
+}
+
+fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
+    let mut tx = client.transaction()?;
+    // Two workers starting at once: one migrates, the other waits and sees it done.
+    tx.execute("SELECT pg_advisory_xact_lock(4711007)", &[])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS govscan_schema(version INTEGER NOT NULL)")?;
+    let version: i32 = tx
+        .query_opt("SELECT version FROM govscan_schema", &[])?
+        .map_or(0, |r| r.get(0));
+    if version < PG_SCHEMA_VERSION {
+        for sql in PG_MIGRATIONS.iter().skip(version as usize) {
+            tx.batch_execute(sql)?;
+        }
+        tx.execute("DELETE FROM govscan_schema", &[])?;
+        tx.execute(
+            "INSERT INTO govscan_schema(version) VALUES ($1)",
+            &[&PG_SCHEMA_VERSION],
+        )?;
+    }
+    tx.commit()
+}
+
+impl HistoryStore for PgStore {
+    fn location(&self) -> String {
+        redact(&self.conns.url)
+    }
+
+    fn site_id(&self, url: &str, name: &str) -> anyhow::Result<i64> {
+        self.with(|c| {
+            let row = c.query_one(
+                "INSERT INTO sites(url, name) VALUES ($1, $2)
+                 ON CONFLICT(url) DO UPDATE SET name = excluded.name RETURNING id",
+                &[&url, &name],
+            )?;
+            Ok(row.get(0))
+        })
+    }
+
+    fn begin_run(
+        &self,
+        started: &str,
+        now: &str,
+        profile: &str,
+        options: &str,
+        site_key: &str,
+    ) -> anyhow::Result<i64> {
+        let started = utc(started);
+        self.with(|c| {
+            let row = c.query_one(
+                "INSERT INTO runs(started, now, profile, options, site_key, status, version)
+                 VALUES ($1, $2, $3, $4, $5, 'running', $6) RETURNING id",
+                &[
+                    &started,
+                    &now,
+                    &profile,
+                    &options,
+                    &site_key,
+                    &env!("CARGO_PKG_VERSION"),
+                ],
+            )?;
+            Ok(row.get(0))
+        })
+    }
+
+    fn resumable_run(&self, site_key: &str) -> anyhow::Result<Option<(i64, String)>> {
+        self.with(|c| {
+            let row = c.query_opt(
+                "SELECT id, now FROM runs WHERE site_key = $1 AND status != 'done' AND name IS NULL
+                 ORDER BY id DESC LIMIT 1",
+                &[&site_key],
+            )?;
+            Ok(row.map(|r| (r.get(0), r.get(1))))
+        })
+    }
+
+    fn reopen_run(&self, run: i64) -> anyhow::Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE runs SET status = 'running', finished = NULL WHERE id = $1",
+                &[&run],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn start_writer(&self) -> anyhow::Result<()> {
+        let (tx, rx) = channel::<Write_>(1024);
+        let conns = self.conns.clone();
+        let leases = self.fenced.then(|| self.leases.clone());
+        let handle = std::thread::Builder::new()
+            .name("govscan-pg-writer".into())
+            .spawn(move || writer_loop(&conns, leases.as_ref(), rx))?;
+        *self.writer.lock().unwrap_or_else(|e| e.into_inner()) = Some((tx, handle));
+        Ok(())
+    }
+
+    fn writer(&self) -> Option<Sender<Write_>> {
+        self.writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|(tx, _)| tx.clone())
+    }
+
+    fn stop_writer(&self) {
+        let taken = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some((tx, handle)) = taken {
+            drop(tx);
+            let _ = handle.join();
+        }
+    }
+
+    fn fetched_in_run(&self, run: i64, site: i64, url: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        if self
+            .fresh
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&(run, site))
+        {
+            return None;
+        }
+        self.with(|c| {
+            let Some(row) = c.query_opt(
+                "SELECT data, analysis FROM fetches WHERE run_id = $1 AND site_id = $2 AND url = $3",
+                &[&run, &site, &url],
+            )?
+            else {
+                return Ok(None);
+            };
+            let key: Option<String> = row.get(1);
+            let analysis = match key {
+                Some(k) => PgStore::analysis(c, &k)?,
+                None => None,
+            };
+            Ok(unpack(&row.get::<_, Vec<u8>>(0)).map(|d| (d, analysis)))
+        })
+        .ok()
+        .flatten()
+    }
+
+    fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch> {
+        self.with(|c| {
+            let Some(row) = c.query_opt(
+                "SELECT f.etag, f.last_modified, f.data, f.analysis FROM fetches f JOIN runs r ON r.id = f.run_id
+                 WHERE f.site_id = $1 AND f.url = $2 AND f.run_id < $3 AND r.status = 'done'
+                 ORDER BY f.run_id DESC LIMIT 1",
+                &[&site, &url, &run],
+            )?
+            else {
+                return Ok(None);
+            };
+            let (etag, last_modified): (Option<String>, Option<String>) = (row.get(0), row.get(1));
+            if etag.is_none() && last_modified.is_none() {
+                return Ok(None);
+            }
+            let key: Option<String> = row.get(3);
+            let analysis = match key {
+                Some(k) => PgStore::analysis(c, &k)?,
+                None => None,
+            };
+            Ok(unpack(&row.get::<_, Vec<u8>>(2)).map(|data| PreviousFetch {
+                etag,
+                last_modified,
+                data,
+                analysis,
+            }))
+        })
+        .ok()
+        .flatten()
+    }
+
+    fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>> {
+        let row = self
+            .with(|c| {
+                c.query_opt(
+                    "SELECT checked_at, data FROM link_cache WHERE url = $1",
+                    &[&url],
+                )
+            })
+            .ok()??;
+        let at = chrono::DateTime::parse_from_rfc3339(&row.get::<_, String>(0)).ok()?;
+        if chrono::Utc::now().signed_duration_since(at) > max_age {
+            return None;
+        }
+        unpack(&row.get::<_, Vec<u8>>(1))
+    }
+
+    fn finish_run(
+        &self,
+        run: i64,
+        report: &RunReport,
+        site_ids: &[i64],
+        status: &str,
+    ) -> anyhow::Result<()> {
+        let mut rows = Vec::new();
+        for (site, id) in report.sites.iter().zip(site_ids) {
+            let mut findings = Vec::new();
+            for f in &site.findings {
+                let fp = fingerprint(&site.url, f.check, &f.page, &f.target);
+                findings.push((fp, serde_json::to_string(f)?));
+            }
+            let score = site.score.as_ref();
+            rows.push((
+                *id,
+                findings,
+                score.and_then(|s| s.score),
+                score.map(|s| serde_json::to_string(&s.verdict).unwrap_or_default()),
+            ));
+        }
+        let finished = utc_now();
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("DELETE FROM findings WHERE run_id = $1", &[&run])?;
+            let insert = tx.prepare(
+                "INSERT INTO findings(run_id, site_id, fingerprint, data) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+            )?;
+            for (id, findings, score, verdict) in &rows {
+                for (fp, data) in findings {
+                    tx.execute(&insert, &[&run, id, fp, data])?;
+                }
+                tx.execute(
+                    "INSERT INTO run_sites(run_id, site_id, findings, score, verdict) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT(run_id, site_id) DO UPDATE SET findings = excluded.findings,
+                        score = excluded.score, verdict = excluded.verdict",
+                    &[&run, id, &(findings.len() as i64), score, verdict],
+                )?;
+            }
+            tx.execute(
+                "UPDATE runs SET status = $2, finished = $3 WHERE id = $1",
+                &[&run, &status, &finished],
+            )?;
+            tx.commit()
+        })
+    }
+
+    fn site_history(
+        &self,
+        run: i64,
+        site: i64,
+        site_url: &str,
+        findings: &[Finding],
+        now: &str,
+    ) -> anyhow::Result<SiteHistory> {
+        shared::site_history(&mut PgQueries(self), run, site, site_url, findings, now)
+    }
+
+    fn record_probe(
+        &self,
+        site: i64,
+        at: &str,
+        ok: bool,
+        status: &str,
+        ms: i64,
+    ) -> anyhow::Result<()> {
+        let at = utc(at);
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO probes(site_id, at, ok, status, ms) VALUES ($1, $2, $3, $4, $5)",
+                &[&site, &at, &ok, &status, &ms],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn availability(
+        &self,
+        site: i64,
+        until: chrono::DateTime<chrono::FixedOffset>,
+        days: u32,
+    ) -> anyhow::Result<Option<Availability>> {
+        let since = utc_of(until - chrono::Duration::days(i64::from(days)));
+        let until = utc_of(until);
+        let rows = self.with(|c| {
+            c.query(
+                "SELECT at, ok FROM probes WHERE site_id = $1 AND at >= $2 AND at <= $3 ORDER BY at",
+                &[&site, &since, &until],
+            )
+        })?;
+        let rows: Vec<(String, bool)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        Ok(availability_of(&rows, days))
+    }
+
+    fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)> {
+        let cutoff = utc_of(
+            (chrono::Utc::now() - chrono::Duration::days(i64::from(keep_days))).fixed_offset(),
+        );
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let runs = tx.execute(
+                "DELETE FROM runs WHERE started < $1 AND status = 'done'",
+                &[&cutoff],
+            )?;
+            tx.execute("DELETE FROM analyses a WHERE NOT EXISTS (SELECT 1 FROM fetches f WHERE f.analysis = a.key)", &[])?;
+            tx.execute("DELETE FROM link_cache WHERE checked_at < $1", &[&cutoff])?;
+            let probes = tx.execute("DELETE FROM probes WHERE at < $1", &[&cutoff])?;
+            tx.commit()?;
+            Ok((runs as usize, probes as usize))
+        })
+    }
+}
+
+/// The history questions, asked of the PostgreSQL store.
+struct PgQueries<'a>(&'a PgStore);
+
+impl HistoryQueries for PgQueries<'_> {
+    fn previous_run(&mut self, site: i64, run: i64) -> anyhow::Result<Option<(i64, String)>> {
+        self.0.with(|c| {
+            let row = c.query_opt(
+                "SELECT r.id, r.now FROM runs r JOIN run_sites s ON s.run_id = r.id
+                 WHERE s.site_id = $1 AND r.id < $2 AND r.status = 'done' ORDER BY r.id DESC LIMIT 1",
+                &[&site, &run],
+            )?;
+            Ok(row.map(|r| (r.get(0), r.get(1))))
+        })
+    }
+    fn findings_of(&mut self, run: i64, site: i64) -> anyhow::Result<Vec<(String, String)>> {
+        self.0.with(|c| {
+            let rows = c.query(
+                "SELECT fingerprint, data FROM findings WHERE run_id = $1 AND site_id = $2",
+                &[&run, &site],
+            )?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+    fn first_seen(
+        &mut self,
+        site: i64,
+        fingerprint: &str,
+        run: i64,
+    ) -> anyhow::Result<Option<String>> {
+        self.0.with(|c| {
+            let row = c.query_one(
+                "SELECT MIN(r.now) FROM findings f JOIN runs r ON r.id = f.run_id
+                 WHERE f.site_id = $1 AND f.fingerprint = $2 AND r.id < $3 AND r.status = 'done'",
+                &[&site, &fingerprint, &run],
+            )?;
+            Ok(row.get(0))
+        })
+    }
+    fn trend(&mut self, site: i64, run: i64) -> anyhow::Result<Vec<TrendPoint>> {
+        self.0.with(|c| {
+            let rows = c.query(
+                "SELECT r.now, s.findings, COALESCE(s.score, 0) FROM run_sites s JOIN runs r ON r.id = s.run_id
+                 WHERE s.site_id = $1 AND r.id < $2 AND r.status = 'done' ORDER BY r.id DESC LIMIT 29",
+                &[&site, &run],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| TrendPoint {
+                    date: r.get(0),
+                    findings: r.get::<_, i64>(1) as usize,
+                    score: r.get(2),
+                })
+                .collect())
+        })
+    }
+}
+
+/// The writer thread: batches queued writes into one transaction each. A
+/// batch that meets a lost connection is written again on a new one, for as
+/// long as [`RECONNECT_FOR`] allows: the crawl waits (the queue is bounded)
+/// rather than lose what it fetched.
+fn writer_loop(conns: &Connections, leases: Option<&Leases>, mut rx: Receiver<Write_>) {
+    const BATCH: usize = 500;
+    loop {
+        let Some(first) = rx.blocking_recv() else {
+            return;
+        };
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(w) => batch.push(w),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        let rows = prepare_batch(batch, leases);
+        if let Err(e) = conns.with(RECONNECT_FOR, |c| write_batch(c, &rows)) {
+            eprintln!("govscan: history database write failed: {e:#}");
+        }
+    }
+}
+
+/// One write, packed, with the lease token it must match (fenced stores).
+enum Row {
+    Fetch {
+        run: i64,
+        site: i64,
+        token: Option<i64>,
+        url: String,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        content_hash: Option<String>,
+        data: Vec<u8>,
+        analysis: Option<(String, Option<Vec<u8>>)>,
+    },
+    Link {
+        url: String,
+        at: String,
+        data: Vec<u8>,
+    },
+}
+
+fn prepare_batch(batch: Vec<Write_>, leases: Option<&Leases>) -> Vec<Row> {
+    let held = leases.map(|l| l.lock().unwrap_or_else(|e| e.into_inner()).clone());
+    let mut rows = Vec::with_capacity(batch.len());
+    for w in batch {
+        match w {
+            Write_::Fetch {
+                run,
+                site,
+                url,
+                etag,
+                last_modified,
+                content_hash,
+                data,
+                analysis_key,
+                analysis_json,
+            } => {
+                let token = match &held {
+                    None => None,
+                    Some(held) => match held.get(&(run, site)) {
+                        Some(t) => Some(*t),
+                        // The lease is gone: the site belongs to another worker now.
+                        None => continue,
+                    },
+                };
+                rows.push(Row::Fetch {
+                    run,
+                    site,
+                    token,
+                    url,
+                    etag,
+                    last_modified,
+                    content_hash,
+                    data: pack(&data),
+                    analysis: analysis_key.map(|k| (k, analysis_json.map(|j| pack(&j)))),
+                });
+            }
+            Write_::LinkCache { url, at, data } => rows.push(Row::Link {
+                url,
+                at,
+                data: pack(&data),
+            }),
+        }
+    }
+    rows
+}
+
+fn write_batch(client: &mut Client, rows: &[Row]) -> Result<(), postgres::Error> {
+    let mut tx = client.transaction()?;
+    let put_analysis =
+        tx.prepare("INSERT INTO analyses(key, data) VALUES ($1, $2) ON CONFLICT(key) DO NOTHING")?;
+    let upsert = "INSERT INTO fetches(run_id, site_id, url, etag, last_modified, content_hash, data, analysis)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8";
+    let conflict = " ON CONFLICT(run_id, site_id, url) DO UPDATE SET etag = excluded.etag,
+            last_modified = excluded.last_modified, content_hash = excluded.content_hash,
+            data = excluded.data, analysis = excluded.analysis";
+    let put_fetch = tx.prepare(&format!("{upsert}{conflict}"))?;
+    // Fenced: written only while the job is running under this token.
+    let put_fenced = tx.prepare(&format!(
+        "{upsert} WHERE EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND site_id = $2
+            AND state = 'running' AND token = $9){conflict}"
+    ))?;
+    let put_link = tx.prepare(
+        "INSERT INTO link_cache(url, checked_at, data) VALUES ($1, $2, $3)
+         ON CONFLICT(url) DO UPDATE SET checked_at = excluded.checked_at, data = excluded.data",
+    )?;
+    for row in rows {
+        match row {
+            Row::Fetch {
+                run,
+                site,
+                token,
+                url,
+                etag,
+                last_modified,
+                content_hash,
+                data,
+                analysis,
+            } => {
+                if let Some((key, Some(blob))) = analysis {
+                    tx.execute(&put_analysis, &[key, blob])?;
+                }
+                let key = analysis.as_ref().map(|(k, _)| k);
+                match token {
+                    Some(token) => tx.execute(
+                        &put_fenced,
+                        &[
+                            run,
+                            site,
+                            url,
+                            etag,
+                            last_modified,
+                            content_hash,
+                            data,
+                            &key,
+                            token,
+                        ],
+                    )?,
+                    None => tx.execute(
+                        &put_fetch,
+                        &[
+                            run,
+                            site,
+                            url,
+                            etag,
+                            last_modified,
+                            content_hash,
+                            data,
+                            &key,
+                        ],
+                    )?,
+                };
+            }
+            Row::Link { url, at, data } => {
+                tx.execute(&put_link, &[url, at, data])?;
+            }
+        }
+    }
+    tx.commit()
+}

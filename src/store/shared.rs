@@ -1,0 +1,158 @@
+//! What every store backend does the same way: the one clock, packing of
+//! stored JSON, what changed since the previous run, and availability from
+//! probes. Backends answer small queries; the judgement is made here once.
+
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use flate2::Compression;
+use govscan_checks::{fingerprint, Finding};
+use govscan_reports::model::{Availability, FindingHistory, SiteHistory, TrendPoint};
+use std::collections::{HashMap, HashSet};
+use std::io::{Read, Write};
+
+/// Every time a store keeps is UTC, in one RFC 3339 form, so that SQL
+/// compares them correctly as text (times with other offsets would not).
+pub(crate) fn utc_of(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.with_timezone(&chrono::Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// An RFC 3339 time as the store keeps it (UTC); unparseable text is kept as is.
+pub(crate) fn utc(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t).map_or_else(|_| t.to_string(), utc_of)
+}
+
+/// A stored (UTC) time as people in China read it, for reports.
+pub(crate) fn china_time(t: &str) -> String {
+    match (
+        chrono::DateTime::parse_from_rfc3339(t),
+        chrono::FixedOffset::east_opt(8 * 3600),
+    ) {
+        (Ok(at), Some(cst)) => at
+            .with_timezone(&cst)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        _ => t.to_string(),
+    }
+}
+
+/// Now, as the store keeps times.
+pub(crate) fn utc_now() -> String {
+    utc_of(chrono::Utc::now().fixed_offset())
+}
+
+/// Compresses stored JSON (fetches, analyses, site reports).
+pub(crate) fn pack(json: &[u8]) -> Vec<u8> {
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::fast());
+    let _ = enc.write_all(json);
+    enc.finish().unwrap_or_default()
+}
+
+/// The JSON a [`pack`] stored; `None` if the blob is damaged.
+pub(crate) fn unpack(blob: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    DeflateDecoder::new(blob).read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// The four questions [`site_history`] asks a backend.
+pub(crate) trait HistoryQueries {
+    /// The latest completed run before `run` that judged `site`: id and date.
+    fn previous_run(&mut self, site: i64, run: i64) -> anyhow::Result<Option<(i64, String)>>;
+    /// A run's findings of a site: fingerprint and finding (JSON).
+    fn findings_of(&mut self, run: i64, site: i64) -> anyhow::Result<Vec<(String, String)>>;
+    /// The date of the first completed run before `run` with this finding.
+    fn first_seen(
+        &mut self,
+        site: i64,
+        fingerprint: &str,
+        run: i64,
+    ) -> anyhow::Result<Option<String>>;
+    /// Up to 29 completed runs before `run`: date, findings, score; newest first.
+    fn trend(&mut self, site: i64, run: i64) -> anyhow::Result<Vec<TrendPoint>>;
+}
+
+/// What changed for a site since its previous completed run: which findings
+/// are new, which were fixed, when each was first seen, and the trend.
+pub(crate) fn site_history(
+    q: &mut dyn HistoryQueries,
+    run: i64,
+    site: i64,
+    site_url: &str,
+    findings: &[Finding],
+    now: &str,
+) -> anyhow::Result<SiteHistory> {
+    let previous = q.previous_run(site, run)?;
+    let mut before: HashMap<String, Finding> = HashMap::new();
+    if let Some((prev, _)) = &previous {
+        for (fp, data) in q.findings_of(*prev, site)? {
+            if let Ok(f) = serde_json::from_str::<Finding>(&data) {
+                before.insert(fp, f);
+            }
+        }
+    }
+    let mut history = SiteHistory {
+        previous_run: previous.as_ref().map(|p| p.1.clone()),
+        ..SiteHistory::default()
+    };
+    let mut current = HashSet::new();
+    for f in findings {
+        let fp = fingerprint(site_url, f.check, &f.page, &f.target);
+        let first = q.first_seen(site, &fp, run)?;
+        history.findings.push(FindingHistory {
+            new: previous.is_some() && !before.contains_key(&fp),
+            first_seen: first.unwrap_or_else(|| now.to_string()),
+            fingerprint: fp.clone(),
+        });
+        current.insert(fp);
+    }
+    let mut fixed: Vec<(&String, &Finding)> = before
+        .iter()
+        .filter(|(fp, _)| !current.contains(*fp))
+        .collect();
+    fixed.sort_by(|a, b| (a.1.check, &a.1.page).cmp(&(b.1.check, &b.1.page)));
+    for (fp, f) in fixed {
+        let first = q.first_seen(site, fp, run)?;
+        history.fixed.push(f.clone());
+        history.fixed_first_seen.push(first.unwrap_or_default());
+    }
+    let mut trend = q.trend(site, run)?;
+    trend.reverse();
+    history.trend = trend;
+    Ok(history)
+}
+
+/// A site's availability from its probes in the window (time, success),
+/// oldest first; `None` without probes.
+pub(crate) fn availability_of(rows: &[(String, bool)], days: u32) -> Option<Availability> {
+    if rows.is_empty() {
+        return None;
+    }
+    let failures = rows.iter().filter(|(_, ok)| !ok).count();
+    let (mut streak, mut best_streak, mut best_minutes) = (0usize, 0usize, 0i64);
+    let mut streak_start: Option<chrono::DateTime<chrono::FixedOffset>> = None;
+    for (at, ok) in rows {
+        let at = chrono::DateTime::parse_from_rfc3339(at).ok();
+        if *ok {
+            streak = 0;
+            streak_start = None;
+        } else {
+            streak += 1;
+            if streak_start.is_none() {
+                streak_start = at;
+            }
+            best_streak = best_streak.max(streak);
+            if let (Some(s), Some(a)) = (streak_start, at) {
+                best_minutes = best_minutes.max((a - s).num_minutes());
+            }
+        }
+    }
+    Some(Availability {
+        days,
+        probes: rows.len(),
+        failures,
+        failure_share: failures as f64 / rows.len() as f64,
+        longest_outage_minutes: best_minutes,
+        longest_failure_streak: best_streak,
+        last_probe: rows.last().map(|r| china_time(&r.0)),
+    })
+}
