@@ -78,7 +78,7 @@ pub fn write_findings(path: &Path, run: &RunReport) -> io::Result<()> {
 
 /// The columns of `sites.csv`: the county overview, one row per site. New
 /// columns are added at the end, never renamed or moved.
-pub const SITES_COLUMNS: [&str; 25] = [
+pub const SITES_COLUMNS: [&str; 26] = [
     "site",
     "url",
     "verdict",
@@ -104,6 +104,7 @@ pub const SITES_COLUMNS: [&str; 25] = [
     "unanswered_overdue",
     "median_reply_workdays",
     "serious_errors",
+    "region",
 ];
 
 /// Writes `sites.csv` (the sites must have been scored).
@@ -155,6 +156,7 @@ pub fn write_sites(path: &Path, run: &RunReport) -> io::Result<()> {
                 .map(|m| m.to_string())
                 .unwrap_or_default(),
             site.summary.serious_errors.to_string(),
+            r.region.clone().unwrap_or_default(),
         ];
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
         row(&mut w, &refs)?;

@@ -401,6 +401,39 @@ fn num_cell(v: impl std::fmt::Display, sort: f64) -> String {
     format!(r#"<td class="num" data-v="{sort}">{v}</td>"#)
 }
 
+/// The overview's table by region (区县): each county's sites and verdicts.
+fn region_table(rows: &[SiteRow]) -> String {
+    use std::collections::BTreeMap;
+    let mut regions: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
+    for r in rows {
+        let c = regions
+            .entry(r.region.as_deref().unwrap_or("（未填）"))
+            .or_default();
+        c[0] += 1;
+        match r.score.verdict {
+            Verdict::Pass => c[1] += 1,
+            Verdict::FailScore => c[2] += 1,
+            Verdict::FailVeto => {
+                c[2] += 1;
+                c[3] += 1
+            }
+            Verdict::NotAudited => c[4] += 1,
+        }
+    }
+    let mut h = String::from(
+        r#"<table class="sortable" id="region-table"><thead><tr><th class="sortable">区县</th><th class="sortable num">站点</th><th class="sortable num">合格</th><th class="sortable num">不合格</th><th class="sortable num">其中单项否决</th><th class="sortable num">未能检查</th></tr></thead><tbody>"#,
+    );
+    for (region, c) in &regions {
+        let _ = write!(h, r#"<tr><td data-v="{r}">{r}</td>"#, r = esc(region));
+        for n in c {
+            h.push_str(&num_cell(n, *n as f64));
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</tbody></table>");
+    h
+}
+
 /// Renders the whole report.
 pub fn render(run: &RunReport, scores: &[SiteScore], profile: &Profile) -> String {
     let profile_basis = profile.scoring.basis.as_str();
@@ -411,7 +444,13 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile: &Profile) -> Strin
         .map(|(s, sc)| site_row(s, sc))
         .collect();
     let mut order: Vec<(usize, &SiteRow)> = rows.iter().enumerate().collect();
-    order.sort_by_key(|(_, r)| r.badness());
+    // With a region column (区县), the overview groups the sites by county.
+    let by_region = rows.iter().any(|r| r.region.is_some());
+    order.sort_by(|(_, a), (_, b)| {
+        let region = |r: &SiteRow| r.region.clone().unwrap_or_default();
+        (by_region.then(|| region(a)), a.badness())
+            .cmp(&(by_region.then(|| region(b)), b.badness()))
+    });
     let issues = group_issues(&run.sites);
     let mut h = String::with_capacity(1 << 20);
     let _ = write!(
@@ -475,7 +514,17 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile: &Profile) -> Strin
         }
     }
     h.push_str(&chart_by_category(&order, &issues));
-    h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr><th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th><th class="sortable num">未能核实链接</th><th>趋势（问题数）</th></tr></thead><tbody>"#);
+    if by_region {
+        h.push_str(&region_table(&rows));
+    }
+    let region_head = if by_region {
+        r#"<th class="sortable">区县</th>"#
+    } else {
+        ""
+    };
+    h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr>"#);
+    h.push_str(region_head);
+    h.push_str(r#"<th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th><th class="sortable num">未能核实链接</th><th>趋势（问题数）</th></tr></thead><tbody>"#);
     for (i, r) in &order {
         let (rank, _) = r.badness();
         // A site that was not audited has no counts: a 0 would read as "clean".
@@ -490,8 +539,14 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile: &Profile) -> Strin
         let footer: Vec<&str> = r.footer_missing.iter().map(|c| c.title_zh()).collect();
         let _ = write!(
             h,
-            r##"<tr><td data-v="{name}"><a href="#site-{i}">{name}</a><div class="muted url">{url}</div></td><td data-v="{rank}">{badge}</td>{score}<td data-v="{vetoes}">{vetoes}</td>{pages}{dh}{do_}{sc}{ec}<td data-v="{fn_}">{footer}</td>{pol}{pri}{blk}<td>{trend}</td></tr>"##,
+            r##"<tr>{region}<td data-v="{name}"><a href="#site-{i}">{name}</a><div class="muted url">{url}</div></td><td data-v="{rank}">{badge}</td>{score}<td data-v="{vetoes}">{vetoes}</td>{pages}{dh}{do_}{sc}{ec}<td data-v="{fn_}">{footer}</td>{pol}{pri}{blk}<td>{trend}</td></tr>"##,
             blk = count_cell(r.blocked_links),
+            region = if by_region {
+                let region = esc(r.region.as_deref().unwrap_or("（未填）"));
+                format!(r#"<td data-v="{region}">{region}</td>"#)
+            } else {
+                String::new()
+            },
             trend = sparkline(&run.sites[*i], r.findings),
             name = esc(&r.name),
             url = esc(&r.url),

@@ -61,6 +61,24 @@ pub struct SiteRow {
     pub blocked_links: usize,
     /// How much of the site was read.
     pub audit: Audit,
+    /// The site list's `region` column (区县): the overview groups by it.
+    pub region: Option<String>,
+}
+
+/// The site-list columns that name a site's region (county).
+pub const REGION_COLUMNS: &[&str] = &["region", "区县", "地区", "县区"];
+
+/// A site's region from its site-list columns, if given.
+pub fn region_of(site: &SiteReport) -> Option<&str> {
+    site.extra
+        .iter()
+        .find(|(k, v)| {
+            !v.trim().is_empty()
+                && REGION_COLUMNS
+                    .iter()
+                    .any(|c| k.trim().eq_ignore_ascii_case(c))
+        })
+        .map(|(_, v)| v.trim())
 }
 
 impl SiteRow {
@@ -137,5 +155,6 @@ pub fn site_row(site: &SiteReport, score: &SiteScore) -> SiteRow {
             .collect::<BTreeSet<_>>()
             .len(),
         audit: score.audit.clone(),
+        region: region_of(site).map(str::to_string),
     }
 }

@@ -58,7 +58,8 @@ struct Sites {
 }
 
 fn write_sites(dir: &Path, sites: &[(String, u16, &str)]) -> Sites {
-    let mut csv = String::from("name,url\n");
+    // Half the sites in one county, half in another (the overview groups by it).
+    let mut csv = String::from("name,url,region\n");
     let mut flags = flags(&[
         "--offline",
         "--rate",
@@ -75,8 +76,13 @@ fn write_sites(dir: &Path, sites: &[(String, u16, &str)]) -> Sites {
         "10",
         "--quiet",
     ]);
-    for (host, port, ip) in sites {
-        csv.push_str(&format!("{host},http://{host}:{port}/\n"));
+    for (i, (host, port, ip)) in sites.iter().enumerate() {
+        let region = if i < sites.len() / 2 {
+            "甲县"
+        } else {
+            "乙县"
+        };
+        csv.push_str(&format!("{host},http://{host}:{port}/,{region}\n"));
         flags.push("--resolve".into());
         flags.push(format!("{host}:{port}:{ip}"));
     }
@@ -208,6 +214,17 @@ async fn compare_with_one_machine(db: &str, name: &str, sites: &Sites, dir: &Pat
     );
     let single = report_of(&single_out);
     assert_eq!(outcome(&province), outcome(&single));
+    // Both overviews group the sites by the list's region column.
+    for dir in [&out, &single_out] {
+        let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        assert!(html.contains(r#"id="region-table""#) && html.contains("乙县"));
+        let csv = std::fs::read_to_string(dir.join("sites.csv")).unwrap();
+        assert!(csv.lines().next().unwrap().ends_with(",region"), "{csv}");
+        assert_eq!(
+            csv.lines().filter(|l| l.ends_with(",甲县")).count(),
+            province.sites.len() / 2
+        );
+    }
     assert!(province.sites.iter().all(|s| !s.findings.is_empty()));
     province
 }
