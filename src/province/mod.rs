@@ -80,7 +80,12 @@ async fn group_of(spec: &SiteSpec, opts: &ScanOptions) -> String {
     if let Ok(ip) = host.parse::<std::net::IpAddr>() {
         return ip.to_string();
     }
-    if let Some(rule) = opts.resolve.iter().find(|r| r.host == host) {
+    let rule = opts
+        .resolve
+        .iter()
+        .find(|r| r.host == host)
+        .or_else(|| opts.resolve.iter().find(|r| r.host == "*"));
+    if let Some(rule) = rule {
         return rule.addr.to_string();
     }
     if !opts.offline {

@@ -251,7 +251,10 @@ async fn run_job(
             blocking(&s, move |s| s.give_back(&r, &c, Some(&e))).await
         }
         JobEnd::Stopped => blocking(&s, move |s| s.give_back(&r, &c, None)).await,
-        JobEnd::Done | JobEnd::LeaseLost => Ok(store.release(&run, &claim)),
+        JobEnd::Done | JobEnd::LeaseLost => {
+            store.release(&run, &claim);
+            Ok(())
+        }
     };
     if let Err(e) = given_back {
         progress.log(&format!(

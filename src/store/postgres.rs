@@ -208,10 +208,14 @@ impl Connections {
                 )));
             }
             if Instant::now() >= deadline {
+                let waited = if patience.is_zero() {
+                    String::new()
+                } else {
+                    format!(" (tried for {} s)", patience.as_secs())
+                };
                 return Err(anyhow::Error::new(error).context(format!(
-                    "PostgreSQL database {} unreachable for {} s: check that the server runs and the URL is right",
-                    redact(&self.url),
-                    patience.as_secs()
+                    "cannot reach the PostgreSQL database {}{waited}: check that the server runs, listens on that address and the URL is right",
+                    redact(&self.url)
                 )));
             }
             std::thread::sleep(pause);
@@ -253,13 +257,18 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects (waiting up to a minute for the server) and migrates.
+    /// Connects and migrates; a server that is not there is an error at
+    /// once (the commands people type say so rather than wait).
     pub fn open(url: &str) -> anyhow::Result<PgStore> {
+        PgStore::open_patiently(url, Duration::ZERO)
+    }
+
+    fn open_patiently(url: &str, patience: Duration) -> anyhow::Result<PgStore> {
         let conns = Arc::new(Connections {
             url: url.to_string(),
             idle: Mutex::new(Vec::new()),
         });
-        conns.with(Duration::from_secs(60), migrate)?;
+        conns.with(patience, migrate)?;
         Ok(PgStore {
             conns,
             writer: Mutex::new(None),
@@ -269,9 +278,11 @@ impl PgStore {
         })
     }
 
-    /// A store whose site writes carry lease tokens (for workers).
+    /// A store whose site writes carry lease tokens (for workers). A
+    /// worker started with the database (systemd, a reboot) waits up to a
+    /// minute for it.
     pub fn open_fenced(url: &str) -> anyhow::Result<PgStore> {
-        let mut store = PgStore::open(url)?;
+        let mut store = PgStore::open_patiently(url, Duration::from_secs(60))?;
         store.fenced = true;
         Ok(store)
     }

@@ -142,7 +142,9 @@ async fn content_plants_are_found_and_their_controls_are_not() {
     let sites = std::fs::read_to_string(out.path().join("sites.csv")).unwrap();
     let header = sites.lines().next().unwrap();
     assert!(
-        header.ends_with(",level,messages,unanswered_overdue,median_reply_workdays,serious_errors"),
+        header.ends_with(
+            ",level,messages,unanswered_overdue,median_reply_workdays,serious_errors,region"
+        ),
         "{header}"
     );
 }

@@ -586,3 +586,29 @@ async fn a_site_that_keeps_failing_is_reported_not_audited_with_the_reason() {
     let text = String::from_utf8_lossy(&status.stdout);
     assert!(text.contains("失败 slow.sfx-prov.gov.cn"), "{text}");
 }
+
+#[test]
+fn province_commands_need_a_postgres_database_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("sites.csv");
+    std::fs::write(&list, "name,url\n甲,http://a.gov.cn/\n").unwrap();
+    let out = govscan()
+        .args(["queue", "--offline", "--db", "govscan.db", "--sites"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("postgres://"));
+    let out = govscan()
+        .args(["worker", "--db", "/tmp/x.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // A database that is not there: a runtime failure (3), not "findings".
+    let out = govscan()
+        .args(["status", "--db", "postgres://govscan@127.0.0.1:1/none"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("127.0.0.1:1"));
+}

@@ -281,7 +281,7 @@ async fn sites_csv_and_rerendering_from_report_json_with_other_rules() {
     let mut lines = sites.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "\u{feff}site,url,verdict,score,vetoes,pages,dead_links_home,dead_links_other,stale_columns,empty_columns,footer_problems,policy_without_interpretation,privacy_pages,findings,profile,audit,audit_reason,problems,pages_affected,blocked_links,level,messages,unanswered_overdue,median_reply_workdays,serious_errors"
+        "\u{feff}site,url,verdict,score,vetoes,pages,dead_links_home,dead_links_other,stale_columns,empty_columns,footer_problems,policy_without_interpretation,privacy_pages,findings,profile,audit,audit_reason,problems,pages_affected,blocked_links,level,messages,unanswered_overdue,median_reply_workdays,serious_errors,region"
     );
     let row: Vec<String> = lines
         .next()
