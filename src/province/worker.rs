@@ -305,6 +305,11 @@ async fn scan_under_lease(
     if result.interrupted {
         return JobEnd::Stopped;
     }
+    // Every fetch of the site is in the database before the job is done:
+    // after that, its writes would be refused (the lease is over).
+    if !crate::store::flushed(&**store).await {
+        return JobEnd::Failed("站点的抓取记录未能写入数据库".into());
+    }
     let pages = result.pages.iter().filter(|p| p.crawled).count() as i64;
     let report = site_report(result);
     let json = match serde_json::to_vec(&report) {

@@ -45,6 +45,10 @@ pub enum Write_ {
         /// The analysis (JSON), unless the store has it already.
         analysis_json: Option<Vec<u8>>,
     },
+    /// Answered once every write queued before it is committed (true) or
+    /// given up on (false): a province worker waits for it before it marks
+    /// a site done, so that no fetch of the site arrives after its lease.
+    Barrier(tokio::sync::oneshot::Sender<bool>),
     /// A successful outside-link check to cache.
     LinkCache {
         /// URL.
@@ -137,6 +141,32 @@ pub trait HistoryStore: Send + Sync {
     ) -> anyhow::Result<Option<Availability>>;
     /// Deletes runs and probes older than `keep_days`; returns how many of each.
     fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)>;
+}
+
+/// Takes the barriers out of a batch: they are answered after it.
+fn split_barriers(batch: Vec<Write_>) -> (Vec<Write_>, Vec<tokio::sync::oneshot::Sender<bool>>) {
+    let mut barriers = Vec::new();
+    let mut writes = Vec::with_capacity(batch.len());
+    for w in batch {
+        match w {
+            Write_::Barrier(b) => barriers.push(b),
+            other => writes.push(other),
+        }
+    }
+    (writes, barriers)
+}
+
+/// Waits until every write queued so far is committed; false if the
+/// writer gave up on some (or none runs).
+pub async fn flushed(store: &dyn HistoryStore) -> bool {
+    let Some(tx) = store.writer() else {
+        return false;
+    };
+    let (done, answer) = tokio::sync::oneshot::channel();
+    if tx.send(Write_::Barrier(done)).await.is_err() {
+        return false;
+    }
+    answer.await.unwrap_or(false)
 }
 
 /// Opens the store `--db` names: a `postgres://` URL or a SQLite file.

@@ -676,9 +676,14 @@ fn writer_loop(conns: &Connections, leases: Option<&Leases>, mut rx: Receiver<Wr
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
+        let (batch, barriers) = super::split_barriers(batch);
         let rows = prepare_batch(batch, leases);
-        if let Err(e) = conns.with(RECONNECT_FOR, |c| write_batch(c, &rows)) {
+        let written = conns.with(RECONNECT_FOR, |c| write_batch(c, &rows));
+        if let Err(e) = &written {
             eprintln!("govscan: history database write failed: {e:#}");
+        }
+        for b in barriers {
+            let _ = b.send(written.is_ok());
         }
     }
 }
@@ -739,6 +744,7 @@ fn prepare_batch(batch: Vec<Write_>, leases: Option<&Leases>) -> Vec<Row> {
                     analysis: analysis_key.map(|k| (k, analysis_json.map(|j| pack(&j)))),
                 });
             }
+            Write_::Barrier(_) => {}
             Write_::LinkCache { url, at, data } => rows.push(Row::Link {
                 url,
                 at,

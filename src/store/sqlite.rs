@@ -483,8 +483,13 @@ fn writer_loop(mut conn: Connection, mut rx: Receiver<Write_>) {
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        if let Err(e) = write_batch(&mut conn, batch) {
+        let (batch, barriers) = super::split_barriers(batch);
+        let written = write_batch(&mut conn, batch);
+        if let Err(e) = &written {
             eprintln!("govscan: history database write failed: {e}");
+        }
+        for b in barriers {
+            let _ = b.send(written.is_ok());
         }
     }
 }
@@ -521,6 +526,7 @@ fn write_batch(conn: &mut Connection, batch: Vec<Write_>) -> rusqlite::Result<()
                 )?
                 .execute(params![run, site, url, etag, last_modified, content_hash, pack(&data), analysis_key])?;
             }
+            Write_::Barrier(_) => {}
             Write_::LinkCache { url, at, data } => {
                 tx.execute(
                     "INSERT OR REPLACE INTO link_cache(url, checked_at, data) VALUES (?1, ?2, ?3)",

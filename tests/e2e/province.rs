@@ -51,6 +51,25 @@ async fn serve_on(ip: &str, portal: Arc<Portal>) -> (u16, tokio::task::JoinHandl
     (port, server::serve(listener, portal))
 }
 
+/// Sites of `pages` slow pages each, served on 127.0.0.1, and their list.
+async fn serve_sites(
+    dir: &Path,
+    hosts: &[String],
+    pages: usize,
+) -> (Arc<Portal>, Sites, tokio::task::JoinHandle<()>) {
+    let mut portal = Portal::new();
+    for h in hosts {
+        add_site(&mut portal, h, pages, Duration::from_millis(40));
+    }
+    let portal = Arc::new(portal);
+    let (port, server) = serve_on("127.0.0.1", portal.clone()).await;
+    let listed: Vec<_> = hosts
+        .iter()
+        .map(|h| (h.clone(), port, "127.0.0.1"))
+        .collect();
+    (portal, write_sites(dir, &listed), server)
+}
+
 /// A site list and the scan flags mapping its hosts to their servers.
 struct Sites {
     list: std::path::PathBuf,
@@ -247,19 +266,7 @@ async fn three_workers_one_killed_report_what_one_machine_reports() {
     let hosts: Vec<String> = (1..=12)
         .map(|i| format!("s{i:02}.sfx-prov.gov.cn"))
         .collect();
-    let mut portal = Portal::new();
-    for h in &hosts {
-        add_site(&mut portal, h, 12, Duration::from_millis(40));
-    }
-    let portal = Arc::new(portal);
-    let (port, _server) = serve_on("127.0.0.1", portal.clone()).await;
-    let sites = write_sites(
-        dir.path(),
-        &hosts
-            .iter()
-            .map(|h| (h.clone(), port, "127.0.0.1"))
-            .collect::<Vec<_>>(),
-    );
+    let (portal, sites, _server) = serve_sites(dir.path(), &hosts, 12).await;
     queue(
         &db,
         &sites,
@@ -452,19 +459,7 @@ async fn a_database_restart_under_a_running_worker_loses_nothing() {
     let db = pg.new_database("restart");
     let dir = tempfile::tempdir().unwrap();
     let hosts: Vec<String> = (1..=4).map(|i| format!("r{i}.sfx-prov.gov.cn")).collect();
-    let mut portal = Portal::new();
-    for h in &hosts {
-        add_site(&mut portal, h, 15, Duration::from_millis(40));
-    }
-    let portal = Arc::new(portal);
-    let (port, _server) = serve_on("127.0.0.1", portal.clone()).await;
-    let sites = write_sites(
-        dir.path(),
-        &hosts
-            .iter()
-            .map(|h| (h.clone(), port, "127.0.0.1"))
-            .collect::<Vec<_>>(),
-    );
+    let (portal, sites, _server) = serve_sites(dir.path(), &hosts, 15).await;
     queue(&db, &sites, "r1", &[]);
     let w = worker(&db, "w1", &["--parallel-sites", "1"]);
     until("the worker in its first site", || {
