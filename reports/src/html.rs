@@ -522,7 +522,11 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile: &Profile) -> Strin
     } else {
         ""
     };
-    h.push_str(r#"<table class="sortable" id="overview-table"><thead><tr>"#);
+    h.push_str(if by_region {
+        r#"<table class="sortable by-region" id="overview-table"><thead><tr>"#
+    } else {
+        r#"<table class="sortable" id="overview-table"><thead><tr>"#
+    });
     h.push_str(region_head);
     h.push_str(r#"<th class="sortable">站点</th><th class="sortable">结论</th><th class="sortable num">得分</th><th class="sortable">单项否决</th><th class="sortable num">页面</th><th class="sortable num">首页死链</th><th class="sortable num">其他死链</th><th class="sortable num">不更新栏目</th><th class="sortable num">空白栏目</th><th class="sortable">底部要素问题</th><th class="sortable num">未关联解读</th><th class="sortable num">隐私泄露页</th><th class="sortable num">未能核实链接</th><th>趋势（问题数）</th></tr></thead><tbody>"#);
     for (i, r) in &order {
