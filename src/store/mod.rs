@@ -9,6 +9,7 @@
 //! blocking threads and a bounded queue, never on the async workers.
 
 pub mod pg_jobs;
+mod pg_writer;
 pub mod postgres;
 mod shared;
 pub mod sqlite;

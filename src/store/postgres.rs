@@ -12,7 +12,7 @@
 //! token, so a worker that lost its lease cannot overwrite the new owner's
 //! results (fencing).
 
-use super::shared::{self, availability_of, pack, unpack, utc, utc_now, utc_of, HistoryQueries};
+use super::shared::{self, availability_of, unpack, utc, utc_now, utc_of, HistoryQueries};
 use super::{HistoryStore, PreviousFetch, Write_};
 use govscan_checks::{fingerprint, Finding};
 use govscan_reports::model::{Availability, SiteHistory, TrendPoint};
@@ -21,7 +21,7 @@ use postgres::{Client, NoTls};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc::{channel, error::TryRecvError, Receiver, Sender};
+use tokio::sync::mpsc::{channel, Sender};
 
 /// How long a call keeps trying to reach a database that went away.
 pub const RECONNECT_FOR: Duration = Duration::from_secs(120);
@@ -112,7 +112,7 @@ const PG_MIGRATIONS: &[&str] = &[
 ];
 
 /// A few connections, opened on demand and opened again when one breaks.
-struct Connections {
+pub(crate) struct Connections {
     url: String,
     idle: Mutex<Vec<Client>>,
 }
@@ -166,7 +166,7 @@ impl Connections {
     /// Runs `call` on a connection; a lost connection is replaced and the
     /// call repeated (with a growing pause) for up to `patience`. SQL errors
     /// are returned at once.
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         patience: Duration,
         mut call: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
@@ -391,7 +391,7 @@ impl HistoryStore for PgStore {
         let leases = self.fenced.then(|| self.leases.clone());
         let handle = std::thread::Builder::new()
             .name("govscan-pg-writer".into())
-            .spawn(move || writer_loop(&conns, leases.as_ref(), rx))?;
+            .spawn(move || super::pg_writer::writer_loop(&conns, leases.as_ref(), rx))?;
         *self.writer.lock().unwrap_or_else(|e| e.into_inner()) = Some((tx, handle));
         Ok(())
     }
@@ -657,174 +657,4 @@ impl HistoryQueries for PgQueries<'_> {
                 .collect())
         })
     }
-}
-
-/// The writer thread: batches queued writes into one transaction each. A
-/// batch that meets a lost connection is written again on a new one, for as
-/// long as [`RECONNECT_FOR`] allows: the crawl waits (the queue is bounded)
-/// rather than lose what it fetched.
-fn writer_loop(conns: &Connections, leases: Option<&Leases>, mut rx: Receiver<Write_>) {
-    const BATCH: usize = 500;
-    loop {
-        let Some(first) = rx.blocking_recv() else {
-            return;
-        };
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(w) => batch.push(w),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
-        }
-        let (batch, barriers) = super::split_barriers(batch);
-        let rows = prepare_batch(batch, leases);
-        let written = conns.with(RECONNECT_FOR, |c| write_batch(c, &rows));
-        if let Err(e) = &written {
-            eprintln!("govscan: history database write failed: {e:#}");
-        }
-        for b in barriers {
-            let _ = b.send(written.is_ok());
-        }
-    }
-}
-
-/// One write, packed, with the lease token it must match (fenced stores).
-enum Row {
-    Fetch {
-        run: i64,
-        site: i64,
-        token: Option<i64>,
-        url: String,
-        etag: Option<String>,
-        last_modified: Option<String>,
-        content_hash: Option<String>,
-        data: Vec<u8>,
-        analysis: Option<(String, Option<Vec<u8>>)>,
-    },
-    Link {
-        url: String,
-        at: String,
-        data: Vec<u8>,
-    },
-}
-
-fn prepare_batch(batch: Vec<Write_>, leases: Option<&Leases>) -> Vec<Row> {
-    let held = leases.map(|l| l.lock().unwrap_or_else(|e| e.into_inner()).clone());
-    let mut rows = Vec::with_capacity(batch.len());
-    for w in batch {
-        match w {
-            Write_::Fetch {
-                run,
-                site,
-                url,
-                etag,
-                last_modified,
-                content_hash,
-                data,
-                analysis_key,
-                analysis_json,
-            } => {
-                let token = match &held {
-                    None => None,
-                    Some(held) => match held.get(&(run, site)) {
-                        Some(t) => Some(*t),
-                        // The lease is gone: the site belongs to another worker now.
-                        None => continue,
-                    },
-                };
-                rows.push(Row::Fetch {
-                    run,
-                    site,
-                    token,
-                    url,
-                    etag,
-                    last_modified,
-                    content_hash,
-                    data: pack(&data),
-                    analysis: analysis_key.map(|k| (k, analysis_json.map(|j| pack(&j)))),
-                });
-            }
-            Write_::Barrier(_) => {}
-            Write_::LinkCache { url, at, data } => rows.push(Row::Link {
-                url,
-                at,
-                data: pack(&data),
-            }),
-        }
-    }
-    rows
-}
-
-fn write_batch(client: &mut Client, rows: &[Row]) -> Result<(), postgres::Error> {
-    let mut tx = client.transaction()?;
-    let put_analysis =
-        tx.prepare("INSERT INTO analyses(key, data) VALUES ($1, $2) ON CONFLICT(key) DO NOTHING")?;
-    let upsert = "INSERT INTO fetches(run_id, site_id, url, etag, last_modified, content_hash, data, analysis)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8";
-    let conflict = " ON CONFLICT(run_id, site_id, url) DO UPDATE SET etag = excluded.etag,
-            last_modified = excluded.last_modified, content_hash = excluded.content_hash,
-            data = excluded.data, analysis = excluded.analysis";
-    let put_fetch = tx.prepare(&format!("{upsert}{conflict}"))?;
-    // Fenced: written only while the job is running under this token.
-    let put_fenced = tx.prepare(&format!(
-        "{upsert} WHERE EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND site_id = $2
-            AND state = 'running' AND token = $9){conflict}"
-    ))?;
-    let put_link = tx.prepare(
-        "INSERT INTO link_cache(url, checked_at, data) VALUES ($1, $2, $3)
-         ON CONFLICT(url) DO UPDATE SET checked_at = excluded.checked_at, data = excluded.data",
-    )?;
-    for row in rows {
-        match row {
-            Row::Fetch {
-                run,
-                site,
-                token,
-                url,
-                etag,
-                last_modified,
-                content_hash,
-                data,
-                analysis,
-            } => {
-                if let Some((key, Some(blob))) = analysis {
-                    tx.execute(&put_analysis, &[key, blob])?;
-                }
-                let key = analysis.as_ref().map(|(k, _)| k);
-                match token {
-                    Some(token) => tx.execute(
-                        &put_fenced,
-                        &[
-                            run,
-                            site,
-                            url,
-                            etag,
-                            last_modified,
-                            content_hash,
-                            data,
-                            &key,
-                            token,
-                        ],
-                    )?,
-                    None => tx.execute(
-                        &put_fetch,
-                        &[
-                            run,
-                            site,
-                            url,
-                            etag,
-                            last_modified,
-                            content_hash,
-                            data,
-                            &key,
-                        ],
-                    )?,
-                };
-            }
-            Row::Link { url, at, data } => {
-                tx.execute(&put_link, &[url, at, data])?;
-            }
-        }
-    }
-    tx.commit()
 }
