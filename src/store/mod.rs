@@ -144,17 +144,29 @@ pub trait HistoryStore: Send + Sync {
     fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)>;
 }
 
-/// Takes the barriers out of a batch: they are answered after it.
-fn split_barriers(batch: Vec<Write_>) -> (Vec<Write_>, Vec<tokio::sync::oneshot::Sender<bool>>) {
+/// The writer threads' next batch: waits for a write, takes whatever else
+/// is queued (up to 500) and sets the barriers apart, to be answered once
+/// the batch is written. Under load the batches fill; when the crawl is
+/// slow every write lands at once. `None` when the queue is closed.
+#[allow(clippy::type_complexity)]
+fn next_batch(
+    rx: &mut tokio::sync::mpsc::Receiver<Write_>,
+) -> Option<(Vec<Write_>, Vec<tokio::sync::oneshot::Sender<bool>>)> {
+    const BATCH: usize = 500;
+    let first = rx.blocking_recv()?;
+    let mut writes = Vec::new();
     let mut barriers = Vec::new();
-    let mut writes = Vec::with_capacity(batch.len());
-    for w in batch {
+    let mut next = Some(first);
+    while let Some(w) = next.take() {
         match w {
             Write_::Barrier(b) => barriers.push(b),
             other => writes.push(other),
         }
+        if writes.len() + barriers.len() < BATCH {
+            next = rx.try_recv().ok();
+        }
     }
-    (writes, barriers)
+    Some((writes, barriers))
 }
 
 /// Waits until every write queued so far is committed; false if the

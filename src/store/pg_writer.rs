@@ -6,26 +6,14 @@ use super::postgres::{Connections, Leases, RECONNECT_FOR};
 use super::shared::pack;
 use super::Write_;
 use postgres::Client;
-use tokio::sync::mpsc::{error::TryRecvError, Receiver};
+use tokio::sync::mpsc::Receiver;
 
 /// The writer thread: batches queued writes into one transaction each. A
 /// batch that meets a lost connection is written again on a new one, for as
 /// long as [`RECONNECT_FOR`] allows: the crawl waits (the queue is bounded)
 /// rather than lose what it fetched.
 pub(crate) fn writer_loop(conns: &Connections, leases: Option<&Leases>, mut rx: Receiver<Write_>) {
-    const BATCH: usize = 500;
-    loop {
-        let Some(first) = rx.blocking_recv() else {
-            return;
-        };
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(w) => batch.push(w),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
-        }
-        let (batch, barriers) = super::split_barriers(batch);
+    while let Some((batch, barriers)) = super::next_batch(&mut rx) {
         let rows = prepare_batch(batch, leases);
         let written = conns.with(RECONNECT_FOR, |c| write_batch(c, &rows));
         if let Err(e) = &written {

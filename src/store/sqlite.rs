@@ -17,7 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
-use tokio::sync::mpsc::{channel, error::TryRecvError, Receiver, Sender};
+use tokio::sync::mpsc::{channel, Receiver, Sender};
 
 /// The schema version this build writes; older files are migrated on open.
 pub const SCHEMA_VERSION: i64 = 3;
@@ -467,23 +467,9 @@ impl HistoryQueries for SqliteQueries<'_> {
     }
 }
 
-/// The writer thread: waits for a write, takes whatever else is queued (up
-/// to a batch) and writes it all in one transaction. Under load the batches
-/// fill; when the crawl is slow every write lands at once.
+/// The writer thread: each batch (see `next_batch`) in one transaction.
 fn writer_loop(mut conn: Connection, mut rx: Receiver<Write_>) {
-    const BATCH: usize = 500;
-    loop {
-        let Some(first) = rx.blocking_recv() else {
-            return;
-        };
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(w) => batch.push(w),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
-        }
-        let (batch, barriers) = super::split_barriers(batch);
+    while let Some((batch, barriers)) = super::next_batch(&mut rx) {
         let written = write_batch(&mut conn, batch);
         if let Err(e) = &written {
             eprintln!("govscan: history database write failed: {e}");
