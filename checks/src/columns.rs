@@ -21,6 +21,20 @@ pub struct RawItem {
     pub link: Option<String>,
 }
 
+/// A column a platform page lists apart from the page's own list: one
+/// column of a gkmlpt catalogue, whose items come from the platform's API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PlatformColumn {
+    /// The platform's column id.
+    pub id: String,
+    /// Its name in the platform's tree.
+    pub name: String,
+    /// Where a reader opens it (`…/gkmlpt/index#721`).
+    pub url: String,
+    /// Its items, as the API gave them.
+    pub list: ListFacts,
+}
+
 /// What a page says about its list of items.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ListFacts {
@@ -274,6 +288,8 @@ pub struct ColumnPage<'a> {
     pub list: &'a ListFacts,
     /// Read from Chromium's rendering (`--render`).
     pub rendered: bool,
+    /// A platform column whose items come from the platform's data API.
+    pub from_api: bool,
 }
 
 /// A column's verdict.
@@ -312,7 +328,8 @@ pub struct ColumnState {
     #[serde(default)]
     pub items: u32,
     /// Where the items were read: `static` (the HTML), `datastore`
-    /// (Hanweb's inline records) or `script` (a script nothing could read).
+    /// (Hanweb's inline records), `api` (a platform's data API, gkmlpt),
+    /// `rendered` (Chromium) or `script` (a script nothing could read).
     #[serde(default)]
     pub source: String,
 }
@@ -334,7 +351,14 @@ pub fn column_states(
 ) -> Vec<ColumnState> {
     let mut groups: Vec<((String, String), Vec<&ColumnPage<'_>>)> = Vec::new();
     for p in pages {
-        let key = (column_dir(p.url), p.name.to_string());
+        // A platform column (`index#721`) is a column of its own; pages of
+        // one pagination share a directory and a name.
+        let dir = if p.url.contains('#') {
+            p.url.to_string()
+        } else {
+            column_dir(p.url)
+        };
+        let key = (dir, p.name.to_string());
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(p),
             None => groups.push((key, vec![p])),
@@ -387,6 +411,8 @@ pub fn column_states(
                 "script"
             } else if group.iter().any(|p| p.rendered) {
                 "rendered"
+            } else if group.iter().any(|p| p.from_api) {
+                "api"
             } else if group.iter().any(|p| p.list.datastore_items > 0) {
                 "datastore"
             } else {

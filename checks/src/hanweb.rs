@@ -6,36 +6,16 @@
 //! and folds what they returned into the page; the crawler makes them.
 
 use crate::columns::{datastore_items, RawItem};
+use crate::data_requests::DataReader;
+use crate::data_requests::DataRequest;
 use crate::dates::item_date;
 use crate::links::{Link, LinkKind, LinkTarget};
 use crate::page::PageAnalysis;
 use chrono::NaiveDate;
 use regex::Regex;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use url::Url;
-
-/// A request for a list's data, identified by method, URL and body
-/// (dataproxy POSTs share one URL and differ by their body).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct DataRequest {
-    /// `GET` or `POST`.
-    pub method: String,
-    /// The URL.
-    pub url: String,
-    /// The form body of a POST.
-    #[serde(default)]
-    pub body: String,
-}
-
-impl DataRequest {
-    /// The key the request is known by: method, URL and body.
-    pub fn key(&self) -> String {
-        format!("{} {}\n{}", self.method, self.url, self.body)
-    }
-}
 
 /// The dataproxy requests for the records a Hanweb column page does not
 /// carry inline: from the record after the inline ones to the stated
@@ -96,6 +76,8 @@ pub fn dataproxy_requests(
             method: "POST".into(),
             url: url.to_string(),
             body: body.clone(),
+            reader: DataReader::HanwebDataproxy,
+            column: None,
         });
         start = end + 1;
     }

@@ -8,12 +8,14 @@
 pub mod audit;
 pub mod columns;
 pub mod content;
+pub mod data_requests;
 pub mod dates;
 pub mod decode;
 pub mod fetch;
 pub mod finding;
 pub mod footer;
 pub mod formats;
+pub mod gkmlpt;
 pub mod hanweb;
 pub mod ipv6;
 pub mod links;

@@ -75,7 +75,7 @@ pub struct FooterFlaws {
 
 mod cms_sites;
 mod content_plants;
-pub use cms_sites::{HANWEB_HOST, TRS_HOST};
+pub use cms_sites::{GKMLPT_HOST, HANWEB_HOST, TRS_HOST};
 mod ipv6_plants;
 pub use ipv6_plants::COUNTER_HOST;
 
@@ -529,6 +529,10 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
                 SiteLevel::Department,
             ),
             (format!("http://{TRS_HOST}:{port}/"), SiteLevel::Department),
+            (
+                format!("http://{GKMLPT_HOST}:{port}/"),
+                SiteLevel::Department,
+            ),
         ],
         portal: g.portal,
         sites: [
@@ -550,6 +554,7 @@ pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOption
             COUNTER_HOST,
             HANWEB_HOST,
             TRS_HOST,
+            GKMLPT_HOST,
             APP_HOST,
             DOWN_HOST,
             CHALLENGE_HOST,

@@ -125,6 +125,9 @@ pub(crate) struct JobResult {
     /// The page's analysis came from the store (a 304): it is there already
     /// and is not serialised again.
     pub(crate) analysis_stored: bool,
+    /// The page's analysis before its data answers were folded in: what
+    /// the store keeps, so that a later run asks for the data again.
+    pub(crate) unfolded: Option<Box<PageAnalysis>>,
 }
 
 /// Runs one job: from the interrupted run when resuming, from the previous
@@ -144,7 +147,8 @@ pub(crate) async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
                 }
                 None => None,
             };
-            if let Some(done) = replayed {
+            if let Some(mut done) = replayed {
+                refold(&shared.ctx, &mut done).await;
                 h.stats.replayed.fetch_add(1, Ordering::Relaxed);
                 return done;
             }
@@ -198,9 +202,12 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
     let analysis_json = if result.analysis_stored {
         None
     } else {
-        done.page.as_ref().and_then(|(_, a)| {
-            serde_json::to_vec(&govscan_checks::page::StoredAnalysis::of(a)).ok()
-        })
+        let page = done.page.as_ref().map(|(_, a)| a);
+        result
+            .unfolded
+            .as_deref()
+            .or(page)
+            .and_then(|a| serde_json::to_vec(&govscan_checks::page::StoredAnalysis::of(a)).ok())
     };
     crate::store::send(
         &*h.store,
@@ -302,6 +309,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
             let (etag, last_modified) = (prev.etag, prev.last_modified);
             let replayed = replay_off_runtime(ctx, job, prev.data, prev.analysis).await;
             if let Some(mut done) = replayed {
+                refold(ctx, &mut done).await;
                 h.stats.not_modified.fetch_add(1, Ordering::Relaxed);
                 h.stats.bytes_saved.fetch_add(done.bytes, Ordering::Relaxed);
                 done.elapsed_ms = fetched.elapsed_ms;
@@ -313,6 +321,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
                     etag,
                     last_modified,
                     analysis_stored: true,
+                    unfolded: None,
                 };
             }
         }
@@ -339,10 +348,12 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     }
     let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
     let blocked = fetched.outcome.blocked.is_some();
+    let mut unfolded = None;
     if let Some(a) = analysis
         .as_mut()
         .filter(|a| in_scope && ok && !blocked && !a.data_requests.is_empty())
     {
+        unfolded = Some(Box::new(a.clone()));
         Box::pin(fetch_list_data(ctx, a, &final_url)).await;
     }
     if let (Some(renderer), Some(a)) = (&ctx.renderer, analysis.as_mut()) {
@@ -394,6 +405,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         etag: fetched.etag,
         last_modified: fetched.last_modified,
         analysis_stored: false,
+        unfolded,
     }
 }
 
@@ -428,6 +440,7 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
                     etag: None,
                     last_modified: None,
                     analysis_stored: false,
+                    unfolded: None,
                 };
             }
         }
@@ -480,51 +493,71 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
         etag: None,
         last_modified: None,
         analysis_stored: false,
+        unfolded: None,
     }
 }
 
 /// Analyses a fetched page on the analysis pool and hashes its body there
 /// too. Returns the fetch, the analysis (when there was a body) and the
 /// body's hash.
-/// Makes a column page's data requests (Hanweb's dataproxy POSTs, under
-/// the host's rate limit) and folds the records they return into the page,
-/// in order, stopping at the first that fails. Not conditional: a changed
-/// column page asks again; an unchanged one (304) keeps what it got.
+/// Makes a page's data requests (Hanweb's dataproxy POSTs, gkmlpt's JSON
+/// pages, under the host's rate limit) and folds what they return into the
+/// page, asking for what each answer calls for next (a list's later pages),
+/// at most the profile's `max_data_requests` a page. A failed request ends
+/// its column's requests (the page's own list: all of them). Not
+/// conditional: the store keeps the page without its answers, so a later
+/// run, on a 304 too, asks again.
 async fn fetch_list_data(ctx: &Arc<RunContext>, analysis: &mut PageAnalysis, page: &Url) {
-    let requests = analysis.data_requests.clone();
-    let headers = [
-        (
-            "content-type".to_string(),
-            "application/x-www-form-urlencoded; charset=UTF-8".to_string(),
-        ),
-        ("x-requested-with".to_string(), "XMLHttpRequest".to_string()),
-        ("referer".to_string(), page.to_string()),
-    ];
-    for request in requests {
-        let Ok(url) = Url::parse(&request.url) else {
+    use govscan_checks::data_requests::fold_answer;
+    let mut queue: std::collections::VecDeque<_> = analysis.data_requests.clone().into();
+    let mut asked = 0usize;
+    while let Some(request) = queue.pop_front() {
+        if asked >= ctx.profile.columns.max_data_requests {
             break;
-        };
-        let method =
-            reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
-        let answer = ctx
-            .fetcher
-            .forward(
-                method,
-                &url,
-                &headers,
-                request.body.into_bytes(),
-                ctx.options.html_cap,
-            )
-            .await;
-        match answer {
-            Ok((200, _, body)) => {
-                let text = String::from_utf8_lossy(&body);
-                if govscan_checks::hanweb::add_records(analysis, &text, page, ctx.today) == 0 {
-                    break;
+        }
+        asked += 1;
+        let folded = match (
+            Url::parse(&request.url),
+            reqwest::Method::from_bytes(request.method.as_bytes()),
+        ) {
+            (Ok(url), Ok(method)) => {
+                let answer = ctx
+                    .fetcher
+                    .forward(
+                        method,
+                        &url,
+                        &request.headers(page),
+                        request.body.clone().into_bytes(),
+                        ctx.options.html_cap,
+                    )
+                    .await;
+                match answer {
+                    Ok((200..=299, _, body)) => {
+                        let text = String::from_utf8_lossy(&body);
+                        fold_answer(analysis, &request, &text, page, ctx.today)
+                    }
+                    _ => None,
                 }
             }
-            _ => break,
+            _ => None,
+        };
+        match folded {
+            Some(f) if f.items > 0 || request.column.is_some() => queue.extend(f.more),
+            _ => queue.retain(|r| r.column != request.column),
         }
+    }
+}
+
+/// A page replayed from the store (a 304, a resumed run) asks for its
+/// list's data again: the store keeps pages without their answers.
+async fn refold(ctx: &Arc<RunContext>, done: &mut JobDone) {
+    if let Some((url, a)) = done
+        .page
+        .as_mut()
+        .filter(|(_, a)| !a.data_requests.is_empty())
+    {
+        let url = url.clone();
+        Box::pin(fetch_list_data(ctx, a, &url)).await;
     }
 }
 

@@ -28,7 +28,7 @@ pub const RECONNECT_FOR: Duration = Duration::from_secs(120);
 
 /// The schema version this build writes; older databases are migrated when
 /// a store opens them (one opener at a time, under an advisory lock).
-pub const PG_SCHEMA_VERSION: i32 = 1;
+pub const PG_SCHEMA_VERSION: i32 = 2;
 
 const PG_MIGRATIONS: &[&str] = &[
     // 1: the SQLite tables (times as UTC text, compared as text), the jobs
@@ -109,6 +109,10 @@ const PG_MIGRATIONS: &[&str] = &[
         site_id BIGINT NOT NULL,
         data BYTEA NOT NULL,
         PRIMARY KEY(run_id, site_id));",
+    // 2: ANALYSIS_VERSION 3 stores a page without the answers to its data
+    // requests; analyses stored with them folded in are dropped.
+    "UPDATE fetches SET analysis = NULL;
+     DELETE FROM analyses;",
 ];
 
 /// A few connections, opened on demand and opened again when one breaks.

@@ -20,7 +20,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{channel, Receiver, Sender};
 
 /// The schema version this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
@@ -83,6 +83,11 @@ const MIGRATIONS: &[&str] = &[
      UPDATE runs SET started = strftime('%Y-%m-%dT%H:%M:%fZ', started) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', started) IS NOT NULL;
      UPDATE runs SET finished = strftime('%Y-%m-%dT%H:%M:%fZ', finished) WHERE finished IS NOT NULL AND strftime('%Y-%m-%dT%H:%M:%fZ', finished) IS NOT NULL;
      UPDATE link_cache SET checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) IS NOT NULL;",
+    // 4: ANALYSIS_VERSION 3 stores a page without the answers to its data
+    // requests (they are asked again on every run, a 304 too); analyses
+    // stored with the answers folded in would count them twice: drop them.
+    "UPDATE fetches SET analysis = NULL;
+     DELETE FROM analyses;",
 ];
 
 /// The history store.

@@ -1,8 +1,11 @@
-//! The demo's two department sites on real platforms' markup (Hanweb's
-//! inline datastore, TRS's script pager) are read as a person reading them
-//! would: fresh columns, every page of the list, no false 空白栏目.
+//! The demo's department sites on real platforms' markup (Hanweb's inline
+//! datastore, TRS's script pager, gkmlpt's JSON catalogue) are read as a
+//! person reading them would: fresh columns, every page of the list, no
+//! false 空白栏目; and a platform's data is asked for again on every run.
 
 use crate::common::*;
+use govscan::run::ScanOutcome;
+use govscan_demo::server::Route;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hanweb_and_trs_sites_are_read_natively() {
@@ -90,4 +93,136 @@ async fn hanweb_and_trs_sites_are_read_natively() {
         .pages
         .iter()
         .any(|p| p.url.ends_with("/zwgk/ghjh/index_2.html")));
+
+    // gkmlpt: each catalogue column judged from the JSON API.
+    let gkmlpt = site(govscan_demo::portal::GKMLPT_HOST);
+    assert_eq!(gkmlpt.summary.cms.as_deref(), Some("gkmlpt"));
+    type Row<'a> = (&'a str, &'a str, u32, Option<chrono::NaiveDate>, bool, bool);
+    let mut columns: Vec<Row> = gkmlpt
+        .summary
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.source.as_str(),
+                c.items,
+                c.newest,
+                c.blank,
+                c.unverified,
+            )
+        })
+        .collect();
+    columns.sort();
+    assert_eq!(
+        columns,
+        vec![
+            // No document: truly blank (the API answered).
+            ("人事信息", "api", 0, None, true, false),
+            ("工作动态", "api", 6, d(11, 22), false, false),
+            // Its API answered with a firewall page: 未能核实, not blank.
+            ("规划计划", "script", 0, None, false, true),
+            ("通知公告", "api", 25, d(11, 20), false, false),
+        ]
+    );
+    let checks: Vec<(&str, &str)> = gkmlpt
+        .findings
+        .iter()
+        .filter(|f| f.check.as_str().starts_with("column.") || f.check.as_str() == "site.veto")
+        .map(|f| (f.check.as_str(), f.target.as_str()))
+        .collect();
+    assert_eq!(
+        checks,
+        vec![
+            ("column.empty", "人事信息"),
+            // The demo site has neither; 政策文件, a catalogue node, is not missing.
+            ("column.missing", "机构职能"),
+            ("column.missing", "互动交流（留言、信箱）"),
+        ]
+    );
+    let mut api: Vec<String> = portal
+        .hits()
+        .into_iter()
+        .filter(|h| h.host == govscan_demo::portal::GKMLPT_HOST && h.path.contains("/api/"))
+        .map(|h| format!("{} {}", h.method, h.path))
+        .collect();
+    api.sort();
+    assert_eq!(
+        api,
+        vec![
+            "GET /gkmlpt/api/all/101?page=1&sid=755099",
+            "GET /gkmlpt/api/all/101?page=2&sid=755099",
+            "GET /gkmlpt/api/all/101?page=3&sid=755099",
+            "GET /gkmlpt/api/all/102?page=1&sid=755099",
+            "GET /gkmlpt/api/all/103?page=1&sid=755099",
+            "GET /gkmlpt/api/all/104?page=1&sid=755099",
+        ]
+    );
+    let documents = gkmlpt
+        .pages
+        .iter()
+        .filter(|p| p.url.contains("/gkmlpt/content/") && p.crawled)
+        .count();
+    assert_eq!(documents, 31, "every document the API lists, page 3 too");
+}
+
+/// A catalogue page that has not changed (304) still has its columns read
+/// from the API: the store keeps the page without the API's answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn platform_data_is_asked_again_when_the_page_is_unchanged() {
+    const HOST: &str = "gk.example.gov.cn";
+    let json = |date: &str| {
+        format!(
+            r#"{{"classify":{{"post_count":1}},"articles":[{{"title":"示范县召开安全生产工作会议","url":"/gkmlpt/content/0/1/post_1.html","created_at":"{date} 09:00:00"}}]}}"#
+        )
+    };
+    let fx = start(|_, p| {
+        p.page(
+            HOST,
+            "/",
+            page("示范县某局", r#"<a href="/gkmlpt/index">政府信息公开目录</a>"#),
+        );
+        p.page(
+            HOST,
+            "/gkmlpt/index",
+            page(
+                "政府信息公开目录",
+                r#"<div id="app"></div><script>window._CONFIG = { SID: '1', TREE: [{"id": 7, "name": "工作动态", "children": []}] };</script>"#,
+            ),
+        );
+        p.page(HOST, "/gkmlpt/content/0/1/post_1.html", page("会议", "<p>正文</p>"));
+        let api = "/gkmlpt/api/all/7?page=1&sid=1";
+        p.add(HOST, api, Route::new(200, "application/json", json("2026-11-01")));
+        p.add_versioned(1, HOST, api, Route::new(200, "application/json", json("2026-11-20")));
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--now", "2026-11-23"]);
+    f.extend(fx.resolve(&[HOST]));
+    let column = |o: &ScanOutcome| {
+        let c = &o.report.sites[0].summary.columns;
+        assert_eq!(c.len(), 1, "{c:#?}");
+        (c[0].newest, c[0].stale)
+    };
+    let first = scan(&[fx.base(HOST) + "/"], &f, dir.path()).await;
+    let d = |dd| chrono::NaiveDate::from_ymd_opt(2026, 11, dd);
+    assert_eq!(column(&first), (d(1), true));
+    fx.portal.set_version(1);
+    let second = scan(&[fx.base(HOST) + "/"], &f, dir.path()).await;
+    assert_eq!(column(&second), (d(20), false), "the API was asked again");
+    let index = fx.hits_for(HOST, "/gkmlpt/index");
+    assert_eq!(index.len(), 2);
+    let conditional: Vec<bool> = fx
+        .portal
+        .hits()
+        .into_iter()
+        .filter(|h| h.path == "/gkmlpt/index")
+        .map(|h| h.conditional)
+        .collect();
+    assert_eq!(
+        conditional,
+        vec![false, true],
+        "the page itself was revalidated"
+    );
+    assert_eq!(fx.hits_for(HOST, "/gkmlpt/api/all/7?page=1&sid=1").len(), 2);
 }

@@ -188,6 +188,8 @@ pub(crate) struct ContentInput<'a> {
     pub published: Option<NaiveDate>,
     pub today: NaiveDate,
     pub doc: &'a scraper::Html,
+    /// Every column name of a platform's catalogue (gkmlpt's tree).
+    pub catalogue: &'a [String],
 }
 
 /// Runs every content reader over one page: its facts (None when nothing

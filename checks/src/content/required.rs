@@ -18,6 +18,9 @@ pub(super) fn read(input: &ContentInput<'_>, profile: &Profile, facts: &mut Cont
     if let Some(column) = input.column {
         add(column);
     }
+    for name in input.catalogue {
+        add(name);
+    }
     // Navigation is the same on every page of a template: reading it on
     // the home page and the column pages is enough.
     if matches!(

@@ -163,7 +163,7 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
     facts.list = list_facts(&items, &text, &script_text, input.today, profile);
     facts.list.more_links = more_targets.len() as u32;
     facts.list.datastore_items = from_datastore;
-    let data_requests = if from_datastore > 0 {
+    let mut data_requests = if from_datastore > 0 {
         crate::hanweb::dataproxy_requests(
             &script_text,
             &base,
@@ -174,6 +174,23 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
     } else {
         Vec::new()
     };
+    // A gkmlpt catalogue: its columns' documents come from the JSON API.
+    let mut catalogue_names = Vec::new();
+    if script_text.contains("_CONFIG") {
+        if let Some(catalogue) = crate::gkmlpt::catalogue(&script_text, &base) {
+            data_requests.extend(catalogue.requests(&base, profile.columns.max_data_requests));
+            for (url, name) in catalogue.jumps {
+                links.push(Link {
+                    kind: LinkKind::Anchor,
+                    raw: url.to_string(),
+                    target: LinkTarget::Web(url),
+                    text: truncate_chars(&name, LINK_TEXT_MAX),
+                });
+            }
+            facts.platform_columns = catalogue.columns;
+            catalogue_names = catalogue.names;
+        }
+    }
     facts.policy = policy::extract_meta(&text).map(Box::new);
     facts.published = facts
         .meta
@@ -247,6 +264,7 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
             published: facts.published,
             today: input.today,
             doc: &doc,
+            catalogue: &catalogue_names,
         },
         profile,
     );

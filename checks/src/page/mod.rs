@@ -175,6 +175,10 @@ pub struct PageFacts {
     /// reports, required columns, wording errors); most pages have none.
     #[serde(default)]
     pub content: Option<Box<crate::content::ContentFacts>>,
+    /// Columns the page lists apart from its own list (a gkmlpt
+    /// catalogue's columns), each judged as a column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub platform_columns: Vec<crate::columns::PlatformColumn>,
     /// The facts were read from the DOM Chromium rendered (`--render`),
     /// not from the static HTML.
     #[serde(default)]
@@ -238,9 +242,9 @@ pub struct PageAnalysis {
     pub login: bool,
     /// Requests for the rest of the page's list (Hanweb's dataproxy): the
     /// crawler makes them and folds the answers in with
-    /// [`crate::hanweb::add_records`].
+    /// [`crate::data_requests::fold_answer`].
     #[serde(default)]
-    pub data_requests: Vec<crate::hanweb::DataRequest>,
+    pub data_requests: Vec<crate::data_requests::DataRequest>,
 }
 
 /// A page analysis as the history store keeps it: what a later run needs to
@@ -257,7 +261,7 @@ pub struct StoredAnalysis<'a> {
     not_found: &'a Option<String>,
     footer_sources: &'a [Url],
     login: bool,
-    data_requests: &'a [crate::hanweb::DataRequest],
+    data_requests: &'a [crate::data_requests::DataRequest],
 }
 
 #[derive(Serialize)]
@@ -303,7 +307,7 @@ impl PageAnalysis {
 /// history store keeps analyses, so that analyses made by an older govscan
 /// (another anchor hash, fewer facts) are never reused: they are made again
 /// on the next fetch.
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 pub use crate::links::anchor_hash;
 

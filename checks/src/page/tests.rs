@@ -445,3 +445,59 @@ fn a_provinces_widget_ids_come_from_its_profile() {
         crate::footer::Presence::Yes
     );
 }
+
+/// A provincial 集约化 platform's "动静结合" list: several static groups
+/// of the list in one HTML (all but the first hidden, shown one at a time
+/// by a script), a search API's parameters in an inline script, and a
+/// hidden 暂无数据 template. Every static group is the column's list; the
+/// template is not an empty column.
+#[test]
+fn static_groups_of_a_mixed_list_are_its_items() {
+    let mut groups = String::new();
+    for g in 0..3 {
+        let hidden = if g == 0 {
+            ""
+        } else {
+            r#" style="display:none""#
+        };
+        groups.push_str(&format!(
+            r#"<ul class="news-list" data-group="{g}"{hidden}>"#
+        ));
+        for i in 0..5 {
+            let day = 20 - g * 5 - i;
+            groups.push_str(&format!(
+                r#"<li><a href="/art/2026/11/{day}/art_{g}{i}.html">示范县关于做好冬季安全生产工作的通知{g}{i}</a><span>2026-11-{day:02}</span></li>"#
+            ));
+        }
+        groups.push_str("</ul>");
+    }
+    let html = format!(
+        r#"<html><head><title>通知公告_示范县人民政府</title><meta name="ColumnName" content="通知公告"></head><body>
+        <div class="position">当前位置：首页 &gt; 通知公告</div>
+        <div id="static-list">{groups}</div>
+        <div id="tpl-empty" style="display:none"><p>暂无数据</p></div>
+        <div class="pager">共 40 条记录</div>
+        <script>var searchParams = {{ "siteCode": "3399990001", "columnId": "1234", "pageSize": 15, "api": "/api-gateway/jpaas-publish-server/front/page/build/unit" }}; showGroup(0);</script>
+        </body></html>"#
+    );
+    let a = analyse(&html, "http://www.x.gov.cn/col/col1234/index.html");
+    let list = &a.facts.list;
+    assert_eq!((list.dated, list.undated), (15, 0), "{list:#?}");
+    assert_eq!(list.newest, NaiveDate::from_ymd_opt(2026, 11, 20));
+    assert_eq!(list.stated_total, Some(40));
+    assert!(!list.scripted, "read, not a list nothing could read");
+    let links = a
+        .links
+        .iter()
+        .filter(|l| l.raw.contains("/art/2026/11/"))
+        .count();
+    assert_eq!(links, 15, "the hidden groups' documents are crawled too");
+
+    // The same platform with every record from its search API: only the
+    // template is in the HTML. Unreadable here (rendering reads it), never
+    // an empty column.
+    let shell = html.replace(&groups, "").replace("共 40 条记录", "");
+    let a = analyse(&shell, "http://www.x.gov.cn/col/col1234/index.html");
+    assert!(a.facts.list.scripted, "{:#?}", a.facts.list);
+    assert_eq!(a.facts.list.dated + a.facts.list.undated, 0);
+}

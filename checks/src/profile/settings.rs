@@ -147,7 +147,7 @@ pub struct ColumnRules {
     pub section_min_more_links: usize,
     /// List pages of one column followed from a script pager at most.
     pub max_script_pages: usize,
-    /// Data requests (Hanweb's dataproxy groups) made for one column at most.
+    /// Data requests (Hanweb dataproxy groups, gkmlpt API pages) made for one page at most.
     pub max_data_requests: usize,
 }
 

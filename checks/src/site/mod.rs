@@ -239,7 +239,7 @@ fn columns_and_home(
                 * 2
                 >= links.len()
     };
-    let list_pages: Vec<ColumnPage<'_>> = input
+    let mut list_pages: Vec<ColumnPage<'_>> = input
         .pages
         .iter()
         .filter(|p| p.facts.kind == PageKind::List && !lists_sub_columns(&p.facts.list))
@@ -250,9 +250,21 @@ fn columns_and_home(
                 column_type: p.facts.meta.column_type.as_deref(),
                 list: &p.facts.list,
                 rendered: p.facts.rendered,
+                from_api: false,
             })
         })
         .collect();
+    // A platform's catalogue columns, whatever kind of page lists them.
+    list_pages.extend(input.pages.iter().flat_map(|p| {
+        p.facts.platform_columns.iter().map(|c| ColumnPage {
+            url: &c.url,
+            name: &c.name,
+            column_type: None,
+            list: &c.list,
+            rendered: false,
+            from_api: true,
+        })
+    }));
     let columns = column_states(&list_pages, input.today, profile);
     for c in &columns {
         if c.blank {

@@ -9,6 +9,13 @@
 //! - 示范县住房和城乡建设局, TRS WCM style: a script writes the pager
 //!   (`createPageHTML(3, 0, "index", "html")`); the oldest documents are
 //!   linked only from `index_2.html`, which no `<a href>` names.
+//! - 示范县卫生健康局, with a 广东 gkmlpt-style 政府信息公开目录: the page
+//!   `/gkmlpt/index` is a script shell whose `window._CONFIG` holds the
+//!   site id and the catalogue tree; each column's documents come from
+//!   `/gkmlpt/api/all/{id}?page=N&sid=…` as JSON, ten a page. 通知公告 has
+//!   25 documents over three API pages, 工作动态 six, 人事信息 none (a
+//!   truly blank column), and 规划计划's API answers with a firewall page
+//!   (未能核实, never blank).
 
 use super::{esc, ymd, FooterFlaws, Gen, SiteInfo};
 use chrono::Duration;
@@ -18,6 +25,8 @@ use std::fmt::Write;
 pub const HANWEB_HOST: &str = "rsj.sfx-demo.gov.cn";
 /// The TRS-style site's host.
 pub const TRS_HOST: &str = "zjj.sfx-demo.gov.cn";
+/// The host of the site with a gkmlpt-style catalogue.
+pub const GKMLPT_HOST: &str = "wjj.sfx-demo.gov.cn";
 
 fn site(host: &str, name: &str, code: &str, nav: Vec<(&'static str, &'static str)>) -> SiteInfo {
     SiteInfo {
@@ -33,7 +42,7 @@ fn site(host: &str, name: &str, code: &str, nav: Vec<(&'static str, &'static str
 
 /// Builds both sites; their (name, home URL).
 pub(super) fn build(g: &mut Gen) -> Vec<(String, String)> {
-    vec![build_hanweb(g), build_trs(g)]
+    vec![build_hanweb(g), build_trs(g), build_gkmlpt(g)]
 }
 
 fn article(
@@ -192,6 +201,93 @@ fn build_trs(g: &mut Gen) -> (String, String) {
         g,
         &site,
         r#"<h3><a href="/zwgk/ghjh/index.html">规划计划</a></h3>"#,
+    )
+}
+
+fn build_gkmlpt(g: &mut Gen) -> (String, String) {
+    let site = site(
+        GKMLPT_HOST,
+        "示范县卫生健康局",
+        "3399990007",
+        vec![("政府信息公开", "/gkmlpt/index")],
+    );
+    const SID: &str = "755099";
+    let base = format!("http://{}:{}", site.host, g.port);
+    // (id, name, documents, days since the newest, days between them)
+    let columns: [(u32, &str, usize, i64, i64); 3] = [
+        (101, "通知公告", 25, 3, 9),
+        (102, "工作动态", 6, 1, 2),
+        (104, "人事信息", 0, 0, 0),
+    ];
+    for (id, name, count, newest, step) in columns {
+        let mut articles = Vec::new();
+        for i in 0..count {
+            let date = g.now - Duration::days(newest + i as i64 * step);
+            let post = g.next();
+            let path = format!("/gkmlpt/content/0/{id}/post_{post}.html");
+            let title = g.title_for(name, i + post as usize);
+            article(g, &site, name, &path, &title, date);
+            // Published at 10:00 in China (02:00 UTC).
+            let stamp = date
+                .and_hms_opt(2, 0, 0)
+                .map_or(0, |t| t.and_utc().timestamp());
+            articles.push(format!(
+                r#"{{"id":{post},"title":"{}","url":"{base}{path}","display_publish_time":{stamp},"created_at":"{} 10:00:00","attachment":[]}}"#,
+                title.replace('"', "'"),
+                ymd(date)
+            ));
+        }
+        let pages = count.div_ceil(10).max(1);
+        for page in 1..=pages {
+            let slice: Vec<&str> = articles
+                .iter()
+                .skip((page - 1) * 10)
+                .take(10)
+                .map(String::as_str)
+                .collect();
+            g.portal.add(
+                &site.host,
+                &format!("/gkmlpt/api/all/{id}?page={page}&sid={SID}"),
+                crate::server::Route::new(
+                    200,
+                    "application/json;charset=UTF-8",
+                    format!(
+                        r#"{{"classify":{{"id":{id},"name":"{name}","post_count":{count}}},"articles":[{}],"total":{count}}}"#,
+                        slice.join(",")
+                    ),
+                ),
+            );
+        }
+    }
+    // A web application firewall stands in front of one column's API.
+    g.portal.add(
+        &site.host,
+        &format!("/gkmlpt/api/all/103?page=1&sid={SID}"),
+        crate::server::Route::html(
+            "<html><head><title>访问被拦截</title></head><body>您的访问被网站防火墙拦截</body></html>",
+        ),
+    );
+    let tree = r#"[{"id":100,"name":"政策文件","parent":0,"children":[{"id":101,"name":"通知公告","parent":100,"children":[]},{"id":103,"name":"规划计划","parent":100,"children":[]}]},{"id":102,"name":"工作动态","parent":0,"children":[]},{"id":104,"name":"人事信息","parent":0,"children":[]},{"id":105,"name":"网站地图","parent":0,"jump_url":"/wzdt/","children":[]}]"#;
+    let shell = g.layout(
+        &site,
+        &format!("政府信息公开目录_{}", site.name),
+        "",
+        &format!(
+            r#"<div id="app"></div><script>window._CONFIG = {{ SID: '{SID}', TREE: {tree}, SERVICE_AREA_ID: 0 }};</script>
+<script src="/gkmlpt/gkml/pc/js/app.js"></script>"#
+        ),
+        FooterFlaws::default(),
+    );
+    g.portal.page(&site.host, "/gkmlpt/index", shell);
+    g.portal.add(
+        &site.host,
+        "/gkmlpt/gkml/pc/js/app.js",
+        crate::server::Route::new(200, "application/javascript", "var gkml=1;"),
+    );
+    finish(
+        g,
+        &site,
+        r#"<h3><a href="/gkmlpt/index">政府信息公开</a></h3>"#,
     )
 }
 
