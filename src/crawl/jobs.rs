@@ -15,7 +15,7 @@ use govscan_checks::page::{
 };
 use govscan_checks::FetchResult;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
@@ -82,6 +82,19 @@ pub(crate) struct SiteShared {
     pub(crate) footer_sources: Mutex<HashMap<String, FooterCell>>,
     /// The site's id in the history store.
     pub(crate) site_id: Option<i64>,
+    /// Data requests made for the site's pages this run, by their key
+    /// (method, URL and body): each is made once a site, and at most
+    /// `--max-pages` of them.
+    pub(crate) data_asked: Mutex<HashSet<String>>,
+}
+
+impl SiteShared {
+    /// Whether a data request may be made: not made yet for this site and
+    /// within the site's `--max-pages`. Claims it if so.
+    fn claim_data_request(&self, key: String) -> bool {
+        let mut asked = self.data_asked.lock().unwrap_or_else(|e| e.into_inner());
+        asked.len() < self.ctx.options.max_pages && asked.insert(key)
+    }
 }
 
 impl SiteShared {
@@ -148,7 +161,7 @@ pub(crate) async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
                 None => None,
             };
             if let Some(mut done) = replayed {
-                refold(&shared.ctx, &mut done).await;
+                refold(&shared, &mut done).await;
                 h.stats.replayed.fetch_add(1, Ordering::Relaxed);
                 return done;
             }
@@ -309,7 +322,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
             let (etag, last_modified) = (prev.etag, prev.last_modified);
             let replayed = replay_off_runtime(ctx, job, prev.data, prev.analysis).await;
             if let Some(mut done) = replayed {
-                refold(ctx, &mut done).await;
+                refold(shared, &mut done).await;
                 h.stats.not_modified.fetch_add(1, Ordering::Relaxed);
                 h.stats.bytes_saved.fetch_add(done.bytes, Ordering::Relaxed);
                 done.elapsed_ms = fetched.elapsed_ms;
@@ -354,7 +367,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         .filter(|a| in_scope && ok && !blocked && !a.data_requests.is_empty())
     {
         unfolded = Some(Box::new(a.clone()));
-        Box::pin(fetch_list_data(ctx, a, &final_url)).await;
+        Box::pin(fetch_list_data(shared, a, &final_url)).await;
     }
     if let (Some(renderer), Some(a)) = (&ctx.renderer, analysis.as_mut()) {
         if in_scope && ok && !blocked && renderer.wants(&a.facts) {
@@ -503,17 +516,24 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
 /// Makes a page's data requests (Hanweb's dataproxy POSTs, gkmlpt's JSON
 /// pages, under the host's rate limit) and folds what they return into the
 /// page, asking for what each answer calls for next (a list's later pages),
-/// at most the profile's `max_data_requests` a page. A failed request ends
-/// its column's requests (the page's own list: all of them). Not
+/// at most the profile's `max_data_requests` a page and `--max-pages` a
+/// site, each request (method, URL, body) once a site. A failed request
+/// ends its column's requests (the page's own list: all of them). Not
 /// conditional: the store keeps the page without its answers, so a later
 /// run, on a 304 too, asks again.
-async fn fetch_list_data(ctx: &Arc<RunContext>, analysis: &mut PageAnalysis, page: &Url) {
+async fn fetch_list_data(shared: &SiteShared, analysis: &mut PageAnalysis, page: &Url) {
     use govscan_checks::data_requests::fold_answer;
+    let ctx = &shared.ctx;
     let mut queue: std::collections::VecDeque<_> = analysis.data_requests.clone().into();
     let mut asked = 0usize;
     while let Some(request) = queue.pop_front() {
         if asked >= ctx.profile.columns.max_data_requests {
             break;
+        }
+        // Another page of the site asked already (a twin URL of a column
+        // page): its answer is folded there.
+        if !shared.claim_data_request(request.key()) {
+            continue;
         }
         asked += 1;
         let folded = match (
@@ -550,14 +570,14 @@ async fn fetch_list_data(ctx: &Arc<RunContext>, analysis: &mut PageAnalysis, pag
 
 /// A page replayed from the store (a 304, a resumed run) asks for its
 /// list's data again: the store keeps pages without their answers.
-async fn refold(ctx: &Arc<RunContext>, done: &mut JobDone) {
+async fn refold(shared: &SiteShared, done: &mut JobDone) {
     if let Some((url, a)) = done
         .page
         .as_mut()
         .filter(|(_, a)| !a.data_requests.is_empty())
     {
         let url = url.clone();
-        Box::pin(fetch_list_data(ctx, a, &url)).await;
+        Box::pin(fetch_list_data(shared, a, &url)).await;
     }
 }
 

@@ -297,6 +297,7 @@ pub async fn crawl_site(
             .history
             .as_ref()
             .and_then(|h| h.site_ids.get(spec.seed.as_str()).copied()),
+        data_asked: Mutex::new(HashSet::new()),
     });
     let mut cancel = ctx.cancel.clone();
     let robots = if opts.ignore_robots {

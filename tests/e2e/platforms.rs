@@ -226,3 +226,102 @@ async fn platform_data_is_asked_again_when_the_page_is_unchanged() {
     );
     assert_eq!(fx.hits_for(HOST, "/gkmlpt/api/all/7?page=1&sid=1").len(), 2);
 }
+
+/// Data requests are bounded by `--max-pages` for the site and made once a
+/// site by their key (method, URL, body): two pages asking for the same
+/// Hanweb group get one POST; columns past the bound stay 未能核实, never
+/// 空白.
+#[tokio::test(flavor = "multi_thread")]
+async fn data_requests_are_made_once_and_within_max_pages() {
+    const HOST: &str = "hw.example.gov.cn";
+    let record = |n: u32| {
+        format!(
+            r#"<record><![CDATA[<li><a href="/art/2026/11/{n}/art_5_{n}.html">示范县召开第{n}次安全生产工作会议</a><span>2026-11-{n:02}</span></li>]]></record>"#
+        )
+    };
+    let column = |inline: &str| {
+        page(
+            "工作动态",
+            &format!(
+                r#"<meta name="ColumnName" content="工作动态"><div class="position">当前位置：首页 &gt; 工作动态</div><script type="text/xml"><datastore><totalrecord>2</totalrecord><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid=5&unitid=9&webname=x&permissiontype=0"></a>]]></nextgroup><recordset>{inline}</recordset></datastore></script>"#
+            ),
+        )
+    };
+    let tree = (1..=4)
+        .map(|i| format!(r#"{{"id": {i}, "name": "通知公告{i}", "children": []}}"#))
+        .collect::<Vec<_>>()
+        .join(",");
+    let fx = start(|_, p| {
+        p.page(
+            HOST,
+            "/",
+            page(
+                "示范县某局",
+                r#"<a href="/col/col5/index.html">工作动态</a><a href="/col/col5/print.html">工作动态（打印）</a><a href="/gkmlpt/index">政府信息公开目录</a>"#,
+            ),
+        );
+        p.page(HOST, "/col/col5/index.html", column(&record(20)));
+        p.page(HOST, "/col/col5/print.html", column(&record(20)));
+        p.add(
+            HOST,
+            "/module/web/jpage/dataproxy.jsp?startrecord=2&endrecord=2&perpage=1",
+            Route::new(
+                200,
+                "text/xml",
+                format!("<datastore><recordset>{}</recordset></datastore>", record(19)),
+            ),
+        );
+        for n in [19, 20] {
+            p.page(HOST, &format!("/art/2026/11/{n}/art_5_{n}.html"), page("会议", "<p>正文</p>"));
+        }
+        p.page(
+            HOST,
+            "/gkmlpt/index",
+            page(
+                "政府信息公开目录",
+                &format!(r#"<script>window._CONFIG = {{ SID: '1', TREE: [{tree}] }};</script>"#),
+            ),
+        );
+        for i in 1..=4 {
+            p.add(
+                HOST,
+                &format!("/gkmlpt/api/all/{i}?page=1&sid=1"),
+                Route::new(
+                    200,
+                    "application/json",
+                    r#"{"classify":{"post_count":1},"articles":[{"title":"关于冬季安全生产的通知","url":"/art/2026/11/20/art_5_20.html","created_at":"2026-11-20 09:00:00"}]}"#,
+                ),
+            );
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--max-pages", "4"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, dir.path()).await;
+    let hits: Vec<String> = fx
+        .portal
+        .hits()
+        .into_iter()
+        .filter(|h| h.path.contains("dataproxy") || h.path.contains("/api/"))
+        .map(|h| format!("{} {}", h.method, h.path))
+        .collect();
+    let posts = hits.iter().filter(|h| h.starts_with("POST ")).count();
+    assert_eq!(posts, 1, "one POST for the two pages that ask the same: {hits:?}");
+    assert_eq!(hits.len(), 4, "four data requests at most (--max-pages 4): {hits:?}");
+    let site = &outcome.report.sites[0];
+    let gkmlpt: Vec<(bool, bool)> = site
+        .summary
+        .columns
+        .iter()
+        .filter(|c| c.name.starts_with("通知公告"))
+        .map(|c| (c.blank, c.unverified))
+        .collect();
+    assert_eq!(gkmlpt.len(), 4);
+    assert_eq!(gkmlpt.iter().filter(|c| **c == (false, false)).count(), 3);
+    assert_eq!(
+        gkmlpt.iter().filter(|c| **c == (false, true)).count(),
+        1,
+        "columns past the bound are 未能核实: {gkmlpt:?}"
+    );
+}
