@@ -20,8 +20,10 @@ const SESSION_PARAMS: &[&str] = &[
 ];
 
 fn is_session_param(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    SESSION_PARAMS.contains(&k.as_str()) || k.starts_with("aspsessionid")
+    SESSION_PARAMS.iter().any(|p| key.eq_ignore_ascii_case(p))
+        || key
+            .get(..12)
+            .is_some_and(|head| head.eq_ignore_ascii_case("aspsessionid"))
 }
 
 /// Normalises percent escapes: upper-case hex, and decodes unreserved characters.
@@ -57,30 +59,38 @@ fn normalise_escapes(s: &str) -> String {
 pub fn normalise(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
-    // `;jsessionid=…` path parameters.
-    let path = u.path().to_string();
-    let lower = path.to_ascii_lowercase();
-    let path = match lower.find(";jsessionid=") {
-        Some(pos) => path[..pos].to_string(),
-        None => path,
-    };
-    u.set_path(&normalise_escapes(&path));
+    // Most URLs need nothing more: rewriting the path or query re-serialises
+    // the whole URL, which a crawl does for every link it sees.
+    let path = u.path();
+    if path.contains(['%', ';']) {
+        // `;jsessionid=…` path parameters.
+        let lower = path.to_ascii_lowercase();
+        let path = match lower.find(";jsessionid=") {
+            Some(pos) => &path[..pos],
+            None => path,
+        };
+        let path = normalise_escapes(path);
+        u.set_path(&path);
+    }
     if let Some(q) = u.query() {
         if q.is_empty() {
             u.set_query(None);
         } else {
+            let mut dropped = false;
             let kept: Vec<&str> = q
                 .split('&')
                 .filter(|kv| {
                     let key = kv.split('=').next().unwrap_or("");
-                    !kv.is_empty() && !is_session_param(key)
+                    let keep = !kv.is_empty() && !is_session_param(key);
+                    dropped |= !keep;
+                    keep
                 })
                 .collect();
             if kept.is_empty() {
                 u.set_query(None);
-            } else {
-                let joined = kept.join("&");
-                u.set_query(Some(&normalise_escapes(&joined)));
+            } else if dropped || q.contains('%') {
+                let joined = normalise_escapes(&kept.join("&"));
+                u.set_query(Some(&joined));
             }
         }
     }

@@ -307,8 +307,15 @@ async fn data_requests_are_made_once_and_within_max_pages() {
         .map(|h| format!("{} {}", h.method, h.path))
         .collect();
     let posts = hits.iter().filter(|h| h.starts_with("POST ")).count();
-    assert_eq!(posts, 1, "one POST for the two pages that ask the same: {hits:?}");
-    assert_eq!(hits.len(), 4, "four data requests at most (--max-pages 4): {hits:?}");
+    assert_eq!(
+        posts, 1,
+        "one POST for the two pages that ask the same: {hits:?}"
+    );
+    assert_eq!(
+        hits.len(),
+        4,
+        "four data requests at most (--max-pages 4): {hits:?}"
+    );
     let site = &outcome.report.sites[0];
     let gkmlpt: Vec<(bool, bool)> = site
         .summary
