@@ -346,8 +346,7 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
             write_outputs(&out, &mut report, &profile)?;
             store.finish_run(
                 run,
-                &report,
-                &site_ids,
+                &site_outcomes(&report, &site_ids),
                 if interrupted { "interrupted" } else { "done" },
             )?;
             Ok(report)
@@ -726,4 +725,23 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
     }
     s.push_str(&format!("报告：{}\n", out.join("report.html").display()));
     s
+}
+
+/// What the store keeps of a run's sites: their findings and scores, paired
+/// with their ids in the store.
+pub(crate) fn site_outcomes<'a>(
+    report: &'a RunReport,
+    ids: &[i64],
+) -> Vec<crate::store::SiteOutcome<'a>> {
+    report
+        .sites
+        .iter()
+        .zip(ids)
+        .map(|(site, id)| crate::store::SiteOutcome {
+            id: *id,
+            url: &site.url,
+            findings: &site.findings,
+            score: site.score.as_ref(),
+        })
+        .collect()
 }

@@ -17,6 +17,7 @@ pub mod footer;
 pub mod formats;
 pub mod gkmlpt;
 pub mod hanweb;
+pub mod history;
 pub mod ipv6;
 pub mod links;
 pub mod page;

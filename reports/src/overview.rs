@@ -109,7 +109,6 @@ pub fn site_row(site: &SiteReport, score: &SiteScore) -> SiteRow {
     let dead_home = dead_targets(true);
     // A URL broken on the home page counts once, as a home-page link.
     let dead_other = dead_targets(false).difference(&dead_home).count();
-    let count = |check: CheckId| site.findings.iter().filter(|f| f.check == check).count();
     let footer: BTreeSet<CheckId> = site
         .findings
         .iter()
@@ -129,10 +128,10 @@ pub fn site_row(site: &SiteReport, score: &SiteScore) -> SiteRow {
         pages: site.pages.iter().filter(|p| p.crawled).count(),
         dead_home: dead_home.len(),
         dead_other,
-        stale_columns: count(CheckId::ColumnStale),
-        empty_columns: count(CheckId::ColumnEmpty),
+        stale_columns: site.summary.columns.iter().filter(|c| c.stale).count(),
+        empty_columns: site.summary.columns.iter().filter(|c| c.blank).count(),
         footer_missing: footer.into_iter().collect(),
-        policy_without_interpretation: count(CheckId::PolicyNoInterpretation),
+        policy_without_interpretation: site.summary.policy_without_interpretation,
         privacy_pages: privacy.len(),
         findings: site.findings.len(),
         problems: site

@@ -293,7 +293,7 @@ pub(crate) fn close_run(store: &PgStore, run: &QueuedRun) -> anyhow::Result<bool
     let (mut report, ids) = assemble(store, run, &profile)?;
     annotate(store, run.id, &ids, &mut report, &profile)?;
     govscan_reports::score_run(&mut report, &profile);
-    store.finish_run(run.id, &report, &ids, "done")?;
+    store.finish_run(run.id, &crate::run::site_outcomes(&report, &ids), "done")?;
     Ok(true)
 }
 

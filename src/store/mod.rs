@@ -17,9 +17,9 @@ pub mod sqlite;
 pub use self::postgres::{is_postgres_url, PgStore};
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 
+use govscan_checks::history::SiteHistory;
+use govscan_checks::site::Availability;
 use govscan_checks::Finding;
-use govscan_reports::model::{Availability, SiteHistory};
-use govscan_reports::RunReport;
 use std::sync::Arc;
 use tokio::sync::mpsc::Sender;
 
@@ -73,6 +73,19 @@ pub struct PreviousFetch {
     pub analysis: Option<Vec<u8>>,
 }
 
+/// What a run concluded about one site, as the store keeps it for the
+/// next run's new/fixed comparison.
+pub struct SiteOutcome<'a> {
+    /// The site's id in the store.
+    pub id: i64,
+    /// The URL the site was scanned from (part of each finding's fingerprint).
+    pub url: &'a str,
+    /// Its findings.
+    pub findings: &'a [Finding],
+    /// Its score and verdict, when scored.
+    pub score: Option<&'a govscan_checks::score::SiteScore>,
+}
+
 /// What a scan needs of its history store. Every method may block (a
 /// database round trip); async code goes through [`read`] and [`send`].
 pub trait HistoryStore: Send + Sync {
@@ -108,13 +121,7 @@ pub trait HistoryStore: Send + Sync {
     /// A successful outside-link check younger than `max_age`.
     fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>>;
     /// Writes the final findings and scores of a finished (or interrupted) run.
-    fn finish_run(
-        &self,
-        run: i64,
-        report: &RunReport,
-        site_ids: &[i64],
-        status: &str,
-    ) -> anyhow::Result<()>;
+    fn finish_run(&self, run: i64, sites: &[SiteOutcome<'_>], status: &str) -> anyhow::Result<()>;
     /// What changed for a site since its previous completed run.
     fn site_history(
         &self,

@@ -13,10 +13,10 @@
 //! results (fencing).
 
 use super::shared::{self, availability_of, unpack, utc, utc_now, utc_of, HistoryQueries};
-use super::{HistoryStore, PreviousFetch, Write_};
+use super::{HistoryStore, PreviousFetch, SiteOutcome, Write_};
+use govscan_checks::history::{SiteHistory, TrendPoint};
+use govscan_checks::site::Availability;
 use govscan_checks::{fingerprint, Finding};
-use govscan_reports::model::{Availability, SiteHistory, TrendPoint};
-use govscan_reports::RunReport;
 use postgres::{Client, NoTls};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -491,21 +491,16 @@ impl HistoryStore for PgStore {
         unpack(&row.get::<_, Vec<u8>>(1))
     }
 
-    fn finish_run(
-        &self,
-        run: i64,
-        report: &RunReport,
-        site_ids: &[i64],
-        status: &str,
-    ) -> anyhow::Result<()> {
+    fn finish_run(&self, run: i64, sites: &[SiteOutcome<'_>], status: &str) -> anyhow::Result<()> {
         let mut rows = Vec::new();
-        for (site, id) in report.sites.iter().zip(site_ids) {
+        for site in sites {
+            let id = &site.id;
             let mut findings = Vec::new();
-            for f in &site.findings {
-                let fp = fingerprint(&site.url, f.check, &f.page, &f.target);
+            for f in site.findings {
+                let fp = fingerprint(site.url, f.check, &f.page, &f.target);
                 findings.push((fp, serde_json::to_string(f)?));
             }
-            let score = site.score.as_ref();
+            let score = site.score;
             rows.push((
                 *id,
                 findings,

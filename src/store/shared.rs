@@ -5,8 +5,9 @@
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
+use govscan_checks::history::{FindingHistory, SiteHistory, TrendPoint};
+use govscan_checks::site::Availability;
 use govscan_checks::{fingerprint, Finding};
-use govscan_reports::model::{Availability, FindingHistory, SiteHistory, TrendPoint};
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 

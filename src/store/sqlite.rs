@@ -8,11 +8,11 @@
 //! without fetching again what it already has.
 
 use super::shared::{self, availability_of, pack, unpack, utc, utc_now, utc_of, HistoryQueries};
-use super::{HistoryStore, PreviousFetch, Write_};
+use super::{HistoryStore, PreviousFetch, SiteOutcome, Write_};
 use anyhow::Context;
+use govscan_checks::history::{SiteHistory, TrendPoint};
+use govscan_checks::site::Availability;
 use govscan_checks::{fingerprint, Finding};
-use govscan_reports::model::{Availability, SiteHistory, TrendPoint};
-use govscan_reports::RunReport;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -304,24 +304,19 @@ impl HistoryStore for SqliteStore {
     }
 
     /// Writes the final findings and scores of a finished (or interrupted) run.
-    fn finish_run(
-        &self,
-        run: i64,
-        report: &RunReport,
-        site_ids: &[i64],
-        status: &str,
-    ) -> anyhow::Result<()> {
+    fn finish_run(&self, run: i64, sites: &[SiteOutcome<'_>], status: &str) -> anyhow::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM findings WHERE run_id = ?1", params![run])?;
         {
             let mut insert = tx.prepare("INSERT OR IGNORE INTO findings(run_id, site_id, fingerprint, data) VALUES (?1, ?2, ?3, ?4)")?;
-            for (site, id) in report.sites.iter().zip(site_ids) {
-                for f in &site.findings {
-                    let fp = fingerprint(&site.url, f.check, &f.page, &f.target);
+            for site in sites {
+                let id = &site.id;
+                for f in site.findings {
+                    let fp = fingerprint(site.url, f.check, &f.page, &f.target);
                     insert.execute(params![run, id, fp, serde_json::to_string(f)?])?;
                 }
-                let score = site.score.as_ref();
+                let score = site.score;
                 tx.execute(
                     "INSERT OR REPLACE INTO run_sites(run_id, site_id, findings, score, verdict) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![

@@ -2,9 +2,8 @@
 //! file) and PostgreSQL (a real server started for the test).
 
 use crate::pg::{blocking, PgCluster};
-use govscan::store::{HistoryStore, PgStore, SqliteStore, Write_};
+use govscan::store::{HistoryStore, PgStore, SiteOutcome, SqliteStore, Write_};
 use govscan_checks::{CheckId, Finding, Severity};
-use govscan_reports::{RunReport, SiteReport};
 use std::sync::Arc;
 
 fn finding(check: CheckId, page: &str) -> Finding {
@@ -18,33 +17,6 @@ fn finding(check: CheckId, page: &str) -> Finding {
         detail: "测试".into(),
         evidence: String::new(),
         home_page: false,
-    }
-}
-
-fn report(findings: Vec<Finding>) -> RunReport {
-    RunReport {
-        version: "test".into(),
-        profile: "national".into(),
-        profile_toml: String::new(),
-        started: "2026-12-01T02:00:00+08:00".into(),
-        finished: "2026-12-01T03:00:00+08:00".into(),
-        now: "2026-12-01".into(),
-        options: serde_json::Value::Null,
-        sites: vec![SiteReport {
-            name: "甲".into(),
-            url: "http://a.gov.cn/".into(),
-            home: "http://a.gov.cn/".into(),
-            extra: Vec::new(),
-            pages: Vec::new(),
-            findings,
-            notes: Vec::new(),
-            interrupted: false,
-            summary: Default::default(),
-            score: None,
-            history: None,
-        }],
-        site_list: None,
-        notes: Vec::new(),
     }
 }
 
@@ -121,7 +93,16 @@ fn contract(store: &dyn HistoryStore) {
         .unwrap();
     assert!(h.previous_run.is_none() && h.findings.iter().all(|f| !f.new));
     store
-        .finish_run(run1, &report(first), &[site], "done")
+        .finish_run(
+            run1,
+            &[SiteOutcome {
+                id: site,
+                url: "http://a.gov.cn/",
+                findings: &first,
+                score: None,
+            }],
+            "done",
+        )
         .unwrap();
     assert!(store.resumable_run("key").unwrap().is_none());
 
