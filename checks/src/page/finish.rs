@@ -201,6 +201,12 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
         .or_else(|| labelled_date(main_text));
     let trail = breadcrumb_trail(&text);
     facts.kind = page_kind(input.is_home, &facts, !trail.is_empty(), profile);
+    // Only a list page's undated item links are asked about (does it list
+    // sub-columns?); on an article they are its related links, kept for
+    // every page until the site checks: up to 50 URLs each.
+    if facts.kind != PageKind::List {
+        facts.list.item_links = Vec::new();
+    }
     // The column's own name: its class comes from it, never from a parent's.
     let column_name = own_column_name(facts.meta.column_name.as_deref(), &trail)
         .map(|name| match &facts.meta.column_name {
