@@ -31,6 +31,7 @@ pub mod security;
 pub mod sink;
 pub mod site;
 pub(crate) mod text;
+pub mod url_cache;
 pub mod urlnorm;
 pub mod workdays;
 

@@ -35,6 +35,25 @@ proptest! {
     }
 
     #[test]
+    fn link_targets_are_what_url_join_gives(
+        lead in prop::sample::select(vec!["/", "http://", "HTTPS://", "", "./", "//"]),
+        rest in "\\PC{0,40}",
+        base in prop::sample::select(vec!["http://www.x.gov.cn/a/b.html", "https://u@y.cn:8443/?q#f"]),
+    ) {
+        let base = Url::parse(base).unwrap();
+        let href = format!("{lead}{rest}");
+        // Twice: the second time from the per-thread memory of parsed URLs.
+        for _ in 0..2 {
+            if let govscan_checks::LinkTarget::Web(u) =
+                govscan_checks::links::classify_href(&href, &base, true, false, false)
+            {
+                let want = base.join(href.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'));
+                prop_assert_eq!(Some(u.to_string()), want.ok().map(|w| w.to_string()));
+            }
+        }
+    }
+
+    #[test]
     fn url_normalisation_never_panics(s in "\\PC{0,60}") {
         if let Ok(u) = Url::parse(&format!("http://x.gov.cn/{s}")) {
             let _ = normalise(&u);

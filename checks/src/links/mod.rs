@@ -98,7 +98,7 @@ impl Malformed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkTarget {
     /// An http(s) URL, resolved against the page or `<base>`; fragment kept.
-    Web(Url),
+    Web(#[serde(deserialize_with = "crate::url_cache::deserialize")] Url),
     /// Not fetched: `mailto:`, `tel:`, `data:`, script-driven links, other schemes.
     NotWeb,
     /// Malformed or a placeholder.
@@ -145,12 +145,10 @@ pub fn classify_href(
             LinkTarget::NotWeb
         };
     }
-    let lower: String = href
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if lower.starts_with("javascript:") {
+    if href
+        .get(..11)
+        .is_some_and(|h| h.eq_ignore_ascii_case("javascript:"))
+    {
         let body: String = href[11..]
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -173,7 +171,11 @@ pub fn classify_href(
             LinkTarget::NotWeb
         };
     }
-    if let Some(colon) = href.find(':') {
+    // Only a colon before any `/`, `?` or `#` ends a scheme.
+    if let Some(colon) = href
+        .find([':', '/', '?', '#'])
+        .filter(|&i| href.as_bytes()[i] == b':')
+    {
         let scheme = href[..colon].to_ascii_lowercase();
         let scheme_like = !scheme.is_empty()
             && scheme
@@ -194,7 +196,7 @@ pub fn classify_href(
             }
         }
     }
-    match base.join(href) {
+    match join_remembered(base, href) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => {
             if url.host_str().is_none_or(str::is_empty) {
                 LinkTarget::Malformed(Malformed::Unparseable)
@@ -204,6 +206,24 @@ pub fn classify_href(
         }
         Ok(_) => LinkTarget::NotWeb,
         Err(_) => LinkTarget::Malformed(Malformed::Unparseable),
+    }
+}
+
+/// `base.join(href)`; absolute and path-absolute hrefs (a template's
+/// navigation and footer links, the same on every page) through the
+/// per-thread memory of parsed URLs.
+fn join_remembered(base: &Url, href: &str) -> Result<Url, url::ParseError> {
+    let starts = |p: &str| {
+        href.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    if starts("http://") || starts("https://") {
+        crate::url_cache::parse(href)
+    } else if href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/\\") {
+        let origin = &base[..url::Position::BeforePath];
+        crate::url_cache::parse(&format!("{origin}{href}"))
+    } else {
+        base.join(href)
     }
 }
 
