@@ -307,7 +307,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let want = Want::Page {
         cap: ctx.options.html_cap,
     };
-    let fetched = ctx
+    let mut fetched = ctx
         .fetcher
         .fetch_with(
             &job.url,
@@ -338,6 +338,13 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
                 };
             }
         }
+        // Unchanged, but what the store kept of it cannot be read back (a
+        // damaged record, an older format): fetched again in full, never
+        // recorded as a failed 304.
+        fetched = ctx
+            .fetcher
+            .fetch_with(&job.url, want, shared.site_private, false, None)
+            .await;
     }
     let final_url = Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
     let in_scope = shared.scope.contains(&final_url);

@@ -181,6 +181,74 @@ async fn a_rescan_revalidates_unchanged_pages_and_reuses_outside_link_checks() {
     assert_eq!(set(&first), set(&third));
 }
 
+/// A page the server says is unchanged (304) whose stored analysis cannot
+/// be read back (a damaged record, an older format) is fetched again in
+/// full: never recorded as a failed fetch, never lost from the report.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_stored_page_is_fetched_again_after_a_304() {
+    let fx = start(|_, p| {
+        let home = page(
+            "首页",
+            r#"<a href="/a.html">甲</a><a href="/gone.html">旧</a>"#,
+        );
+        p.add(HOST, "/", Route::html(home).header("etag", "\"home-1\""));
+        p.add(
+            HOST,
+            "/a.html",
+            Route::html(page("甲", "<p>正文</p>")).header("etag", "\"a-1\""),
+        );
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.db");
+    let mut f = flags(&[
+        "--rate",
+        "0",
+        "--db",
+        &db.display().to_string(),
+        "--no-sitemap",
+        "--ignore-robots",
+    ]);
+    f.extend(fx.resolve(&[HOST]));
+    let first = scan(&[fx.base(HOST) + "/"], &f, &dir.path().join("r1")).await;
+    // Readable as stored data (deflate), not as an analysis.
+    let mut blob = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut blob, b"{\"facts\": 1}").unwrap();
+    let blob = blob.finish().unwrap();
+    let damaged = rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE analyses SET data = ?1", [blob])
+        .unwrap();
+    assert!(damaged >= 2, "the two pages' analyses are stored");
+    let before = fx.portal.hits().len();
+    let second = scan(&[fx.base(HOST) + "/"], &f, &dir.path().join("r2")).await;
+    let hits: Vec<(String, bool)> = fx.portal.hits()[before..]
+        .iter()
+        .filter(|h| !h.from_spider())
+        .map(|h| (h.path.clone(), h.conditional))
+        .collect();
+    for path in ["/", "/a.html"] {
+        assert!(
+            hits.contains(&(path.to_string(), true)),
+            "{path} revalidated: {hits:?}"
+        );
+        assert!(
+            hits.contains(&(path.to_string(), false)),
+            "{path} fetched again: {hits:?}"
+        );
+    }
+    let crawled = |o: &govscan::run::ScanOutcome| {
+        o.report.sites[0]
+            .pages
+            .iter()
+            .filter(|p| p.crawled && &*p.status == "200")
+            .count()
+    };
+    assert_eq!(crawled(&second), crawled(&first));
+    let set = |o: &govscan::run::ScanOutcome| keyed(&all_findings(o), &fx.base(HOST));
+    assert_eq!(set(&first), set(&second));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_killed_run_resumes_without_fetching_again_and_ends_the_same() {
     let fx = start(|_, p| {
