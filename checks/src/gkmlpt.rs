@@ -328,6 +328,12 @@ mod tests {
             folded.more[0].url,
             "http://www.x.gov.cn/bm/gkmlpt/api/all/721?page=2&sid=755041"
         );
+        // The platform columns read back from the store as they were.
+        let back = PageAnalysis::decode(&crate::page::StoredAnalysis::of(&a).encode().unwrap());
+        assert_eq!(
+            back.unwrap().facts.platform_columns,
+            a.facts.platform_columns
+        );
         // A later page asks for nothing more; an error page is not read.
         let later = add_articles(&mut a, &folded.more[0], answer, today()).unwrap();
         assert!(later.more.is_empty());

@@ -220,7 +220,7 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
             .unfolded
             .as_deref()
             .or(page)
-            .and_then(|a| serde_json::to_vec(&govscan_checks::page::StoredAnalysis::of(a)).ok())
+            .and_then(|a| govscan_checks::page::StoredAnalysis::of(a).encode())
     };
     crate::store::send(
         &*h.store,
@@ -258,10 +258,7 @@ pub(crate) async fn replay_off_runtime(
 pub(crate) fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<JobDone> {
     let stored: StoredFetch = serde_json::from_slice(data).ok()?;
     let page = match (stored.final_url.as_deref(), analysis) {
-        (Some(url), Some(json)) => Some((
-            Url::parse(url).ok()?,
-            serde_json::from_slice::<PageAnalysis>(json).ok()?,
-        )),
+        (Some(url), Some(json)) => Some((Url::parse(url).ok()?, PageAnalysis::decode(json)?)),
         // A page whose analysis was dropped (a newer analysis version) is fetched again.
         (Some(_), None) => return None,
         _ => None,
@@ -401,7 +398,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
             // unchanged page is never reported).
             let before = previous
                 .and_then(|(_, p)| p.analysis)
-                .and_then(|json| serde_json::from_slice::<PageAnalysis>(&json).ok())
+                .and_then(|bytes| PageAnalysis::decode(&bytes))
                 .map(|p| p.facts);
             Box::pin(home_probes(shared, url, a, before.as_ref())).await
         }

@@ -109,8 +109,8 @@ const PG_MIGRATIONS: &[&str] = &[
         site_id BIGINT NOT NULL,
         data BYTEA NOT NULL,
         PRIMARY KEY(run_id, site_id));",
-    // 2: ANALYSIS_VERSION 3 stores a page without the answers to its data
-    // requests; analyses stored with them folded in are dropped.
+    // 2: ANALYSIS_VERSION 4 stores a page without the answers to its data
+    // requests, as MessagePack: older analyses are dropped.
     "UPDATE fetches SET analysis = NULL;
      DELETE FROM analyses;",
 ];

@@ -83,9 +83,10 @@ const MIGRATIONS: &[&str] = &[
      UPDATE runs SET started = strftime('%Y-%m-%dT%H:%M:%fZ', started) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', started) IS NOT NULL;
      UPDATE runs SET finished = strftime('%Y-%m-%dT%H:%M:%fZ', finished) WHERE finished IS NOT NULL AND strftime('%Y-%m-%dT%H:%M:%fZ', finished) IS NOT NULL;
      UPDATE link_cache SET checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) IS NOT NULL;",
-    // 4: ANALYSIS_VERSION 3 stores a page without the answers to its data
-    // requests (they are asked again on every run, a 304 too); analyses
-    // stored with the answers folded in would count them twice: drop them.
+    // 4: ANALYSIS_VERSION 4 stores a page without the answers to its data
+    // requests (they are asked again on every run, a 304 too; analyses
+    // stored with the answers folded in would count them twice) and as
+    // MessagePack instead of JSON: drop the older analyses.
     "UPDATE fetches SET analysis = NULL;
      DELETE FROM analyses;",
 ];

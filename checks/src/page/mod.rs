@@ -272,6 +272,15 @@ struct StoredLink<'a> {
 }
 
 impl<'a> StoredAnalysis<'a> {
+    /// The bytes the history store keeps: MessagePack with field names
+    /// (so that fields added later read back as their defaults). JSON, the
+    /// earlier form, cost a store writer a tenth of a crawl's CPU and a
+    /// re-scan a quarter of its own, mostly in number and string
+    /// formatting; MessagePack is about half as large before compression.
+    pub fn encode(&self) -> Option<Vec<u8>> {
+        rmp_serde::encode::to_vec_named(self).ok()
+    }
+
     /// The stored form of an analysis.
     pub fn of(a: &'a PageAnalysis) -> StoredAnalysis<'a> {
         StoredAnalysis {
@@ -297,6 +306,12 @@ impl<'a> StoredAnalysis<'a> {
 }
 
 impl PageAnalysis {
+    /// Reads back what [`StoredAnalysis::encode`] stored; `None` for bytes
+    /// that are not a stored analysis (damaged, or another format).
+    pub fn decode(bytes: &[u8]) -> Option<PageAnalysis> {
+        rmp_serde::from_slice(bytes).ok()
+    }
+
     /// Whether the page has an anchor for `fragment` (see [`crate::links::fragment_exists`]).
     pub fn has_anchor(anchors: &[u64], fragment: &str) -> bool {
         crate::links::fragment_exists(anchors, fragment)
@@ -307,7 +322,7 @@ impl PageAnalysis {
 /// history store keeps analyses, so that analyses made by an older govscan
 /// (another anchor hash, fewer facts) are never reused: they are made again
 /// on the next fetch.
-pub const ANALYSIS_VERSION: u32 = 3;
+pub const ANALYSIS_VERSION: u32 = 4;
 
 pub use crate::links::anchor_hash;
 

@@ -408,8 +408,8 @@ fn the_stored_form_reads_back_with_the_links_a_later_run_follows() {
         r##"<html><body><a href="/a.html#x">一</a><a href="mailto:a@b.cn">信</a><a href="#">空</a><div id="k"></div></body></html>"##,
         "http://www.x.gov.cn/",
     );
-    let json = serde_json::to_vec(&super::StoredAnalysis::of(&a)).unwrap();
-    let back: PageAnalysis = serde_json::from_slice(&json).unwrap();
+    let stored = super::StoredAnalysis::of(&a).encode().unwrap();
+    let back = PageAnalysis::decode(&stored).unwrap();
     let web: Vec<String> = web_urls(&a).into_iter().map(|(_, u)| u).collect();
     let kept: Vec<String> = back
         .links
@@ -423,8 +423,9 @@ fn the_stored_form_reads_back_with_the_links_a_later_run_follows() {
     assert_eq!(back.links[0].text, "一");
     assert_eq!(back.anchors, a.anchors);
     assert_eq!(back.findings, a.findings);
-    assert_eq!(back.facts.title, a.facts.title);
-    assert!(json.len() < serde_json::to_vec(&a).unwrap().len());
+    assert_eq!(back.facts, a.facts);
+    assert!(stored.len() < serde_json::to_vec(&a).unwrap().len());
+    assert!(PageAnalysis::decode(br#"{"facts": {}}"#).is_none());
 }
 
 #[test]
@@ -492,6 +493,10 @@ fn static_groups_of_a_mixed_list_are_its_items() {
         .filter(|l| l.raw.contains("/art/2026/11/"))
         .count();
     assert_eq!(links, 15, "the hidden groups' documents are crawled too");
+    // Its facts (list, column, footer, content) read back from the store as they were.
+    let back = PageAnalysis::decode(&super::StoredAnalysis::of(&a).encode().unwrap()).unwrap();
+    assert_eq!(back.facts, a.facts);
+    assert_eq!(back.findings, a.findings);
 
     // The same platform with every record from its search API: only the
     // template is in the HTML. Unreadable here (rendering reads it), never
