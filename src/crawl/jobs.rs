@@ -212,7 +212,7 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
         );
         govscan_checks::content_hash(id.as_bytes())
     });
-    let analysis_json = if result.analysis_stored {
+    let analysis_bytes = if result.analysis_stored {
         None
     } else {
         let page = done.page.as_ref().map(|(_, a)| a);
@@ -233,7 +233,7 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
             content_hash: stored.body_hash.clone(),
             data,
             analysis_key,
-            analysis_json,
+            analysis_bytes,
         },
     )
     .await;

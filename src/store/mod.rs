@@ -43,8 +43,8 @@ pub enum Write_ {
         data: Vec<u8>,
         /// The content-addressed key of the page's analysis.
         analysis_key: Option<String>,
-        /// The analysis (JSON), unless the store has it already.
-        analysis_json: Option<Vec<u8>>,
+        /// The analysis (see `StoredAnalysis::encode`), unless the store has it already.
+        analysis_bytes: Option<Vec<u8>>,
     },
     /// Answered once every write queued before it is committed (true) or
     /// given up on (false): a province worker waits for it before it marks

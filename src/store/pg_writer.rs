@@ -59,7 +59,7 @@ fn prepare_batch(batch: Vec<Write_>, leases: Option<&Leases>) -> Vec<Row> {
                 content_hash,
                 data,
                 analysis_key,
-                analysis_json,
+                analysis_bytes,
             } => {
                 let token = match &held {
                     None => None,
@@ -78,7 +78,7 @@ fn prepare_batch(batch: Vec<Write_>, leases: Option<&Leases>) -> Vec<Row> {
                     last_modified,
                     content_hash,
                     data: pack(&data),
-                    analysis: analysis_key.map(|k| (k, analysis_json.map(|j| pack(&j)))),
+                    analysis: analysis_key.map(|k| (k, analysis_bytes.map(|j| pack(&j)))),
                 });
             }
             Write_::Barrier(_) => {}

@@ -118,13 +118,10 @@ impl SqliteStore {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
     fn analysis(&self, conn: &Connection, key: &str) -> Option<Vec<u8>> {
+        // Cached: asked once per unchanged page on a re-scan.
         let blob: Vec<u8> = conn
-            .query_row(
-                "SELECT data FROM analyses WHERE key = ?1",
-                params![key],
-                |r| r.get(0),
-            )
-            .optional()
+            .prepare_cached("SELECT data FROM analyses WHERE key = ?1")
+            .and_then(|mut q| q.query_row(params![key], |r| r.get(0)).optional())
             .ok()
             .flatten()?;
         unpack(&blob)
@@ -494,9 +491,9 @@ fn write_batch(conn: &mut Connection, batch: Vec<Write_>) -> rusqlite::Result<()
                 content_hash,
                 data,
                 analysis_key,
-                analysis_json,
+                analysis_bytes,
             } => {
-                if let (Some(key), Some(json)) = (&analysis_key, analysis_json) {
+                if let (Some(key), Some(bytes)) = (&analysis_key, analysis_bytes) {
                     // Stored once per URL and content: compress only what is new.
                     let known = tx
                         .prepare_cached("SELECT 1 FROM analyses WHERE key = ?1")?
@@ -505,7 +502,7 @@ fn write_batch(conn: &mut Connection, batch: Vec<Write_>) -> rusqlite::Result<()
                         tx.prepare_cached(
                             "INSERT OR IGNORE INTO analyses(key, data) VALUES (?1, ?2)",
                         )?
-                        .execute(params![key, pack(&json)])?;
+                        .execute(params![key, pack(&bytes)])?;
                     }
                 }
                 tx.prepare_cached(
@@ -515,10 +512,10 @@ fn write_batch(conn: &mut Connection, batch: Vec<Write_>) -> rusqlite::Result<()
             }
             Write_::Barrier(_) => {}
             Write_::LinkCache { url, at, data } => {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT OR REPLACE INTO link_cache(url, checked_at, data) VALUES (?1, ?2, ?3)",
-                    params![url, at, pack(&data)],
-                )?;
+                )?
+                .execute(params![url, at, pack(&data)])?;
             }
         }
     }

@@ -49,7 +49,7 @@ fn contract(store: &dyn HistoryStore) {
         content_hash: Some("h".into()),
         data: br#"{"page":1}"#.to_vec(),
         analysis_key: Some("k1".into()),
-        analysis_json: Some(br#"{"analysis":1}"#.to_vec()),
+        analysis_bytes: Some(br#"{"analysis":1}"#.to_vec()),
     })
     .unwrap();
     tx.blocking_send(Write_::LinkCache {
