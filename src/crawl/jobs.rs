@@ -6,6 +6,8 @@ use super::client::{Fetched, Validators, Want};
 use super::context::{Checked, HistoryContext, RunContext};
 use super::home_probes::home_probes;
 use super::ledger::Landing;
+use super::list_data::{fetch_list_data, refold};
+use super::rendering::render_page;
 use super::urlnorm::Scope;
 use crate::store::Write_;
 use govscan_checks::footer::FooterFacts;
@@ -86,15 +88,6 @@ pub(crate) struct SiteShared {
     /// (method, URL and body): each is made once a site, and at most
     /// `--max-pages` of them.
     pub(crate) data_asked: Mutex<HashSet<String>>,
-}
-
-impl SiteShared {
-    /// Whether a data request may be made: not made yet for this site and
-    /// within the site's `--max-pages`. Claims it if so.
-    fn claim_data_request(&self, key: String) -> bool {
-        let mut asked = self.data_asked.lock().unwrap_or_else(|e| e.into_inner());
-        asked.len() < self.ctx.options.max_pages && asked.insert(key)
-    }
 }
 
 impl SiteShared {
@@ -517,110 +510,6 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
 /// Analyses a fetched page on the analysis pool and hashes its body there
 /// too. Returns the fetch, the analysis (when there was a body) and the
 /// body's hash.
-/// Makes a page's data requests (Hanweb's dataproxy POSTs, gkmlpt's JSON
-/// pages, under the host's rate limit) and folds what they return into the
-/// page, asking for what each answer calls for next (a list's later pages),
-/// at most the profile's `max_data_requests` a page and `--max-pages` a
-/// site, each request (method, URL, body) once a site. A failed request
-/// ends its column's requests (the page's own list: all of them). Not
-/// conditional: the store keeps the page without its answers, so a later
-/// run, on a 304 too, asks again.
-async fn fetch_list_data(shared: &SiteShared, analysis: &mut PageAnalysis, page: &Url) {
-    use govscan_checks::data_requests::fold_answer;
-    let ctx = &shared.ctx;
-    let mut queue: std::collections::VecDeque<_> = analysis.data_requests.clone().into();
-    let mut asked = 0usize;
-    while let Some(request) = queue.pop_front() {
-        if asked >= ctx.profile.columns.max_data_requests {
-            break;
-        }
-        // Another page of the site asked already (a twin URL of a column
-        // page): its answer is folded there.
-        if !shared.claim_data_request(request.key()) {
-            continue;
-        }
-        asked += 1;
-        let folded = match (
-            Url::parse(&request.url),
-            reqwest::Method::from_bytes(request.method.as_bytes()),
-        ) {
-            (Ok(url), Ok(method)) => {
-                let answer = ctx
-                    .fetcher
-                    .forward(
-                        method,
-                        &url,
-                        &request.headers(page),
-                        request.body.clone().into_bytes(),
-                        ctx.options.html_cap,
-                    )
-                    .await;
-                match answer {
-                    Ok((200..=299, _, body)) => {
-                        let text = String::from_utf8_lossy(&body);
-                        fold_answer(analysis, &request, &text, page, ctx.today)
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        match folded {
-            Some(f) if f.items > 0 || request.column.is_some() => queue.extend(f.more),
-            _ => queue.retain(|r| r.column != request.column),
-        }
-    }
-}
-
-/// A page replayed from the store (a 304, a resumed run) asks for its
-/// list's data again: the store keeps pages without their answers.
-async fn refold(shared: &SiteShared, done: &mut JobDone) {
-    if let Some((url, a)) = done
-        .page
-        .as_mut()
-        .filter(|(_, a)| !a.data_requests.is_empty())
-    {
-        let url = url.clone();
-        Box::pin(fetch_list_data(shared, a, &url)).await;
-    }
-}
-
-/// Renders a page in Chromium and analyses what it built; None when the
-/// rendering failed or showed no more of the list than the static HTML.
-async fn render_page(
-    ctx: &Arc<RunContext>,
-    renderer: &crate::render::Renderer,
-    url: &Url,
-    site: &Arc<str>,
-    is_home: bool,
-) -> Option<PageAnalysis> {
-    let html = renderer.render(url).await.ok()?;
-    let (ctx2, url2, site2) = (ctx.clone(), url.clone(), site.clone());
-    let mut analysis = ctx
-        .analysis
-        .run(move || {
-            analyse_page(
-                &PageInput {
-                    site: &site2,
-                    url: &url2,
-                    body: html.as_bytes(),
-                    content_type: Some("text/html; charset=utf-8"),
-                    is_home,
-                    truncated: false,
-                    today: ctx2.today,
-                },
-                &ctx2.profile,
-            )
-        })
-        .await?;
-    let list = &analysis.facts.list;
-    if list.dated + list.undated == 0 {
-        return None;
-    }
-    analysis.facts.rendered = true;
-    Some(analysis)
-}
-
 pub(crate) async fn analyse_page_off_runtime(
     ctx: &Arc<RunContext>,
     fetched: Fetched,
