@@ -477,7 +477,7 @@ pub async fn start_context(
     .map_err(|e| UsageError(e.to_string()))?;
     if renderer.is_none() && setup.render == crate::render::RenderMode::Auto {
         progress.log(
-            "未找到 Chromium：脚本生成的栏目列表无法渲染，将标为“未能核实”（安装 chromium 或设置 GOVSCAN_CHROMIUM 后可读取）",
+            "未找到 Chromium：脚本生成的栏目列表和页面底部无法渲染，栏目将标为“未能核实”、页面底部问题注明“请人工核实”（安装 chromium 或设置 GOVSCAN_CHROMIUM 后可读取）",
         );
     }
     Ok(Arc::new(RunContext {

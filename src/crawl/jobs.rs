@@ -82,6 +82,9 @@ pub(crate) struct SiteShared {
     pub(crate) name: Arc<str>,
     /// Footer scripts and frames, fetched once per site.
     pub(crate) footer_sources: Mutex<HashMap<String, FooterCell>>,
+    /// Footers written by scripts, as Chromium rendered them: once per
+    /// footer script (the page's footer sources) per site.
+    pub(crate) rendered_footers: Mutex<HashMap<String, FooterCell>>,
     /// The site's id in the history store.
     pub(crate) site_id: Option<i64>,
     /// Data requests made for the site's pages this run, by their key
@@ -340,11 +343,22 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let in_scope = shared.scope.contains(&final_url);
     let (fetched, mut analysis, body_hash) =
         analyse_page_off_runtime(ctx, fetched, final_url.clone(), &shared.name, job.is_home).await;
+    let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
+    let blocked = fetched.outcome.blocked.is_some();
+    let mut sources = Vec::new();
     if let Some(a) = analysis.as_mut().filter(|_| in_scope) {
-        let mut sources = Vec::new();
         for url in a.footer_sources.clone() {
             if let Some(facts) = shared.footer_source(&url).await {
                 sources.push((*facts).clone());
+            }
+        }
+        if ok && !blocked {
+            let rendered = shared
+                .rendered_footer(a, &sources, &final_url, job.is_home)
+                .await;
+            if let Some(footer) = rendered {
+                sources.push((*footer).clone());
+                a.facts.footer_rendered = true;
             }
         }
         finish_footer(
@@ -356,8 +370,6 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
             &ctx.profile,
         );
     }
-    let ok = matches!(fetched.outcome.result, FetchResult::Status(200..=299));
-    let blocked = fetched.outcome.blocked.is_some();
     let mut unfolded = None;
     if let Some(a) = analysis
         .as_mut()
@@ -368,9 +380,18 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     }
     if let (Some(renderer), Some(a)) = (&ctx.renderer, analysis.as_mut()) {
         if in_scope && ok && !blocked && renderer.wants(&a.facts) {
-            if let Some(rendered) =
+            if let Some(mut rendered) =
                 render_page(ctx, renderer, &final_url, &shared.name, job.is_home).await
             {
+                // Its footer findings too, from the rendered DOM.
+                finish_footer(
+                    &mut rendered,
+                    &shared.name,
+                    final_url.as_str(),
+                    job.is_home,
+                    &sources,
+                    &ctx.profile,
+                );
                 *a = rendered;
             }
         }

@@ -2,6 +2,8 @@
 //! native reader could read, and a footer a script writes.
 
 use super::context::RunContext;
+use super::jobs::SiteShared;
+use govscan_checks::footer::{self, FooterFacts};
 use govscan_checks::page::{analyse_page, PageAnalysis, PageInput};
 use std::sync::Arc;
 use url::Url;
@@ -16,9 +18,25 @@ pub(crate) async fn render_page(
     is_home: bool,
 ) -> Option<PageAnalysis> {
     let html = renderer.render(url).await.ok()?;
+    let mut analysis = analyse_rendered(ctx, html, url, site, is_home).await?;
+    let list = &analysis.facts.list;
+    if list.dated + list.undated == 0 {
+        return None;
+    }
+    analysis.facts.rendered = true;
+    Some(analysis)
+}
+
+/// Analyses the DOM Chromium built, on the analysis pool.
+async fn analyse_rendered(
+    ctx: &Arc<RunContext>,
+    html: String,
+    url: &Url,
+    site: &Arc<str>,
+    is_home: bool,
+) -> Option<PageAnalysis> {
     let (ctx2, url2, site2) = (ctx.clone(), url.clone(), site.clone());
-    let mut analysis = ctx
-        .analysis
+    ctx.analysis
         .run(move || {
             analyse_page(
                 &PageInput {
@@ -33,11 +51,48 @@ pub(crate) async fn render_page(
                 &ctx2.profile,
             )
         })
-        .await?;
-    let list = &analysis.facts.list;
-    if list.dated + list.undated == 0 {
-        return None;
+        .await
+}
+
+impl SiteShared {
+    /// The footer of a page whose footer a script writes, as Chromium
+    /// renders it, when the static reading (the page and its footer
+    /// scripts, `sources`) still lacks an element. Rendered once per footer
+    /// script per site (pages of one template share it); `None` without a
+    /// renderer, for a footer read in full, or when rendering failed.
+    pub(crate) async fn rendered_footer(
+        &self,
+        a: &PageAnalysis,
+        sources: &[FooterFacts],
+        url: &Url,
+        is_home: bool,
+    ) -> Option<Arc<FooterFacts>> {
+        let renderer = self.ctx.renderer.as_ref()?;
+        let scripted = a.facts.scripted || !a.footer_sources.is_empty();
+        if !scripted || a.not_found.is_some() || a.facts.rendered {
+            return None;
+        }
+        let mut merged = (*a.facts.footer).clone();
+        for source in sources {
+            footer::merge(&mut merged, source);
+        }
+        if !merged.lacks_any() {
+            return None;
+        }
+        let key: Vec<&str> = a.footer_sources.iter().map(Url::as_str).collect();
+        let cell = {
+            let mut map = self
+                .rendered_footers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            map.entry(key.join(" ")).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let html = renderer.render(url).await.ok()?;
+            let analysis = analyse_rendered(&self.ctx, html, url, &self.name, is_home).await?;
+            Some(analysis.facts.footer.clone())
+        })
+        .await
+        .clone()
     }
-    analysis.facts.rendered = true;
-    Some(analysis)
 }

@@ -293,6 +293,7 @@ pub async fn crawl_site(
         site_private,
         name: Arc::from(spec.name.as_str()),
         footer_sources: Mutex::new(HashMap::new()),
+        rendered_footers: Mutex::new(HashMap::new()),
         site_id: ctx
             .history
             .as_ref()

@@ -394,7 +394,8 @@ async fn a_footer_written_by_a_same_site_script_is_followed() {
     })
     .await;
     let out = tempfile::tempdir().unwrap();
-    let mut f = flags(&["--rate", "0"]);
+    // The static reading (a rendered footer is `render.rs`'s test).
+    let mut f = flags(&["--rate", "0", "--render", "never"]);
     f.extend(fx.resolve(&[HOST]));
     let scan_url = fx.base(HOST) + "/";
     let outcome = scan(

@@ -117,3 +117,117 @@ async fn a_scripted_column_is_rendered_through_govscan() {
         "{api:?}"
     );
 }
+
+/// A footer a script writes in a way no static reader can read (the ICP
+/// and 公网安备 numbers put together from pieces) is checked for real in
+/// the DOM Chromium renders: once per footer script per site, whatever the
+/// number of pages that share it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_written_footer_is_rendered_once_and_checked_for_real() {
+    if !chromium_or_skip() {
+        return;
+    }
+    const FOOTER_HOST: &str = "www.footer-render.gov.cn";
+    let with_footer = |title: &str, body: &str| {
+        format!(
+            r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>{body}
+            <div id="ft"><p>主办单位：示范县人民政府</p><p>网站标识码：3399990001</p><a href="/wzdt/">网站地图</a></div>
+            <script src="/js/footer.js"></script></body></html>"#
+        )
+    };
+    let fx = start(|_, p| {
+        p.page(
+            FOOTER_HOST,
+            "/",
+            with_footer("示范县人民政府", r#"<a href="/a.html">工作动态一</a><a href="/b.html">工作动态二</a>"#),
+        );
+        p.page(FOOTER_HOST, "/a.html", with_footer("一", "<p>正文</p>"));
+        p.page(FOOTER_HOST, "/b.html", with_footer("二", "<p>正文</p>"));
+        p.page(FOOTER_HOST, "/wzdt/", with_footer("网站地图", "<p>地图</p>"));
+        p.add(
+            FOOTER_HOST,
+            "/js/footer.js",
+            Route::new(
+                200,
+                "application/javascript",
+                r#"(function () {
+                  var p = ["浙", "ICP", "备", "12345678", "号"], q = ["浙公网", "安备 ", "33999902000123", "号"];
+                  var d = document.createElement("p");
+                  d.appendChild(document.createTextNode(p.join("") + " " + q.join("")));
+                  document.getElementById("ft").appendChild(d);
+                })();"#,
+            ),
+        );
+    })
+    .await;
+    let footer_checks = |o: &govscan::run::ScanOutcome| {
+        let mut c: Vec<(String, String)> = o.report.sites[0]
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(f.check.as_str(), "footer.icp" | "footer.police") && f.status == "missing"
+            })
+            .map(|f| {
+                (
+                    f.check.as_str().to_string(),
+                    f.page.rsplit('/').next().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    };
+    let page_hits = |fx: &Fixture| -> usize {
+        fx.portal
+            .hits()
+            .into_iter()
+            .filter(|h| {
+                !h.from_spider() && ["/", "/a.html", "/b.html", "/wzdt/"].contains(&h.path.as_str())
+            })
+            .count()
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&[
+        "--rate",
+        "0",
+        "--no-db",
+        "--no-sitemap",
+        "--render",
+        "never",
+    ]);
+    f.extend(fx.resolve(&[FOOTER_HOST]));
+    let never = scan(&[fx.base(FOOTER_HOST) + "/"], &f, out.path()).await;
+    let missing = footer_checks(&never);
+    assert!(
+        missing.iter().any(|(c, _)| c == "footer.icp")
+            && missing.iter().any(|(c, _)| c == "footer.police"),
+        "a static reader cannot see them: {missing:?}"
+    );
+    let caveat = |o: &govscan::run::ScanOutcome, check: &str| -> Vec<bool> {
+        o.report.sites[0]
+            .findings
+            .iter()
+            .filter(|f| f.check.as_str() == check)
+            .map(|f| f.detail.contains("可能由脚本生成"))
+            .collect()
+    };
+    assert!(caveat(&never, "footer.icp").iter().all(|c| *c));
+    assert!(caveat(&never, "footer.conac").iter().all(|c| *c));
+    let before = page_hits(&fx);
+    assert_eq!(before, 4, "each page once");
+
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap", "--render", "auto"]);
+    f.extend(fx.resolve(&[FOOTER_HOST]));
+    let auto = scan(&[fx.base(FOOTER_HOST) + "/"], &f, out.path()).await;
+    assert_eq!(footer_checks(&auto), Vec::<(String, String)>::new());
+    // Found in the rendered footer, not linked: that is said for certain.
+    let icp = caveat(&auto, "footer.icp");
+    assert!(!icp.is_empty() && icp.iter().all(|c| !*c), "{icp:?}");
+    // What the rendered footer lacks too is missing for certain.
+    let conac = caveat(&auto, "footer.conac");
+    assert!(!conac.is_empty() && conac.iter().all(|c| !*c), "{conac:?}");
+    // Four pages share the footer script: one of them was rendered.
+    assert_eq!(page_hits(&fx) - before, 4 + 1);
+}

@@ -109,6 +109,20 @@ pub struct FooterFacts {
     pub in_script: Vec<String>,
 }
 
+impl FooterFacts {
+    /// Whether an element the footer rules ask for was not found (then a
+    /// script-written footer is worth rendering).
+    pub fn lacks_any(&self) -> bool {
+        self.icp.is_none()
+            || self.police.is_none()
+            || (self.site_code.is_none() && self.jiucuo_code.is_none())
+            || !self.conac.seen()
+            || !self.jiucuo.seen()
+            || !self.sitemap.seen()
+            || self.host.is_none()
+    }
+}
+
 /// Prepares inline script text for matching: undoes `unescape("%3C…")`,
 /// JavaScript string escapes and `'…'+'…'` concatenation.
 pub fn unscript(raw: &str) -> String {

@@ -24,7 +24,8 @@ pub fn finish_footer(
     if analysis.not_found.is_some() {
         return;
     }
-    let scripted = analysis.facts.scripted || !analysis.footer_sources.is_empty();
+    let rendered = analysis.facts.rendered || analysis.facts.footer_rendered;
+    let scripted = !rendered && (analysis.facts.scripted || !analysis.footer_sources.is_empty());
     let findings = footer::check(
         site,
         url,

@@ -179,6 +179,10 @@ pub struct PageFacts {
     /// catalogue's columns), each judged as a column.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub platform_columns: Vec<crate::columns::PlatformColumn>,
+    /// The footer was also read from the DOM Chromium rendered (a footer a
+    /// script writes): what is still missing is missing for certain.
+    #[serde(default)]
+    pub footer_rendered: bool,
     /// The facts were read from the DOM Chromium rendered (`--render`),
     /// not from the static HTML.
     #[serde(default)]
