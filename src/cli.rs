@@ -324,9 +324,12 @@ pub struct ScanOptions {
     /// IPv6 checks: `check` looks up AAAA records and fetches the home page and a sample of level-2 and level-3 links over IPv6 (never the whole crawl twice); `off` skips them.
     #[arg(long, value_enum, default_value_t = Ipv6Mode::Check)]
     pub ipv6: Ipv6Mode,
-    /// Render pages in the installed Chromium: `auto` renders list pages whose items a script writes and no native reader could read (skipped, with a note, when Chromium is absent); `always` every page; `never` none. Chromium's requests go through govscan (rate limit, --resolve, --offline).
+    /// Render pages in the installed Chromium: `auto` renders list pages whose items a script writes and no native reader could read, and a script-written footer once per footer script per site (skipped, with a note, when Chromium is absent); `always` every page; `never` none. Chromium's requests go through govscan (rate limit, --resolve, --offline).
     #[arg(long, value_enum, default_value_t = crate::render::RenderMode::Auto)]
     pub render: crate::render::RenderMode,
+    /// Pages Chromium renders at once (each a headless Chromium of about 200 MB).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub render_tabs: u16,
     /// Map HOST to ADDR like curl (the URL's port is used for the connection). Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<ResolveRule>,

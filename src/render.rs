@@ -69,7 +69,8 @@ pub struct Renderer {
     chromium: PathBuf,
     proxy_port: u16,
     proxy: tokio::task::JoinHandle<()>,
-    one_at_a_time: Semaphore,
+    tabs: Semaphore,
+    started: AtomicU64,
     timeout: Duration,
     user_agent: String,
     /// Pages rendered.
@@ -91,6 +92,7 @@ impl Renderer {
     /// Chromium is an error that says what to install.
     pub async fn start(
         mode: RenderMode,
+        tabs: u16,
         fetcher: Arc<Fetcher>,
         user_agent: &str,
         timeout: Duration,
@@ -114,7 +116,8 @@ impl Renderer {
             chromium,
             proxy_port,
             proxy,
-            one_at_a_time: Semaphore::new(1),
+            tabs: Semaphore::new(usize::from(tabs.max(1))),
+            started: AtomicU64::new(0),
             timeout: timeout.max(Duration::from_secs(15)),
             user_agent: user_agent.to_string(),
             rendered: AtomicU64::new(0),
@@ -142,7 +145,7 @@ impl Renderer {
     /// The DOM Chromium built for `url`, as HTML.
     pub async fn render(&self, url: &Url) -> Result<String, String> {
         let _turn = self
-            .one_at_a_time
+            .tabs
             .acquire()
             .await
             .map_err(|_| "shutting down".to_string())?;
@@ -150,7 +153,7 @@ impl Renderer {
         let profile = std::env::temp_dir().join(format!(
             "govscan-render-{}-{}",
             std::process::id(),
-            self.rendered.load(Ordering::Relaxed)
+            self.started.fetch_add(1, Ordering::Relaxed)
         ));
         let result = self.run_chromium(url, &profile).await;
         let _ = std::fs::remove_dir_all(&profile);

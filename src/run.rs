@@ -59,6 +59,8 @@ pub struct ScanSetup {
     pub ipv6: crate::cli::Ipv6Mode,
     /// Which pages Chromium renders.
     pub render: crate::render::RenderMode,
+    /// Pages Chromium renders at once.
+    pub render_tabs: u16,
 }
 
 /// Today in Asia/Shanghai (UTC+8, no daylight saving).
@@ -175,6 +177,7 @@ impl ScanSetup {
             site_list: None,
             ipv6: opts.ipv6,
             render: opts.render,
+            render_tabs: opts.render_tabs,
         })
     }
 }
@@ -468,6 +471,7 @@ pub async fn start_context(
     };
     let renderer = crate::render::Renderer::start(
         setup.render,
+        setup.render_tabs,
         fetcher.clone(),
         &setup.fetch.user_agent,
         setup.fetch.timeout * 2,

@@ -49,6 +49,17 @@ async fn usage_errors_exit_2_with_a_clear_message() {
             ],
             "--now",
         ),
+        (
+            vec![
+                "scan",
+                "http://127.0.0.1:1/",
+                "--out",
+                o,
+                "--render-tabs",
+                "0",
+            ],
+            "--render-tabs",
+        ),
     ];
     for (args, needle) in cases {
         let mut cmd = govscan();
