@@ -144,6 +144,12 @@ impl Renderer {
 
     /// The DOM Chromium built for `url`, as HTML.
     pub async fn render(&self, url: &Url) -> Result<String, String> {
+        self.render_within(url, self.timeout).await
+    }
+
+    /// Like [`Renderer::render`], given at most `limit` (a challenge page
+    /// that reloads forever must not hold a tab for the run's timeout).
+    pub async fn render_within(&self, url: &Url, limit: Duration) -> Result<String, String> {
         let _turn = self
             .tabs
             .acquire()
@@ -155,7 +161,9 @@ impl Renderer {
             std::process::id(),
             self.started.fetch_add(1, Ordering::Relaxed)
         ));
-        let result = self.run_chromium(url, &profile).await;
+        let result = self
+            .run_chromium(url, &profile, limit.min(self.timeout))
+            .await;
         let _ = std::fs::remove_dir_all(&profile);
         self.rendered.fetch_add(1, Ordering::Relaxed);
         self.millis
@@ -163,7 +171,12 @@ impl Renderer {
         result
     }
 
-    async fn run_chromium(&self, url: &Url, profile: &Path) -> Result<String, String> {
+    async fn run_chromium(
+        &self,
+        url: &Url,
+        profile: &Path,
+        limit: Duration,
+    ) -> Result<String, String> {
         let mut cmd = tokio::process::Command::new(&self.chromium);
         cmd.args([
             "--headless",
@@ -195,8 +208,8 @@ impl Renderer {
         let child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", self.chromium.display()))?;
-        match tokio::time::timeout(self.timeout, child.wait_with_output()).await {
-            Err(_) => Err(format!("Chromium did not finish within {:?}", self.timeout)),
+        match tokio::time::timeout(limit, child.wait_with_output()).await {
+            Err(_) => Err(format!("Chromium did not finish within {limit:?}")),
             Ok(Err(e)) => Err(format!("Chromium failed: {e}")),
             Ok(Ok(out)) if out.stdout.is_empty() => Err(format!(
                 "Chromium printed nothing (exit status {})",

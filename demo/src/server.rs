@@ -133,6 +133,20 @@ pub struct Portal {
     hits: Mutex<Vec<Hit>>,
     /// Which version of the versioned routes is served (a site that changes between runs).
     version: AtomicU32,
+    /// Hosts behind a JavaScript challenge a browser passes: a request
+    /// without the cookie is answered with the challenge.
+    challenges: HashMap<String, (String, Route)>,
+}
+
+/// One request as the portal sees it.
+struct Asked<'a> {
+    method: &'a str,
+    host: &'a str,
+    path: &'a str,
+    validators: (Option<String>, Option<String>),
+    user_agent: &'a str,
+    cookie: &'a str,
+    over_v6: bool,
 }
 
 fn route_key(host: &str, path: &str) -> String {
@@ -185,6 +199,16 @@ impl Portal {
     /// Serves version `v` of the versioned routes from now on.
     pub fn set_version(&self, v: u32) {
         self.version.store(v, Ordering::SeqCst);
+    }
+
+    /// Puts `host` behind a JavaScript challenge: every request that does not
+    /// carry the cookie `cookie_name` gets `challenge` (whose script sets the
+    /// cookie and reloads, as 加速乐/创宇盾 do), the others the host's routes.
+    pub fn add_challenge(&mut self, host: &str, cookie_name: &str, challenge: Route) {
+        self.challenges.insert(
+            host.to_ascii_lowercase(),
+            (format!("{cookie_name}="), challenge),
+        );
     }
 
     /// Adds a UTF-8 HTML page.
@@ -256,15 +280,16 @@ impl Portal {
         self.hits.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn answer(
-        &self,
-        method: &str,
-        host: &str,
-        path: &str,
-        validators: (Option<String>, Option<String>),
-        user_agent: &str,
-        over_v6: bool,
-    ) -> (Response<Full<Bytes>>, Option<Duration>) {
+    fn answer(&self, asked: Asked<'_>) -> (Response<Full<Bytes>>, Option<Duration>) {
+        let Asked {
+            method,
+            host,
+            path,
+            validators,
+            user_agent,
+            cookie,
+            over_v6,
+        } = asked;
         self.hits
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -280,10 +305,17 @@ impl Portal {
         let key = route_key(host, path);
         let versioned = format!("v{}:{key}", self.version.load(Ordering::SeqCst));
         let spider = user_agent.to_ascii_lowercase().contains("spider");
-        let Some(route) = self
-            .spider_routes
-            .get(&key)
-            .filter(|_| spider)
+        let challenge = self
+            .challenges
+            .get(&host.to_ascii_lowercase())
+            .filter(|(name, _)| {
+                !cookie
+                    .split(';')
+                    .any(|c| c.trim_start().starts_with(name.as_str()))
+            })
+            .map(|(_, route)| route);
+        let Some(route) = challenge
+            .or_else(|| self.spider_routes.get(&key).filter(|_| spider))
             .or_else(|| self.v6_routes.get(&key).filter(|_| over_v6))
             .or_else(|| self.routes.get(&versioned))
             .or_else(|| self.routes.get(&key))
@@ -446,14 +478,15 @@ where
                     .map(str::to_string)
             };
             let validators = (header("if-none-match"), header("if-modified-since"));
-            let (resp, delay) = portal.answer(
-                req.method().as_str(),
-                &host,
-                &path,
+            let (resp, delay) = portal.answer(Asked {
+                method: req.method().as_str(),
+                host: &host,
+                path: &path,
                 validators,
-                &header("user-agent").unwrap_or_default(),
+                user_agent: &header("user-agent").unwrap_or_default(),
+                cookie: &header("cookie").unwrap_or_default(),
                 over_v6,
-            );
+            });
             if let Some(d) = delay {
                 tokio::time::sleep(d).await;
             }

@@ -192,6 +192,9 @@ pub struct Fetcher {
     pub(super) cfg: FetchConfig,
     /// Counters.
     pub stats: FetchStats,
+    /// Per host (`host:port`): the `Cookie` header Chromium sent there
+    /// (see [`Fetcher::browser_cookie`]).
+    pub(super) browser_cookies: Mutex<HashMap<String, String>>,
 }
 
 impl Fetcher {
@@ -225,6 +228,7 @@ impl Fetcher {
             resolver,
             cfg,
             stats: FetchStats::default(),
+            browser_cookies: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -666,6 +670,9 @@ impl Fetcher {
         }
         if let Want::AsSpider { .. } = want {
             request = request.header(reqwest::header::USER_AGENT, &self.cfg.spider_user_agent);
+        }
+        if let Some(cookie) = self.browser_cookie(&key) {
+            request = request.header(reqwest::header::COOKIE, cookie);
         }
         let work = async {
             let response = request.send().await.map_err(|e| classify(&e))?;

@@ -9,6 +9,25 @@ use std::sync::atomic::Ordering;
 use url::Url;
 
 impl Fetcher {
+    /// The cookies Chromium sent to a host (`host:port`), which the crawl's
+    /// own requests to it carry from then on: a JavaScript challenge
+    /// (加速乐, 创宇盾) that the browser passed sets a clearance cookie, and
+    /// with it the site answers the crawl as it answers the browser.
+    pub fn browser_cookie(&self, host_key: &str) -> Option<String> {
+        self.browser_cookies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(host_key)
+            .cloned()
+    }
+
+    fn learn_browser_cookie(&self, url: &Url, cookie: &str) {
+        self.browser_cookies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(host_key(url), cookie.to_string());
+    }
+
     /// One request as a browser asked for it (the renderer's proxy): any
     /// method and body, no retries and no redirects followed, under the
     /// host's rate limit and the run's refusals (offline, private hosts).
@@ -34,6 +53,12 @@ impl Fetcher {
             .map_err(|_| "shutting down".to_string())?;
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let mut request = self.client.request(method, url.clone()).body(body);
+        if let Some((_, cookie)) = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("cookie"))
+        {
+            self.learn_browser_cookie(url, cookie);
+        }
         for (name, value) in headers {
             let skip = [
                 "host",

@@ -7,7 +7,7 @@ use super::context::{Checked, HistoryContext, RunContext};
 use super::home_probes::home_probes;
 use super::ledger::Landing;
 use super::list_data::{fetch_list_data, refold};
-use super::rendering::render_page;
+use super::rendering::{pass_challenge, render_page};
 use super::urlnorm::Scope;
 use crate::store::Write_;
 use govscan_checks::footer::FooterFacts;
@@ -338,6 +338,11 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
             .fetcher
             .fetch_with(&job.url, want, shared.site_private, false, None)
             .await;
+    }
+    if job.is_home {
+        if let Some(passed) = pass_challenge(shared, &job.url, &fetched, want).await {
+            fetched = passed;
+        }
     }
     let final_url = Url::parse(&fetched.outcome.final_url).unwrap_or_else(|_| job.url.clone());
     let in_scope = shared.scope.contains(&final_url);

@@ -1,8 +1,10 @@
 //! Pages rendered in Chromium (`--render`): a list a script fills that no
 //! native reader could read, and a footer a script writes.
 
+use super::client::{Fetched, Want};
 use super::context::RunContext;
 use super::jobs::SiteShared;
+use super::response::host_key;
 use govscan_checks::footer::{self, FooterFacts};
 use govscan_checks::page::{analyse_page, PageAnalysis, PageInput};
 use std::sync::Arc;
@@ -95,4 +97,37 @@ impl SiteShared {
         .await
         .clone()
     }
+}
+
+/// A home page answered by a JavaScript challenge (a script that sets a
+/// cookie and reloads, as 加速乐 and 创宇盾 serve) is opened in Chromium,
+/// which runs the script as a visitor's browser does; the cookies it then
+/// sends through govscan's proxy go with the crawl's own requests to the
+/// host, and the home page is fetched again. The new answer when the site
+/// let it through; `None` (the site stays 未能检查) without a renderer, for
+/// any other answer, or when the challenge still stands.
+pub(crate) async fn pass_challenge(
+    shared: &SiteShared,
+    url: &Url,
+    fetched: &Fetched,
+    want: Want,
+) -> Option<Fetched> {
+    use govscan_checks::audit::BlockKind;
+    let challenged = fetched
+        .outcome
+        .blocked
+        .as_ref()
+        .is_some_and(|b| b.kind == BlockKind::Challenge);
+    let renderer = shared.ctx.renderer.as_ref().filter(|_| challenged)?;
+    // A passable challenge reloads once or twice; one that loops is given up.
+    renderer
+        .render_within(url, std::time::Duration::from_secs(8))
+        .await
+        .ok()?;
+    let fetcher = &shared.ctx.fetcher;
+    fetcher.browser_cookie(&host_key(url))?;
+    let again = fetcher
+        .fetch_with(url, want, shared.site_private, false, None)
+        .await;
+    again.outcome.blocked.is_none().then_some(again)
 }

@@ -231,3 +231,71 @@ async fn a_script_written_footer_is_rendered_once_and_checked_for_real() {
     // Four pages share the footer script: one of them was rendered.
     assert_eq!(page_hits(&fx) - before, 4 + 1);
 }
+
+/// A home page behind a JavaScript challenge that a browser passes (a
+/// script sets the clearance cookie and reloads, as 加速乐 does) is opened
+/// in Chromium; with the cookie it sent, the crawl is let through too and
+/// the site is audited. Without rendering it stays 未能检查.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_challenge_a_browser_passes_is_passed() {
+    if !chromium_or_skip() {
+        return;
+    }
+    const CHALLENGED: &str = "www.challenge-pass.gov.cn";
+    let fx = start(|_, p| {
+        p.add_challenge(
+            CHALLENGED,
+            "__jsl_clearance_s",
+            Route::new(
+                521,
+                "text/html; charset=utf-8",
+                r#"<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><script>document.cookie="__jsl_clearance_s=1700000000.123|0|abc;max-age=3600;path=/";location.href=location.pathname+location.search;</script></body></html>"#,
+            )
+            .header("set-cookie", "__jsluid_s=9f8e7d; path=/"),
+        );
+        p.page(
+            CHALLENGED,
+            "/",
+            page("示范县人民政府", r#"<a href="/a.html">县政府召开常务会议</a>"#),
+        );
+        p.page(CHALLENGED, "/a.html", page("常务会议", "<p>正文</p>"));
+    })
+    .await;
+    let status = |o: &govscan::run::ScanOutcome| {
+        let s = &o.report.sites[0];
+        let a = s
+            .pages
+            .iter()
+            .find(|p| p.url.ends_with("/a.html"))
+            .map(|p| (p.crawled, p.status.to_string()));
+        (s.summary.audit.status, a)
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&[
+        "--rate",
+        "0",
+        "--no-db",
+        "--no-sitemap",
+        "--render",
+        "never",
+    ]);
+    f.extend(fx.resolve(&[CHALLENGED]));
+    let never = scan(&[fx.base(CHALLENGED) + "/"], &f, out.path()).await;
+    assert_eq!(
+        status(&never).0,
+        govscan_checks::audit::AuditStatus::NotAudited
+    );
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap", "--render", "auto"]);
+    f.extend(fx.resolve(&[CHALLENGED]));
+    let auto = scan(&[fx.base(CHALLENGED) + "/"], &f, out.path()).await;
+    assert_eq!(
+        status(&auto),
+        (
+            govscan_checks::audit::AuditStatus::Audited,
+            Some((true, "200".to_string()))
+        ),
+        "{:#?}",
+        auto.report.sites[0].findings
+    );
+}
