@@ -64,13 +64,15 @@ pub fn find_chromium() -> Option<PathBuf> {
     .find(|p| p.exists())
 }
 
+/// Chromium profile directories handed out by this process.
+static PROFILES_STARTED: AtomicU64 = AtomicU64::new(0);
+
 /// The renderer of a run: the proxy and the Chromium it starts.
 pub struct Renderer {
     chromium: PathBuf,
     proxy_port: u16,
     proxy: tokio::task::JoinHandle<()>,
     tabs: Semaphore,
-    started: AtomicU64,
     timeout: Duration,
     user_agent: String,
     /// Pages rendered.
@@ -117,7 +119,6 @@ impl Renderer {
             proxy_port,
             proxy,
             tabs: Semaphore::new(usize::from(tabs.max(1))),
-            started: AtomicU64::new(0),
             timeout: timeout.max(Duration::from_secs(15)),
             user_agent: user_agent.to_string(),
             rendered: AtomicU64::new(0),
@@ -159,7 +160,10 @@ impl Renderer {
         let profile = std::env::temp_dir().join(format!(
             "govscan-render-{}-{}",
             std::process::id(),
-            self.started.fetch_add(1, Ordering::Relaxed)
+            // Process-wide: Chromiums sharing a profile directory hand their
+            // pages to one another (two renderers of one process, as tests
+            // have, would otherwise both start at 0).
+            PROFILES_STARTED.fetch_add(1, Ordering::Relaxed)
         ));
         let result = self
             .run_chromium(url, &profile, limit.min(self.timeout))

@@ -14,7 +14,7 @@ pub const FINDINGS_COLUMNS: [&str; 8] = [
 
 /// The columns of `pages.csv`: what was fetched, then the facts read from
 /// it. New columns are added at the end.
-pub const PAGES_COLUMNS: [&str; 27] = [
+pub const PAGES_COLUMNS: [&str; 28] = [
     "url",
     "status",
     "content_type",
@@ -42,6 +42,7 @@ pub const PAGES_COLUMNS: [&str; 27] = [
     "validity",
     "content_hash",
     "cms",
+    "rendered",
 ];
 
 /// Makes a cell safe to open in a spreadsheet: a leading `= + - @`, tab or
@@ -290,6 +291,12 @@ pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
                     .and_then(|f| f.cms.as_deref())
                     .unwrap_or_default(),
             );
+            // `page`: read from Chromium's rendering; `footer`: the footer was.
+            cells.push(match p.facts.as_deref() {
+                Some(f) if f.rendered => "page",
+                Some(f) if f.footer_rendered => "footer",
+                _ => "",
+            });
             row(&mut w, &cells)?;
         }
     }
@@ -299,7 +306,8 @@ pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
 /// The page-fact cells of a `pages.csv` row (empty for URLs only checked).
 fn fact_cells(facts: Option<&govscan_checks::PageFacts>) -> Vec<String> {
     let Some(f) = facts else {
-        return vec![String::new(); PAGES_COLUMNS.len() - 12];
+        // All but the ten fetch cells and the three after the facts.
+        return vec![String::new(); PAGES_COLUMNS.len() - 13];
     };
     let meta = f.policy.as_ref();
     let opt = |v: Option<&String>| v.cloned().unwrap_or_default();

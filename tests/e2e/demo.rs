@@ -184,7 +184,7 @@ async fn demo_compliance_plants_are_all_found() {
     // pages.csv carries the page facts.
     let pages = std::fs::read_to_string(out.path().join("pages.csv")).unwrap();
     let header = pages.lines().next().unwrap();
-    assert!(header.ends_with(",kind,site_code,icp,police,conac,jiucuo,sitemap,host,column,newest_date,doc_no,index_no,written,published,validity,content_hash,cms"), "{header}");
+    assert!(header.ends_with(",kind,site_code,icp,police,conac,jiucuo,sitemap,host,column,newest_date,doc_no,index_no,written,published,validity,content_hash,cms,rendered"), "{header}");
     assert!(pages.contains(",policy,3399990001,浙ICP备12345678号-1,33999902000123,yes,yes,yes,示范县人民政府办公室,政策文件,,示政办发[2026]5号,"), "policy row facts");
 }
 

@@ -230,6 +230,11 @@ async fn a_script_written_footer_is_rendered_once_and_checked_for_real() {
     assert!(!conac.is_empty() && conac.iter().all(|c| !*c), "{conac:?}");
     // Four pages share the footer script: one of them was rendered.
     assert_eq!(page_hits(&fx) - before, 4 + 1);
+    // pages.csv says whose footer was read from a rendering.
+    let csv = std::fs::read_to_string(out.path().join("pages.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",cms,rendered"));
+    let rendered = csv.lines().filter(|l| l.ends_with(",footer")).count();
+    assert_eq!(rendered, 4, "{csv}");
 }
 
 /// A home page behind a JavaScript challenge that a browser passes (a
