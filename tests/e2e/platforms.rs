@@ -140,6 +140,12 @@ async fn hanweb_and_trs_sites_are_read_natively() {
             ("column.missing", "互动交流（留言、信箱）"),
         ]
     );
+    let empty = gkmlpt
+        .findings
+        .iter()
+        .find(|f| f.check.as_str() == "column.empty")
+        .unwrap();
+    assert!(empty.detail.contains("平台数据接口"), "{}", empty.detail);
     let mut api: Vec<String> = portal
         .hits()
         .into_iter()

@@ -267,6 +267,14 @@ fn columns_and_home(
     }));
     let columns = column_states(&list_pages, input.today, profile);
     for c in &columns {
+        // Where the list was read, when not from the static HTML: an
+        // inspector checking the finding by hand knows where to look.
+        let read_from = match c.source.as_str() {
+            "rendered" => "（栏目列表由浏览器渲染后读取）",
+            "api" => "（栏目列表由平台数据接口读取）",
+            "datastore" => "（栏目列表由页面内嵌数据读取）",
+            _ => "",
+        };
         if c.blank {
             out.push(
                 CheckId::ColumnEmpty,
@@ -274,7 +282,7 @@ fn columns_and_home(
                 &c.name,
                 "blank",
                 format!(
-                    "空白栏目“{}”：没有任何信息，也没有说明原因的备注（{}）",
+                    "空白栏目“{}”：没有任何信息，也没有说明原因的备注（{}）{read_from}",
                     c.name, veto.rule
                 ),
                 c.name.clone(),
@@ -284,14 +292,14 @@ fn columns_and_home(
             let (detail, evidence) = match (c.newest, c.age_days) {
                 (Some(n), Some(age)) => (
                     format!(
-                        "{}栏目“{}”最新信息发布于{}，已{}天未更新（要求{}天内更新）",
+                        "{}栏目“{}”最新信息发布于{}，已{}天未更新（要求{}天内更新）{read_from}",
                         c.class_label, c.name, n, age, c.max_age_days
                     ),
                     format!("{n}（{age}天）"),
                 ),
                 _ => (
                     format!(
-                        "{}栏目“{}”的信息均未标注发布日期，视为不更新",
+                        "{}栏目“{}”的信息均未标注发布日期，视为不更新{read_from}",
                         c.class_label, c.name
                     ),
                     "无日期".to_string(),
