@@ -160,6 +160,18 @@ impl SiteCrawl<'_> {
                 }
             }
         }
+        // A policy page's same-site links: the template's repeat on every
+        // such page (a third of a county portal's pages are documents).
+        for link in &mut facts.related {
+            for s in [&mut link.url, &mut link.text] {
+                match self.tags.get(s) {
+                    Some(shared) => *s = shared.clone(),
+                    None => {
+                        self.tags.insert(s.clone());
+                    }
+                }
+            }
+        }
     }
 
     /// Learns from two identical bodies that `dir/` and `dir/NAME` are one page.

@@ -232,8 +232,8 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
                     let mut u = u.clone();
                     u.set_fragment(None);
                     facts.related.push(RelatedLink {
-                        url: u.to_string(),
-                        text: link.text.clone(),
+                        url: Arc::from(u.as_str()),
+                        text: Arc::from(link.text.as_str()),
                     });
                 }
             }

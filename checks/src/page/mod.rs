@@ -116,10 +116,11 @@ impl PageKind {
 /// A same-site link kept for the policy pairing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RelatedLink {
-    /// Normalised target (no fragment).
-    pub url: String,
+    /// Normalised target (no fragment). Shared: a template's links repeat
+    /// on every policy page, and the crawler keeps one copy per site.
+    pub url: Arc<str>,
     /// Link text.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// The facts read from one page, kept for site-wide checks and `pages.csv`.
@@ -204,6 +205,7 @@ impl PageFacts {
         if self.headline == self.title {
             self.headline = self.title.clone();
         }
+        self.related.shrink_to_fit();
     }
 
     /// The newest item date, for list and home pages only.

@@ -67,7 +67,7 @@ pub(super) fn policy_pairing(
             .facts
             .related
             .iter()
-            .find_map(|r| doc_by_url.get(r.url.as_str()).copied());
+            .find_map(|r| doc_by_url.get(&*r.url).copied());
         if let Some(d) = by_link {
             linked_doc.insert(i.url);
             pair_of.insert(i.url, d);
@@ -86,7 +86,7 @@ pub(super) fn policy_pairing(
                 .facts
                 .related
                 .iter()
-                .filter(|r| input.dead.contains(&r.url))
+                .filter(|r| input.dead.contains(&*r.url))
                 .filter(|r| {
                     r.text.contains('《')
                         || [
@@ -96,7 +96,7 @@ pub(super) fn policy_pairing(
                         .iter()
                         .any(|k| r.text.contains(k))
                 })
-                .map(|r| r.url.as_str())
+                .map(|r| &*r.url)
                 .collect();
             if let Some(target) = dead.first() {
                 out.push(
@@ -162,7 +162,7 @@ pub(super) fn policy_pairing(
         if d.facts
             .related
             .iter()
-            .any(|r| interp_by_url.contains_key(r.url.as_str()))
+            .any(|r| interp_by_url.contains_key(&*r.url))
         {
             continue;
         }
