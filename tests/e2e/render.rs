@@ -19,6 +19,20 @@ fn chromium_or_skip() -> bool {
     false
 }
 
+/// Scans `host` on the fixture with `--render MODE` (no history, no
+/// sitemap): the outcome and the folder holding its outputs.
+async fn scan_rendering(
+    fx: &Fixture,
+    host: &str,
+    mode: &str,
+) -> (govscan::run::ScanOutcome, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap", "--render", mode]);
+    f.extend(fx.resolve(&[host]));
+    let outcome = scan(&[fx.base(host) + "/"], &f, out.path()).await;
+    (outcome, out)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scripted_column_is_rendered_through_govscan() {
     if !chromium_or_skip() {
@@ -72,23 +86,10 @@ async fn a_scripted_column_is_rendered_through_govscan() {
             .find(|c| c.name == "通知公告")
             .map(|c| (c.source.clone(), c.items, c.newest, c.unverified))
     };
-    let mut f = flags(&[
-        "--rate",
-        "0",
-        "--no-db",
-        "--no-sitemap",
-        "--render",
-        "never",
-    ]);
-    f.extend(fx.resolve(&[HOST]));
-    let out = tempfile::tempdir().unwrap();
-    let never = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    let (never, _) = scan_rendering(&fx, HOST, "never").await;
     assert_eq!(column(&never), Some(("script".to_string(), 0, None, true)));
 
-    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap", "--render", "auto"]);
-    f.extend(fx.resolve(&[HOST]));
-    let out = tempfile::tempdir().unwrap();
-    let auto = scan(&[fx.base(HOST) + "/"], &f, out.path()).await;
+    let (auto, _) = scan_rendering(&fx, HOST, "auto").await;
     assert_eq!(
         column(&auto),
         Some((
@@ -187,17 +188,7 @@ async fn a_script_written_footer_is_rendered_once_and_checked_for_real() {
             })
             .count()
     };
-    let out = tempfile::tempdir().unwrap();
-    let mut f = flags(&[
-        "--rate",
-        "0",
-        "--no-db",
-        "--no-sitemap",
-        "--render",
-        "never",
-    ]);
-    f.extend(fx.resolve(&[FOOTER_HOST]));
-    let never = scan(&[fx.base(FOOTER_HOST) + "/"], &f, out.path()).await;
+    let (never, _) = scan_rendering(&fx, FOOTER_HOST, "never").await;
     let missing = footer_checks(&never);
     assert!(
         missing.iter().any(|(c, _)| c == "footer.icp")
@@ -217,10 +208,7 @@ async fn a_script_written_footer_is_rendered_once_and_checked_for_real() {
     let before = page_hits(&fx);
     assert_eq!(before, 4, "each page once");
 
-    let out = tempfile::tempdir().unwrap();
-    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap", "--render", "auto"]);
-    f.extend(fx.resolve(&[FOOTER_HOST]));
-    let auto = scan(&[fx.base(FOOTER_HOST) + "/"], &f, out.path()).await;
+    let (auto, out) = scan_rendering(&fx, FOOTER_HOST, "auto").await;
     assert_eq!(footer_checks(&auto), Vec::<(String, String)>::new());
     // Found in the rendered footer, not linked: that is said for certain.
     let icp = caveat(&auto, "footer.icp");
@@ -275,25 +263,12 @@ async fn a_challenge_a_browser_passes_is_passed() {
             .map(|p| (p.crawled, p.status.to_string()));
         (s.summary.audit.status, a)
     };
-    let out = tempfile::tempdir().unwrap();
-    let mut f = flags(&[
-        "--rate",
-        "0",
-        "--no-db",
-        "--no-sitemap",
-        "--render",
-        "never",
-    ]);
-    f.extend(fx.resolve(&[CHALLENGED]));
-    let never = scan(&[fx.base(CHALLENGED) + "/"], &f, out.path()).await;
+    let (never, _) = scan_rendering(&fx, CHALLENGED, "never").await;
     assert_eq!(
         status(&never).0,
         govscan_checks::audit::AuditStatus::NotAudited
     );
-    let out = tempfile::tempdir().unwrap();
-    let mut f = flags(&["--rate", "0", "--no-db", "--no-sitemap", "--render", "auto"]);
-    f.extend(fx.resolve(&[CHALLENGED]));
-    let auto = scan(&[fx.base(CHALLENGED) + "/"], &f, out.path()).await;
+    let (auto, _) = scan_rendering(&fx, CHALLENGED, "auto").await;
     assert_eq!(
         status(&auto),
         (
