@@ -76,15 +76,18 @@ pub struct Folded {
     pub more: Vec<DataRequest>,
 }
 
-/// Reads a 2xx answer to `request` into the page's analysis. `None` when the
-/// answer was not what the platform sends (an error page, a challenge): the
-/// request's column is then left unread (未能核实), never judged empty.
+/// Reads a 2xx answer to `request` into the page's analysis, asking for at
+/// most `more_cap` further requests (an answer may state any total). `None`
+/// when the answer was not what the platform sends (an error page, a
+/// challenge): the request's column is then left unread (未能核实), never
+/// judged empty.
 pub fn fold_answer(
     analysis: &mut PageAnalysis,
     request: &DataRequest,
     answer: &str,
     page: &Url,
     today: NaiveDate,
+    more_cap: usize,
 ) -> Option<Folded> {
     match request.reader {
         DataReader::HanwebDataproxy => {
@@ -94,6 +97,8 @@ pub fn fold_answer(
                 more: Vec::new(),
             })
         }
-        DataReader::GkmlptApi => crate::gkmlpt::add_articles(analysis, request, answer, today),
+        DataReader::GkmlptApi => {
+            crate::gkmlpt::add_articles(analysis, request, answer, today, more_cap)
+        }
     }
 }

@@ -168,12 +168,14 @@ fn article_date(article: &Value) -> Option<NaiveDate> {
 
 /// Reads one API answer into its column: documents counted and dated,
 /// their links crawled; on a column's first page, the requests for its
-/// later pages. `None` when the answer is not the API's JSON.
+/// later pages (at most `more_cap`). `None` when the answer is not the
+/// API's JSON.
 pub fn add_articles(
     analysis: &mut PageAnalysis,
     request: &DataRequest,
     answer: &str,
     today: NaiveDate,
+    more_cap: usize,
 ) -> Option<Folded> {
     let json: Value = serde_json::from_str(answer.trim_start_matches('\u{feff}')).ok()?;
     let articles = json.get("articles")?.as_array()?;
@@ -231,7 +233,11 @@ pub fn add_articles(
         page.join(".").ok(),
     ) {
         let pages = total.div_ceil(per_page);
-        more.extend((2..=pages).filter_map(|n| list_request(&base, column_id, &sid, n)));
+        more.extend(
+            (2..=pages)
+                .take(more_cap)
+                .filter_map(|n| list_request(&base, column_id, &sid, n)),
+        );
     }
     Some(Folded {
         items: articles.len(),
@@ -314,7 +320,7 @@ mod tests {
             {"id": 1, "title": "关于冬季防火的通告", "url": "http://www.x.gov.cn/bm/gkmlpt/content/0/1/post_1.html", "display_publish_time": 1795140000},
             {"id": 2, "title": "旧通知", "post_url": "/bm/gkmlpt/content/0/2/post_2.html", "created_at": "2026-10-02 16:25:04"}
         ]}"#;
-        let folded = add_articles(&mut a, request, answer, today()).expect("read");
+        let folded = add_articles(&mut a, request, answer, today(), 200).expect("read");
         assert_eq!(folded.items, 2);
         let list = &a.facts.platform_columns[0].list;
         assert_eq!((list.dated, list.stated_total), (2, Some(250)));
@@ -335,8 +341,12 @@ mod tests {
             a.facts.platform_columns
         );
         // A later page asks for nothing more; an error page is not read.
-        let later = add_articles(&mut a, &folded.more[0], answer, today()).unwrap();
+        let later = add_articles(&mut a, &folded.more[0], answer, today(), 200).unwrap();
         assert!(later.more.is_empty());
-        assert!(add_articles(&mut a, request, "<html>403</html>", today()).is_none());
+        assert!(add_articles(&mut a, request, "<html>403</html>", today(), 200).is_none());
+        // A stated total of millions asks for no more than the cap.
+        let huge = answer.replace("\"post_count\": 250", "\"post_count\": 99999999");
+        let capped = add_articles(&mut a, request, &huge, today(), 5).unwrap();
+        assert_eq!(capped.more.len(), 5);
     }
 }

@@ -54,6 +54,39 @@ proptest! {
     }
 
     #[test]
+    fn platform_readers_never_panic(tree in "\\PC{0,80}", sid in "\\PC{0,8}", answer in "\\PC{0,120}") {
+        let page = Url::parse("http://www.x.gov.cn/gkmlpt/index").unwrap();
+        let script = format!("window._CONFIG = {{ SID: '{sid}', TREE: [{tree}] }};");
+        if let Some(cat) = govscan_checks::gkmlpt::catalogue(&script, &page) {
+            let _ = cat.requests(&page, 10);
+        }
+        let cat = govscan_checks::gkmlpt::catalogue(
+            r#"window._CONFIG = { SID: '1', TREE: [{"id": 7, "name": "通知公告"}] };"#,
+            &page,
+        )
+        .unwrap();
+        let mut a = analyse_page(
+            &PageInput {
+                site: "x",
+                url: &page,
+                body: b"<html></html>",
+                content_type: None,
+                is_home: false,
+                truncated: false,
+                today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            },
+            profile(),
+        );
+        a.facts.platform_columns = cat.columns.clone();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        for request in cat.requests(&page, 10) {
+            let json = format!(r#"{{"classify": {{"post_count": {}}}, "articles": [{answer}]}}"#, answer.len());
+            let _ = govscan_checks::data_requests::fold_answer(&mut a, &request, &json, &page, today, 10);
+            let _ = govscan_checks::data_requests::fold_answer(&mut a, &request, &answer, &page, today, 10);
+        }
+    }
+
+    #[test]
     fn url_normalisation_never_panics(s in "\\PC{0,60}") {
         if let Ok(u) = Url::parse(&format!("http://x.gov.cn/{s}")) {
             let _ = normalise(&u);

@@ -56,7 +56,8 @@ pub(crate) async fn fetch_list_data(shared: &SiteShared, analysis: &mut PageAnal
                 match answer {
                     Ok((200..=299, _, body)) => {
                         let text = String::from_utf8_lossy(&body);
-                        fold_answer(analysis, &request, &text, page, ctx.today)
+                        let left = ctx.profile.columns.max_data_requests.saturating_sub(asked);
+                        fold_answer(analysis, &request, &text, page, ctx.today, left)
                     }
                     _ => None,
                 }
