@@ -54,8 +54,15 @@ pub(crate) async fn fetch_list_data(shared: &SiteShared, analysis: &mut PageAnal
                     )
                     .await;
                 match answer {
-                    Ok((200..=299, _, body)) => {
-                        let text = String::from_utf8_lossy(&body);
+                    Ok((200..=299, headers, body)) => {
+                        // A GBK site's dataproxy answers in GBK, as its pages.
+                        let content_type = headers
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                            .map(|(_, v)| v.as_str());
+                        let tld = url.host_str().and_then(|h| h.rsplit('.').next());
+                        let text =
+                            govscan_checks::decode::decode_html(&body, content_type, tld).text;
                         let left = ctx.profile.columns.max_data_requests.saturating_sub(asked);
                         fold_answer(analysis, &request, &text, page, ctx.today, left)
                     }

@@ -338,3 +338,50 @@ async fn data_requests_are_made_once_and_within_max_pages() {
         "columns past the bound are 未能核实: {gkmlpt:?}"
     );
 }
+
+/// A GBK site's dataproxy answers in GBK: the records' titles are read as
+/// such (a dead document's finding quotes its title right).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gbk_data_answer_is_decoded_as_gbk() {
+    const HOST: &str = "gbk.example.gov.cn";
+    let fx = start(|_, p| {
+        p.page(
+            HOST,
+            "/",
+            page("示范县某局", r#"<a href="/col/col9/index.html">工作动态</a>"#),
+        );
+        p.page(
+            HOST,
+            "/col/col9/index.html",
+            page(
+                "工作动态",
+                r#"<meta name="ColumnName" content="工作动态"><script type="text/xml"><datastore><totalrecord>2</totalrecord><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid=9&unitid=9&webname=x&permissiontype=0"></a>]]></nextgroup><recordset><record><![CDATA[<li><a href="/art/1.html">示范县召开防汛工作会议</a><span>2026-11-20</span></li>]]></record></recordset></datastore></script>"#,
+            ),
+        );
+        p.page(HOST, "/art/1.html", page("会议", "<p>正文</p>"));
+        let (gbk, _, _) = encoding_rs::GBK.encode(
+            r#"<datastore><recordset><record><![CDATA[<li><a href="/art/gone.html">关于做好冬季安全生产工作的通知</a><span>2026-11-18</span></li>]]></record></recordset></datastore>"#,
+        );
+        p.add(
+            HOST,
+            "/module/web/jpage/dataproxy.jsp?startrecord=2&endrecord=2&perpage=1",
+            Route::new(200, "text/xml; charset=GBK", gbk.into_owned()),
+        );
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = flags(&["--rate", "0"]);
+    f.extend(fx.resolve(&[HOST]));
+    let outcome = scan(&[fx.base(HOST) + "/"], &f, dir.path()).await;
+    let dead: Vec<&str> = outcome.report.sites[0]
+        .findings
+        .iter()
+        .filter(|f| f.check.as_str() == "link.dead")
+        .map(|f| f.evidence.as_str())
+        .collect();
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert!(
+        dead[0].starts_with("关于做好冬季安全生产工作的通知"),
+        "{dead:?}"
+    );
+}
