@@ -30,6 +30,7 @@ pub mod score;
 pub mod security;
 pub mod sink;
 pub mod site;
+pub mod stored_form;
 pub(crate) mod text;
 pub mod url_cache;
 pub mod urlnorm;

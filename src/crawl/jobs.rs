@@ -195,7 +195,7 @@ pub(crate) async fn record(h: &HistoryContext, site: i64, result: &JobResult, cr
         etag: result.etag.clone(),
         last_modified: result.last_modified.clone(),
     };
-    let Ok(data) = serde_json::to_vec(&stored) else {
+    let Some(data) = govscan_checks::stored_form::encode(&stored) else {
         return;
     };
     let analysis_key = done.page.as_ref().map(|_| {
@@ -252,7 +252,7 @@ pub(crate) async fn replay_off_runtime(
 
 /// Rebuilds a job's result from the store.
 pub(crate) fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<JobDone> {
-    let stored: StoredFetch = serde_json::from_slice(data).ok()?;
+    let stored: StoredFetch = govscan_checks::stored_form::decode(data)?;
     let page = match (stored.final_url.as_deref(), analysis) {
         (Some(url), Some(json)) => Some((Url::parse(url).ok()?, PageAnalysis::decode(json)?)),
         // A page whose analysis was dropped (a newer analysis version) is fetched again.
@@ -468,7 +468,7 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
             let url = key.clone();
             let cached = crate::store::read(&h.store, move |s| s.cached_link(&url, max_age))
                 .await
-                .and_then(|d: Vec<u8>| serde_json::from_slice::<Landing>(&d).ok());
+                .and_then(|d: Vec<u8>| govscan_checks::stored_form::decode::<Landing>(&d));
             if let Some(landing) = cached {
                 h.stats.cached_links.fetch_add(1, Ordering::Relaxed);
                 return JobResult {
@@ -511,7 +511,7 @@ pub(crate) async fn check_job(job: &Job, shared: &SiteShared, head: bool) -> Job
         let good = matches!(checked.landing.outcome.result, FetchResult::Status(c) if c < 400)
             && checked.landing.not_found.is_none();
         if good && h.link_cache_max_age.is_some() {
-            if let Ok(data) = serde_json::to_vec(&*checked.landing) {
+            if let Some(data) = govscan_checks::stored_form::encode(&*checked.landing) {
                 crate::store::send(
                     &*h.store,
                     Write_::LinkCache {

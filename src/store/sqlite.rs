@@ -86,7 +86,9 @@ const MIGRATIONS: &[&str] = &[
     // 4: ANALYSIS_VERSION 4 stores a page without the answers to its data
     // requests (they are asked again on every run, a 304 too; analyses
     // stored with the answers folded in would count them twice) and as
-    // MessagePack instead of JSON: drop the older analyses.
+    // MessagePack instead of JSON: drop the older analyses. Fetch records
+    // and link checks are MessagePack too; older ones read as never stored
+    // (the page is fetched, the link checked, again).
     "UPDATE fetches SET analysis = NULL;
      DELETE FROM analyses;",
 ];

@@ -278,13 +278,9 @@ struct StoredLink<'a> {
 }
 
 impl<'a> StoredAnalysis<'a> {
-    /// The bytes the history store keeps: MessagePack with field names
-    /// (so that fields added later read back as their defaults). JSON, the
-    /// earlier form, cost a store writer a tenth of a crawl's CPU and a
-    /// re-scan a quarter of its own, mostly in number and string
-    /// formatting; MessagePack is about half as large before compression.
+    /// The bytes the history store keeps (see [`crate::stored_form`]).
     pub fn encode(&self) -> Option<Vec<u8>> {
-        rmp_serde::encode::to_vec_named(self).ok()
+        crate::stored_form::encode(self)
     }
 
     /// The stored form of an analysis.
@@ -315,7 +311,7 @@ impl PageAnalysis {
     /// Reads back what [`StoredAnalysis::encode`] stored; `None` for bytes
     /// that are not a stored analysis (damaged, or another format).
     pub fn decode(bytes: &[u8]) -> Option<PageAnalysis> {
-        rmp_serde::from_slice(bytes).ok()
+        crate::stored_form::decode(bytes)
     }
 
     /// Whether the page has an anchor for `fragment` (see [`crate::links::fragment_exists`]).
