@@ -53,11 +53,17 @@ impl Fetcher {
             .map_err(|_| "shutting down".to_string())?;
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let mut request = self.client.request(method, url.clone()).body(body);
-        if let Some((_, cookie)) = headers
+        match headers
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case("cookie"))
         {
-            self.learn_browser_cookie(url, cookie);
+            Some((_, cookie)) => self.learn_browser_cookie(url, cookie),
+            // govscan's own data requests carry what the browser was given.
+            None => {
+                if let Some(cookie) = self.browser_cookie(&host_key(url)) {
+                    request = request.header(reqwest::header::COOKIE, cookie);
+                }
+            }
         }
         for (name, value) in headers {
             let skip = [

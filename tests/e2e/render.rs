@@ -249,9 +249,30 @@ async fn a_challenge_a_browser_passes_is_passed() {
         p.page(
             CHALLENGED,
             "/",
-            page("示范县人民政府", r#"<a href="/a.html">县政府召开常务会议</a>"#),
+            page(
+                "示范县人民政府",
+                r#"<a href="/a.html">县政府召开常务会议</a><a href="/col/col9/index.html">工作动态</a>"#,
+            ),
         );
         p.page(CHALLENGED, "/a.html", page("常务会议", "<p>正文</p>"));
+        // A Hanweb column: its data request is behind the challenge too.
+        p.page(
+            CHALLENGED,
+            "/col/col9/index.html",
+            page(
+                "工作动态",
+                r#"<meta name="ColumnName" content="工作动态"><script type="text/xml"><datastore><totalrecord>2</totalrecord><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid=9&unitid=9&webname=x&permissiontype=0"></a>]]></nextgroup><recordset><record><![CDATA[<li><a href="/a.html">县政府召开常务会议</a><span>2026-11-10</span></li>]]></record></recordset></datastore></script>"#,
+            ),
+        );
+        p.add(
+            CHALLENGED,
+            "/module/web/jpage/dataproxy.jsp?startrecord=2&endrecord=2&perpage=1",
+            Route::new(
+                200,
+                "text/xml",
+                r#"<datastore><recordset><record><![CDATA[<li><a href="/a.html">县政府召开第二次常务会议</a><span>2026-11-22</span></li>]]></record></recordset></datastore>"#,
+            ),
+        );
     })
     .await;
     let status = |o: &govscan::run::ScanOutcome| {
@@ -278,4 +299,13 @@ async fn a_challenge_a_browser_passes_is_passed() {
         "{:#?}",
         auto.report.sites[0].findings
     );
+    // The column's data request carried the clearance cookie too: the
+    // newer record, which only it returns, was read.
+    let column = auto.report.sites[0]
+        .summary
+        .columns
+        .iter()
+        .find(|c| c.name == "工作动态")
+        .map(|c| c.newest);
+    assert_eq!(column, Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 22)));
 }
