@@ -1,5 +1,6 @@
 //! Pages rendered in Chromium (`--render`): a list a script fills that no
-//! native reader could read, and a footer a script writes.
+//! native reader could read, a footer a script writes, and a home page
+//! behind a JavaScript challenge a browser passes.
 
 use super::client::{Fetched, Want};
 use super::context::RunContext;
