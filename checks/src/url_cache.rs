@@ -4,8 +4,8 @@
 //! every page was an eighth of a re-scan's CPU. A parsed URL is cloned
 //! instead (one allocation and a copy).
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use url::Url;
 
 /// URLs remembered per thread; the memory is cleared when full, so it holds

@@ -7,13 +7,14 @@
 use super::client::Want;
 use super::context::RunContext;
 use super::urlnorm::{normalise, Scope};
+use foldhash::HashSet;
 use futures_util::StreamExt;
 use govscan_checks::fetch::{FetchOutcome, FetchResult};
 use govscan_checks::ipv6::{ipv6_findings, HomeOverIpv6, Ipv6Failure, Ipv6Input, Ipv6Summary};
 use govscan_checks::links::{LinkKind, LinkTarget};
 use govscan_checks::page::{analyse_page, PageFacts, PageInput};
 use govscan_checks::{Finding, PageAnalysis, Profile};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use url::Url;
 

@@ -87,6 +87,9 @@ pub(crate) struct SiteShared {
     pub(crate) rendered_footers: Mutex<HashMap<String, FooterCell>>,
     /// The site's id in the history store.
     pub(crate) site_id: Option<i64>,
+    /// Which URLs the store can answer for (read when the site starts);
+    /// `None` when that read failed: then every URL is asked for.
+    pub(crate) stored: Option<crate::store::StoredUrls>,
     /// Data requests made for the site's pages this run, by their key
     /// (method, URL and body): each is made once a site, and at most
     /// `--max-pages` of them.
@@ -146,7 +149,11 @@ pub(crate) struct JobResult {
 pub(crate) async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
     let history = shared.ctx.history.as_ref().zip(shared.site_id);
     if let Some((h, site)) = history {
-        if h.resume {
+        let asked = shared
+            .stored
+            .as_ref()
+            .is_none_or(|s| s.has_this_run(job.url.as_str()));
+        if h.resume && asked {
             let (run, url) = (h.run, job.url.to_string());
             let stored =
                 crate::store::read(&h.store, move |s| s.fetched_in_run(run, site, &url)).await;
@@ -280,7 +287,10 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let mut previous = match (&ctx.history, shared.site_id) {
         // Only a previous fetch with its analysis can stand for a 304; the
         // home page's is read in any case, for the defacement check.
-        (Some(h), Some(site)) if h.revalidate || job.is_home => {
+        (Some(h), Some(site))
+            if (h.revalidate || job.is_home)
+                && shared.stored.as_ref().is_none_or(|s| s.has_previous(&key)) =>
+        {
             let (run, url) = (h.run, key.clone());
             crate::store::read(&h.store, move |s| s.previous_fetch(run, site, &url))
                 .await

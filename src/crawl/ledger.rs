@@ -5,12 +5,12 @@
 //! are made by `govscan_checks::links::judge` through the one place here
 //! that turns a verdict into a finding.
 
+use foldhash::{HashMap, HashSet};
 use govscan_checks::links::{judge, link_finding, LinkUse, LinkVerdict};
 use govscan_checks::{
     CheckId, FailureKind, FetchOutcome, FetchResult, Finding, Hop, LinkKind, Profile,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 

@@ -15,6 +15,7 @@ use super::ledger::{failed_redirect, Emit, Landing, Ledger, Referrer, Resolved, 
 use super::robots::{sitemap_seeds, Robots};
 use super::twins::merge_index_twins;
 use super::urlnorm::{index_variant, is_attachment, normalise, Scope, Trap, TrapGuard};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use govscan_checks::audit::{judge_audit, not_audited_finding, AuditStatus, HomeState};
 use govscan_checks::footer::FooterFacts;
 use govscan_checks::links::is_private_host;
@@ -22,7 +23,7 @@ use govscan_checks::record::PageRecord;
 use govscan_checks::site::{site_checks, SiteInput, SitePage, SiteSummary};
 use govscan_checks::{CheckId, FailureKind, FetchOutcome, FetchResult, Finding, LinkTarget};
 use regex::Regex;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
@@ -299,18 +300,29 @@ pub async fn crawl_site(
     let opts = ctx.options.clone();
     let seed = normalise(&spec.seed);
     let site_private = seed.host().is_some_and(|h| is_private_host(&h));
+    let site_id = ctx
+        .history
+        .as_ref()
+        .and_then(|h| h.site_ids.get(spec.seed.as_str()).copied());
+    let stored = match (&ctx.history, site_id) {
+        (Some(h), Some(site)) => {
+            let (run, resume) = (h.run, h.resume);
+            crate::store::read(&h.store, move |s| s.stored_urls(run, site, resume))
+                .await
+                .ok()
+        }
+        _ => None,
+    };
     let shared = Arc::new(SiteShared {
         ctx: ctx.clone(),
         scope: Scope::new(&seed, &opts.include_hosts),
         site_private,
         name: Arc::from(spec.name.as_str()),
-        footer_sources: Mutex::new(HashMap::new()),
-        rendered_footers: Mutex::new(HashMap::new()),
-        site_id: ctx
-            .history
-            .as_ref()
-            .and_then(|h| h.site_ids.get(spec.seed.as_str()).copied()),
-        data_asked: Mutex::new(HashSet::new()),
+        footer_sources: Mutex::default(),
+        rendered_footers: Mutex::default(),
+        site_id,
+        stored,
+        data_asked: Mutex::default(),
     });
     let mut cancel = ctx.cancel.clone();
     let robots = if opts.ignore_robots {
@@ -640,7 +652,7 @@ pub async fn crawl_site(
     });
     let audit = judge_audit(&audit_input, &ctx.profile.audit);
     let home_key = normalise_str(&home);
-    let dead: HashSet<String> = site
+    let dead: std::collections::HashSet<String> = site
         .ledger
         .targets
         .iter()

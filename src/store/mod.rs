@@ -20,6 +20,7 @@ pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 use govscan_checks::history::SiteHistory;
 use govscan_checks::site::Availability;
 use govscan_checks::Finding;
+use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::mpsc::Sender;
 
@@ -59,6 +60,44 @@ pub enum Write_ {
         /// Serialised outcome (JSON).
         data: Vec<u8>,
     },
+}
+
+/// Which of a site's URLs the store holds something for, read once when
+/// the site starts: the crawl then asks the store per URL only where there
+/// is something to read (on a first scan, never). Kept as hashes, so a
+/// 200,000-page site costs a few MB; a collision only costs a look-up.
+#[derive(Debug, Default)]
+pub struct StoredUrls {
+    /// URLs an earlier completed run fetched with validators and an analysis.
+    previous: HashSet<u64>,
+    /// URLs this run already fetched (read only when resuming).
+    this_run: HashSet<u64>,
+}
+
+impl StoredUrls {
+    fn key(url: &str) -> u64 {
+        // In-process only (never persisted), so std's hasher is fine here.
+        std::hash::BuildHasher::hash_one(
+            &std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default(),
+            url,
+        )
+    }
+    /// Notes a URL an earlier completed run can answer a conditional request for.
+    pub fn add_previous(&mut self, url: &str) {
+        self.previous.insert(Self::key(url));
+    }
+    /// Notes a URL this run already fetched.
+    pub fn add_this_run(&mut self, url: &str) {
+        self.this_run.insert(Self::key(url));
+    }
+    /// Whether an earlier run may hold `url`'s validators and analysis.
+    pub fn has_previous(&self, url: &str) -> bool {
+        self.previous.contains(&Self::key(url))
+    }
+    /// Whether this run may already have fetched `url` (`--resume`).
+    pub fn has_this_run(&self, url: &str) -> bool {
+        self.this_run.contains(&Self::key(url))
+    }
 }
 
 /// What a previous run saw at a URL.
@@ -116,6 +155,10 @@ pub trait HistoryStore: Send + Sync {
     /// A URL this run already fetched (for `--resume`): the fetch data and
     /// its analysis (JSON), if any.
     fn fetched_in_run(&self, run: i64, site: i64, url: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)>;
+    /// Which of a site's URLs [`previous_fetch`](Self::previous_fetch) and
+    /// (with `resume`) [`fetched_in_run`](Self::fetched_in_run) can answer:
+    /// one query per site instead of one per URL.
+    fn stored_urls(&self, run: i64, site: i64, resume: bool) -> anyhow::Result<StoredUrls>;
     /// What the latest completed earlier run saw at a URL.
     fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch>;
     /// A successful outside-link check younger than `max_age`.

@@ -13,7 +13,7 @@
 //! results (fencing).
 
 use super::shared::{self, availability_of, unpack, utc, utc_now, utc_of, HistoryQueries};
-use super::{HistoryStore, PreviousFetch, SiteOutcome, Write_};
+use super::{HistoryStore, PreviousFetch, SiteOutcome, StoredUrls, Write_};
 use govscan_checks::history::{SiteHistory, TrendPoint};
 use govscan_checks::site::Availability;
 use govscan_checks::{fingerprint, Finding};
@@ -442,6 +442,29 @@ impl HistoryStore for PgStore {
         })
         .ok()
         .flatten()
+    }
+
+    fn stored_urls(&self, run: i64, site: i64, resume: bool) -> anyhow::Result<StoredUrls> {
+        self.with(|c| {
+            let mut urls = StoredUrls::default();
+            for row in c.query(
+                "SELECT DISTINCT f.url FROM fetches f JOIN runs r ON r.id = f.run_id
+                 WHERE f.site_id = $1 AND f.run_id < $2 AND r.status = 'done' AND f.analysis IS NOT NULL
+                   AND (f.etag IS NOT NULL OR f.last_modified IS NOT NULL)",
+                &[&site, &run],
+            )? {
+                urls.add_previous(row.get(0));
+            }
+            if resume {
+                for row in c.query(
+                    "SELECT url FROM fetches WHERE run_id = $1 AND site_id = $2",
+                    &[&run, &site],
+                )? {
+                    urls.add_this_run(row.get(0));
+                }
+            }
+            Ok(urls)
+        })
     }
 
     fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch> {

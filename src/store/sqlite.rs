@@ -8,7 +8,7 @@
 //! without fetching again what it already has.
 
 use super::shared::{self, availability_of, pack, unpack, utc, utc_now, utc_of, HistoryQueries};
-use super::{HistoryStore, PreviousFetch, SiteOutcome, Write_};
+use super::{HistoryStore, PreviousFetch, SiteOutcome, StoredUrls, Write_};
 use anyhow::Context;
 use govscan_checks::history::{SiteHistory, TrendPoint};
 use govscan_checks::site::Availability;
@@ -21,6 +21,12 @@ use tokio::sync::mpsc::{channel, Receiver, Sender};
 
 /// The schema version this build writes; older files are migrated on open.
 pub const SCHEMA_VERSION: i64 = 4;
+
+/// A site's URLs that [`HistoryStore::previous_fetch`] can answer: fetched
+/// by an earlier completed run, with validators and an analysis.
+const PREVIOUS_URLS: &str = "SELECT DISTINCT f.url FROM fetches f JOIN runs r ON r.id = f.run_id
+     WHERE f.site_id = ?1 AND f.run_id < ?2 AND r.status = 'done' AND f.analysis IS NOT NULL
+       AND (f.etag IS NOT NULL OR f.last_modified IS NOT NULL)";
 
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
@@ -258,6 +264,25 @@ impl HistoryStore for SqliteStore {
         let (data, key) = row?;
         let analysis = key.and_then(|k| self.analysis(&conn, &k));
         Some((unpack(&data)?, analysis))
+    }
+
+    fn stored_urls(&self, run: i64, site: i64, resume: bool) -> anyhow::Result<StoredUrls> {
+        let conn = self.conn();
+        let mut urls = StoredUrls::default();
+        let mut q = conn.prepare(PREVIOUS_URLS)?;
+        let mut rows = q.query(params![site, run])?;
+        while let Some(row) = rows.next()? {
+            urls.add_previous(row.get_ref(0)?.as_str()?);
+        }
+        if resume {
+            let mut q =
+                conn.prepare("SELECT url FROM fetches WHERE run_id = ?1 AND site_id = ?2")?;
+            let mut rows = q.query(params![run, site])?;
+            while let Some(row) = rows.next()? {
+                urls.add_this_run(row.get_ref(0)?.as_str()?);
+            }
+        }
+        Ok(urls)
     }
 
     /// What the latest completed run before `run` saw at a URL: validators,
