@@ -29,6 +29,15 @@ pub(crate) struct Ipv6Sample {
 }
 
 impl Ipv6Sample {
+    /// The normalised keys of the sampled links: the only links the IPv6
+    /// checks may ask the IPv4 verdict of.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.level2
+            .iter()
+            .chain(&self.level3)
+            .map(|(url, _)| normalise(url).to_string())
+    }
+
     /// Reads one crawled page's links.
     pub(crate) fn page(
         &mut self,

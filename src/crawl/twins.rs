@@ -14,7 +14,9 @@ pub(crate) fn merge_index_twins(pages: &mut [PageRecord], findings: &mut Vec<Fin
     let mut dropped: HashSet<String> = HashSet::new();
     let mut order: Vec<usize> = (0..pages.len()).collect();
     // Shortest URL first: the directory form wins.
-    order.sort_by_key(|&i| (pages[i].url.len(), pages[i].url.clone()));
+    order.sort_by(|&a, &b| {
+        (pages[a].url.len(), &pages[a].url).cmp(&(pages[b].url.len(), &pages[b].url))
+    });
     for i in order {
         let p = &pages[i];
         if !p.crawled || p.content_hash.is_empty() {
