@@ -2,6 +2,7 @@
 //!
 //! Reports only render: every number they print was computed by the checks.
 
+mod charts;
 pub mod csv_out;
 pub mod html;
 pub mod model;

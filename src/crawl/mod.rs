@@ -20,6 +20,8 @@ pub mod resolver;
 mod response;
 pub mod robots;
 pub mod site;
+mod site_end;
+mod site_state;
 pub mod twins;
 pub mod urlnorm;
 

@@ -11,17 +11,15 @@
 use super::context::{RunContext, SiteProgress};
 use super::coverage::Coverage;
 use super::jobs::{run_job, Job, JobDone, JobKind, SiteShared};
-use super::ledger::{failed_redirect, Emit, Landing, Ledger, Referrer, Resolved, Target};
+use super::ledger::{failed_redirect, Emit, Landing, Ledger, Referrer, Target};
 use super::robots::{sitemap_seeds, Robots};
-use super::twins::merge_index_twins;
-use super::urlnorm::{index_variant, is_attachment, normalise, Scope, Trap, TrapGuard};
+use super::site_state::SiteCrawl;
+use super::urlnorm::{is_attachment, normalise, Scope, TrapGuard};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use govscan_checks::audit::{judge_audit, not_audited_finding, AuditStatus, HomeState};
-use govscan_checks::footer::FooterFacts;
 use govscan_checks::links::is_private_host;
 use govscan_checks::record::PageRecord;
-use govscan_checks::site::{site_checks, SiteInput, SitePage, SiteSummary};
-use govscan_checks::{CheckId, FailureKind, FetchOutcome, FetchResult, Finding, LinkTarget};
+use govscan_checks::site::SiteSummary;
+use govscan_checks::{FailureKind, FetchOutcome, FetchResult, Finding, LinkTarget};
 use regex::Regex;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -87,211 +85,6 @@ pub struct SiteResult {
     pub interrupted: bool,
     /// The site-wide numbers (columns, home page, footer, policy).
     pub summary: SiteSummary,
-}
-
-/// The per-site state the loop owns.
-struct SiteCrawl<'a> {
-    opts: &'a CrawlOptions,
-    shared: Arc<SiteShared>,
-    robots: Robots,
-    ledger: Ledger,
-    frontier: VecDeque<Job>,
-    traps: TrapGuard,
-    trap_notes: HashSet<String>,
-    notes: Vec<String>,
-    crawl_scheduled: usize,
-    /// In-site pages found but not crawled because of `--max-pages` or
-    /// `--max-depth` (checked as links only).
-    beyond_limits: usize,
-    /// The pages read so far, by a 128-bit hash of their normalised final
-    /// URL: a redirect landing on one of them is not read twice. Hashes,
-    /// not strings: on a 200,000-page site the strings were 20 MB.
-    crawled_keys: HashSet<u128>,
-    robots_skipped: u64,
-    home_key: String,
-    /// Redirects walked to reach a URL (for the redirect limit).
-    redirect_hops: HashMap<String, usize>,
-    /// The distinct footers of the site's pages, shared by the pages' facts.
-    footers: HashSet<Arc<FooterFacts>>,
-    /// The distinct site and column tags, shared likewise.
-    tags: HashSet<Arc<str>>,
-    /// Body hashes of directory-index URLs seen (`/a/` or `/a/index.html`).
-    index_pages: HashMap<String, (String, String)>,
-    /// The index file name the server serves for `dir/`, once learned.
-    index_alias: Option<String>,
-}
-
-impl SiteCrawl<'_> {
-    /// The site's one copy of a string that repeats from record to record.
-    fn share(&mut self, s: &str) -> Arc<str> {
-        match self.tags.get(s) {
-            Some(shared) => shared.clone(),
-            None => {
-                let shared: Arc<str> = Arc::from(s);
-                self.tags.insert(shared.clone());
-                shared
-            }
-        }
-    }
-
-    /// Pages of one template have the same footer and the same site and
-    /// column tags: the site keeps one copy of each, so memory grows with
-    /// the pages' own facts only.
-    fn share_repeated(&mut self, facts: &mut govscan_checks::PageFacts) {
-        match self.footers.get(&facts.footer) {
-            Some(shared) => facts.footer = shared.clone(),
-            None => {
-                self.footers.insert(facts.footer.clone());
-            }
-        }
-        let meta = &mut facts.meta;
-        for tag in [
-            &mut meta.site_name,
-            &mut meta.site_domain,
-            &mut meta.site_id_code,
-            &mut meta.column_name,
-            &mut meta.column_type,
-            &mut facts.column,
-            &mut facts.cms,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            match self.tags.get(tag) {
-                Some(shared) => *tag = shared.clone(),
-                None => {
-                    self.tags.insert(tag.clone());
-                }
-            }
-        }
-        // A policy page's same-site links: the template's repeat on every
-        // such page (a third of a county portal's pages are documents).
-        for link in &mut facts.related {
-            for s in [&mut link.url, &mut link.text] {
-                match self.tags.get(s) {
-                    Some(shared) => *s = shared.clone(),
-                    None => {
-                        self.tags.insert(s.clone());
-                    }
-                }
-            }
-        }
-    }
-
-    /// Learns from two identical bodies that `dir/` and `dir/NAME` are one page.
-    fn learn_index_alias(&mut self, key: &str, hash: String) {
-        if self.index_alias.is_some() {
-            return;
-        }
-        let Some((dir, name)) = Url::parse(key).ok().as_ref().and_then(index_variant) else {
-            return;
-        };
-        match self.index_pages.get(&dir) {
-            Some((other, h)) if *h == hash && *other != name => {
-                let file = if name.is_empty() { other.clone() } else { name };
-                self.notes.push(format!(
-                    "服务器对“目录/”与“目录/{file}”返回相同内容，已合并为同一页面"
-                ));
-                self.index_alias = Some(file);
-            }
-            Some(_) => {}
-            None => {
-                if self.index_pages.len() < 1000 {
-                    self.index_pages.insert(dir, (name, hash));
-                }
-            }
-        }
-    }
-
-    /// The key a link should use: the known twin of a directory-index URL
-    /// when the server serves both as one page.
-    fn canonical_key(&self, target: &Url, key: String) -> String {
-        let (Some(alias), false) = (&self.index_alias, self.ledger.contains(&key)) else {
-            return key;
-        };
-        let Some((dir, name)) = index_variant(target) else {
-            return key;
-        };
-        let twin = if name.is_empty() {
-            format!("{dir}{alias}")
-        } else if name == *alias {
-            dir
-        } else {
-            return key;
-        };
-        if self.ledger.contains(&twin) {
-            twin
-        } else {
-            key
-        }
-    }
-
-    /// Decides how to fetch a new target, or skips it. Returns false if skipped.
-    fn schedule(
-        &mut self,
-        target: Url,
-        depth: u32,
-        navigation: bool,
-        parent_depth: u32,
-        emit: &mut Emit<'_>,
-    ) {
-        let key = target.to_string();
-        let opts = self.opts;
-        if opts.exclude.iter().any(|re| re.is_match(target.as_str())) {
-            self.ledger.skip(&key);
-            return;
-        }
-        let in_scope = self.shared.scope.contains(&target);
-        let kind = if in_scope && navigation && !is_attachment(&target) {
-            if !self.robots.allowed(&target) {
-                self.robots_skipped += 1;
-                self.ledger.skip(&key);
-                return;
-            }
-            let within = parent_depth < opts.max_depth && self.crawl_scheduled < opts.max_pages;
-            if !within {
-                self.beyond_limits += 1;
-                JobKind::Check { head: false }
-            } else {
-                match self.traps.admit(&target) {
-                    Ok(()) => {
-                        self.crawl_scheduled += 1;
-                        JobKind::Crawl
-                    }
-                    Err(trap) => {
-                        let note = match trap {
-                            Trap::PatternCap(p) => {
-                                format!(
-                                    "疑似爬虫陷阱：同一模式的地址超过{}个，其余未抓取：{p}",
-                                    opts.trap_cap
-                                )
-                            }
-                            Trap::DeepPath => {
-                                format!("疑似爬虫陷阱：路径过深或重复，未抓取：{key}")
-                            }
-                        };
-                        if self.trap_notes.len() < 100 && self.trap_notes.insert(note.clone()) {
-                            self.notes.push(note);
-                        }
-                        self.ledger.skip(&key);
-                        return;
-                    }
-                }
-            }
-        } else {
-            JobKind::Check {
-                head: is_attachment(&target) || !navigation,
-            }
-        };
-        let _ = emit;
-        self.ledger.insert_pending(key.clone());
-        self.frontier.push_back(Job {
-            url: target,
-            depth,
-            kind,
-            is_home: key == self.home_key,
-        });
-    }
 }
 
 /// Crawls one site to the end (or until cancelled).
@@ -640,118 +433,29 @@ pub async fn crawl_site(
             site.robots_skipped
         ));
     }
-    merge_index_twins(&mut pages, &mut findings);
-
-    let pages_read = pages.iter().filter(|p| p.crawled).count();
-    // The home page may have been crawled under its final URL before the
-    // redirect that leads there was seen (a sitemap naming /index.html):
-    // it was read all the same.
-    let home_final = normalise_str(&home);
-    if pages.iter().any(|p| p.crawled && p.url == home_final) {
-        coverage.home_read_elsewhere();
-    }
-    let scope = &shared.scope;
-    let audit_input = coverage.audit_input(pages_read, pending_crawls, interrupted, &|u| {
-        Url::parse(u).is_ok_and(|u| scope.contains(&u))
-    });
-    let audit = judge_audit(&audit_input, &ctx.profile.audit);
-    let home_key = normalise_str(&home);
-    let dead: std::collections::HashSet<String> = site
-        .ledger
-        .targets
-        .iter()
-        .filter(|(_, t)| matches!(t, Target::Done(Resolved { verdict, .. }) if verdict.is_bad()))
-        .map(|(k, _)| k.clone())
-        .collect();
-    // The sampled links that loaded over IPv4: the only ones the IPv6
-    // checks try again (asked of the sample, not of every link the ledger
-    // holds: on a 200,000-page site that copy was the end's memory peak).
-    let ok_over_v4: HashSet<String> = ipv6_sample
-        .keys()
-        .filter(|k| {
-            matches!(site.ledger.targets.get(k), Some(Target::Done(Resolved { verdict, .. })) if *verdict == govscan_checks::LinkVerdict::Ok)
-        })
-        .collect();
-    // The crawl's per-URL state is done with: freed before the site-wide
-    // checks and the IPv6 fetches, which run at the site's memory peak.
-    drop(std::mem::take(&mut site.ledger));
+    // The crawl's per-URL state other than the ledger is done with.
     drop(std::mem::take(&mut site.crawled_keys));
     drop(std::mem::take(&mut site.redirect_hops));
     drop(std::mem::take(&mut site.index_pages));
-    let mut summary = if audit.status == AuditStatus::NotAudited {
-        // One site-level finding says why; the blocked links it would
-        // otherwise list one by one are its symptoms. When the home page
-        // itself is not the portal (a login page), what was read of it is
-        // not the site's either. Site-wide rules are not applied to a site
-        // that could not be read.
-        let home_read = audit_input.home == HomeState::Analysed;
-        findings.retain(|f| home_read && f.check != CheckId::LinkBlocked);
-        findings.extend(not_audited_finding(
-            &spec.name,
-            &home_key,
-            &audit,
-            &ctx.profile,
-        ));
-        SiteSummary {
-            pages: pages_read,
-            ..SiteSummary::default()
-        }
-    } else {
-        // Site-wide checks over every crawled page's facts.
-        let site_pages: Vec<SitePage<'_>> = pages
-            .iter()
-            .filter_map(|p| {
-                p.facts.as_ref().map(|facts| SitePage {
-                    url: p.url.as_str(),
-                    facts,
-                })
-            })
-            .collect();
-        let (site_findings, summary) = site_checks(
-            &SiteInput {
-                site: &spec.name,
-                home: &home_key,
-                pages: site_pages,
-                dead: &dead,
-                today: ctx.today,
-                level: spec.level,
-                uncrawled: site.beyond_limits,
-            },
-            &ctx.profile,
-        );
-        findings.extend(site_findings);
-        summary
-    };
-    if ctx.fetcher_v6.is_some() && audit.status != AuditStatus::NotAudited {
-        let home_url = Url::parse(&home_key).unwrap_or_else(|_| spec.seed.clone());
-        let home_v4 = pages
-            .iter()
-            .find(|p| p.url == home_key)
-            .and_then(|p| p.facts.as_deref());
-        let (v6_findings, v6_summary) = super::ipv6_probe::ipv6_probe(
-            &ctx,
-            std::mem::take(&mut ipv6_sample),
-            &spec.name,
-            &home_url,
-            home_v4,
-            shared.site_private,
-            &ok_over_v4,
-        )
-        .await;
-        findings.extend(v6_findings);
-        summary.ipv6 = Some(v6_summary);
-    }
-    summary.audit = audit;
-    progress.done.store(1, Ordering::Relaxed);
-    SiteResult {
-        spec,
-        home,
-        pages,
-        findings,
-        notes: site.notes,
-        interrupted,
-        summary,
-    }
+    super::site_end::conclude(
+        &ctx,
+        &shared,
+        &progress,
+        super::site_end::CrawlEnd {
+            spec,
+            home,
+            pages,
+            findings,
+            notes: site.notes,
+            ledger: site.ledger,
+            coverage,
+            ipv6_sample,
+            interrupted,
+            pending_crawls,
+            beyond_limits: site.beyond_limits,
+        },
+    )
+    .await
 }
 
 /// A 128-bit hash of a URL, for in-memory sets only (never persisted): two
@@ -764,7 +468,7 @@ fn url_hash(url: &str) -> u128 {
     (u128::from(high) << 64) | u128::from(low)
 }
 
-fn normalise_str(url: &str) -> String {
+pub(super) fn normalise_str(url: &str) -> String {
     Url::parse(url)
         .map(|u| normalise(&u).to_string())
         .unwrap_or_else(|_| url.to_string())
