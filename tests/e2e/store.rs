@@ -52,6 +52,19 @@ fn contract(store: &dyn HistoryStore) {
         analysis_bytes: Some(br#"{"analysis":1}"#.to_vec()),
     })
     .unwrap();
+    // A page without validators: no conditional request can stand for it.
+    tx.blocking_send(Write_::Fetch {
+        run: run1,
+        site,
+        url: "http://a.gov.cn/z.html".into(),
+        etag: None,
+        last_modified: None,
+        content_hash: Some("hz".into()),
+        data: br#"{"page":2}"#.to_vec(),
+        analysis_key: Some("kz".into()),
+        analysis_bytes: Some(br#"{"analysis":2}"#.to_vec()),
+    })
+    .unwrap();
     tx.blocking_send(Write_::LinkCache {
         url: "http://b.gov.cn/".into(),
         at: chrono::Utc::now().to_rfc3339(),
@@ -84,6 +97,18 @@ fn contract(store: &dyn HistoryStore) {
     assert!(store
         .previous_fetch(run1 + 1, site, "http://a.gov.cn/x.html")
         .is_none());
+    // What the store can answer for, read once per site: this run's
+    // fetches when resuming, and (not yet) nothing from earlier runs.
+    let known = store.stored_urls(run1, site, true).unwrap();
+    assert!(known.has_this_run("http://a.gov.cn/x.html"));
+    assert!(known.has_this_run("http://a.gov.cn/z.html"));
+    assert!(!known.has_this_run("http://a.gov.cn/y.html"));
+    assert!(!known.has_previous("http://a.gov.cn/x.html"));
+    let known = store.stored_urls(run1 + 1, site, false).unwrap();
+    assert!(
+        !known.has_previous("http://a.gov.cn/x.html"),
+        "run 1 is not done yet"
+    );
     let first = vec![
         finding(CheckId::LinkDead, "http://a.gov.cn/x.html"),
         finding(CheckId::ColumnStale, "http://a.gov.cn/col/"),
@@ -119,6 +144,19 @@ fn contract(store: &dyn HistoryStore) {
         .previous_fetch(run2, site, "http://a.gov.cn/x.html")
         .expect("the done run's validators");
     assert_eq!(previous.etag.as_deref(), Some("\"e1\""));
+    let known = store.stored_urls(run2, site, false).unwrap();
+    assert!(known.has_previous("http://a.gov.cn/x.html"));
+    assert!(
+        !known.has_previous("http://a.gov.cn/z.html"),
+        "no validators"
+    );
+    assert!(
+        !known.has_this_run("http://a.gov.cn/x.html"),
+        "not resuming"
+    );
+    assert!(store
+        .previous_fetch(run2, site, "http://a.gov.cn/z.html")
+        .is_none());
     assert_eq!(previous.data, br#"{"page":1}"#);
     let second = vec![
         finding(CheckId::LinkDead, "http://a.gov.cn/x.html"),
