@@ -63,8 +63,8 @@ pub(super) async fn conclude(
     // The home page may have been crawled under its final URL before the
     // redirect that leads there was seen (a sitemap naming /index.html):
     // it was read all the same.
-    let home_final = normalise_str(&home);
-    if pages.iter().any(|p| p.crawled && p.url == home_final) {
+    let home_key = normalise_str(&home);
+    if pages.iter().any(|p| p.crawled && p.url == home_key) {
         coverage.home_read_elsewhere();
     }
     let scope = &shared.scope;
@@ -72,7 +72,6 @@ pub(super) async fn conclude(
         Url::parse(u).is_ok_and(|u| scope.contains(&u))
     });
     let audit = judge_audit(&audit_input, &ctx.profile.audit);
-    let home_key = normalise_str(&home);
     let dead: std::collections::HashSet<String> = ledger
         .targets
         .iter()
