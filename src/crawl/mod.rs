@@ -13,6 +13,7 @@ pub(crate) mod ipv6_probe;
 pub mod jobs;
 pub mod ledger;
 mod list_data;
+mod pace;
 pub mod pool;
 pub mod progress;
 mod rendering;
