@@ -358,8 +358,9 @@ pub async fn crawl_site(
 
         // A redirect may land on a page already crawled under another URL.
         let page = done.page.filter(|(final_url, _)| {
-            site.crawled_keys
-                .insert(url_hash(normalise(final_url).as_str()))
+            site.crawled_keys.insert(govscan_checks::urlnorm::url_hash(
+                normalise(final_url).as_str(),
+            ))
         });
         let Some((final_url, analysis)) = page else {
             continue;
@@ -456,16 +457,6 @@ pub async fn crawl_site(
         },
     )
     .await
-}
-
-/// A 128-bit hash of a URL, for in-memory sets only (never persisted): two
-/// independently seeded 64-bit hashes, so a collision (which would skip a
-/// page) is out of reach for any site.
-fn url_hash(url: &str) -> u128 {
-    use std::hash::BuildHasher;
-    let low = foldhash::quality::FixedState::with_seed(0x676f_7673_6361_6e31).hash_one(url);
-    let high = foldhash::quality::FixedState::with_seed(0x9e37_79b9_7f4a_7c15).hash_one(url);
-    (u128::from(high) << 64) | u128::from(low)
 }
 
 pub(super) fn normalise_str(url: &str) -> String {

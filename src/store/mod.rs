@@ -65,22 +65,18 @@ pub enum Write_ {
 /// Which of a site's URLs the store holds something for, read once when
 /// the site starts: the crawl then asks the store per URL only where there
 /// is something to read (on a first scan, never). Kept as hashes, so a
-/// 200,000-page site costs a few MB; a collision only costs a look-up.
+/// 200,000-page site costs a few MB.
 #[derive(Debug, Default)]
 pub struct StoredUrls {
     /// URLs an earlier completed run fetched with validators and an analysis.
-    previous: HashSet<u64>,
+    previous: HashSet<u128>,
     /// URLs this run already fetched (read only when resuming).
-    this_run: HashSet<u64>,
+    this_run: HashSet<u128>,
 }
 
 impl StoredUrls {
-    fn key(url: &str) -> u64 {
-        // In-process only (never persisted), so std's hasher is fine here.
-        std::hash::BuildHasher::hash_one(
-            &std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default(),
-            url,
-        )
+    fn key(url: &str) -> u128 {
+        govscan_checks::urlnorm::url_hash(url)
     }
     /// Notes a URL an earlier completed run can answer a conditional request for.
     pub fn add_previous(&mut self, url: &str) {
