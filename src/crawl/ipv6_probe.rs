@@ -11,7 +11,7 @@ use foldhash::HashSet;
 use futures_util::StreamExt;
 use govscan_checks::fetch::{FetchOutcome, FetchResult};
 use govscan_checks::ipv6::{ipv6_findings, HomeOverIpv6, Ipv6Failure, Ipv6Input, Ipv6Summary};
-use govscan_checks::links::{LinkKind, LinkTarget};
+use govscan_checks::links::LinkKind;
 use govscan_checks::page::{analyse_page, PageFacts, PageInput};
 use govscan_checks::{Finding, PageAnalysis, Profile};
 use std::collections::BTreeMap;
@@ -59,30 +59,31 @@ impl Ipv6Sample {
         if is_home {
             self.seen.insert(key);
         }
-        for link in &analysis.links {
-            let LinkTarget::Web(target) = &link.target else {
-                continue;
-            };
+        for link in analysis.web_links() {
             let embedded = matches!(
                 link.kind,
                 LinkKind::Image | LinkKind::Script | LinkKind::Frame | LinkKind::Media
             ) || (link.kind == LinkKind::LinkTag
                 && link.text.contains("stylesheet"));
+            // The cheap tests first: this runs over every link of every page.
             if embedded {
-                if let Some(host) = target.host_str().filter(|_| !scope.contains(target)) {
-                    if self.embedded.len() < profile.ipv6.max_embedded_hosts
-                        && !self.embedded.contains_key(host)
+                if self.embedded.len() < profile.ipv6.max_embedded_hosts {
+                    if let Some(host) = link
+                        .host()
+                        .filter(|h| !self.embedded.contains_key(*h) && !scope.contains_host(h))
                     {
                         self.embedded.insert(host.to_string(), url.to_string());
                     }
                 }
                 continue;
             }
-            if link.kind != LinkKind::Anchor || !scope.contains(target) {
+            let Some(level) = level else { continue };
+            if link.kind != LinkKind::Anchor || !link.host().is_some_and(|h| scope.contains_host(h))
+            {
                 continue;
             }
-            let Some(level) = level else { continue };
-            let mut target = target.clone();
+            let Some(target) = link.url() else { continue };
+            let mut target = target.into_owned();
             target.set_fragment(None);
             let target_key = normalise(&target).to_string();
             if !self.seen.insert(target_key.clone()) {

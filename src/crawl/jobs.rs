@@ -261,7 +261,15 @@ pub(crate) async fn replay_off_runtime(
 pub(crate) fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<JobDone> {
     let stored: StoredFetch = govscan_checks::stored_form::decode(data)?;
     let page = match (stored.final_url.as_deref(), analysis) {
-        (Some(url), Some(json)) => Some((Url::parse(url).ok()?, PageAnalysis::decode(json)?)),
+        (Some(url), Some(bytes)) => {
+            let mut analysis = PageAnalysis::decode(bytes)?;
+            if job.is_home {
+                // The home page's links are compared one by one with what a
+                // search engine's spider is shown.
+                analysis.expand_stored_links();
+            }
+            Some((Url::parse(url).ok()?, analysis))
+        }
         // A page whose analysis was dropped (a newer analysis version) is fetched again.
         (Some(_), None) => return None,
         _ => None,

@@ -22,6 +22,7 @@ pub(crate) struct Landing {
     pub(crate) anchors: Option<Box<[u64]>>,
 }
 
+/// A page's link kept while its target has no verdict yet.
 pub(crate) struct Referrer {
     pub(crate) page: Arc<str>,
     pub(crate) home: bool,
@@ -29,6 +30,32 @@ pub(crate) struct Referrer {
     pub(crate) target: Box<str>,
     pub(crate) text: Box<str>,
     pub(crate) fragment: Option<Box<str>>,
+}
+
+impl Referrer {
+    /// Kept only when it has to wait: most links point at a target already
+    /// judged, and are judged from the borrowed page without a copy.
+    fn keep(page: &Arc<str>, link: &LinkUse<'_>) -> Referrer {
+        Referrer {
+            page: page.clone(),
+            home: link.home,
+            kind: link.kind,
+            target: link.target.into(),
+            text: link.text.into(),
+            fragment: link.fragment.map(Into::into),
+        }
+    }
+
+    fn as_use(&self) -> LinkUse<'_> {
+        LinkUse {
+            page: &self.page,
+            home: self.home,
+            kind: self.kind,
+            target: &self.target,
+            text: &self.text,
+            fragment: self.fragment.as_deref(),
+        }
+    }
 }
 
 pub(crate) struct Resolved {
@@ -77,17 +104,27 @@ impl Ledger {
             .or_insert_with(|| Target::Pending(Vec::new()));
     }
 
-    pub(crate) fn add_referrer(&mut self, key: &str, r: Referrer, emit: &mut Emit<'_>) {
+    /// Records that `page` links to `key`: judged now if the target has its
+    /// verdict, else kept until it has.
+    pub(crate) fn add_referrer(
+        &mut self,
+        key: &str,
+        page: &Arc<str>,
+        link: &LinkUse<'_>,
+        emit: &mut Emit<'_>,
+    ) {
         match self.targets.get_mut(key) {
             Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => {
-                list.push(r)
+                list.push(Referrer::keep(page, link))
             }
             Some(Target::Done(resolved)) => {
-                judge_referrer(&mut self.emitted, key, resolved, &r, emit)
+                judge_referrer(&mut self.emitted, key, resolved, page, link, emit)
             }
             None => {
-                self.targets
-                    .insert(key.to_string(), Target::Pending(vec![r]));
+                self.targets.insert(
+                    key.to_string(),
+                    Target::Pending(vec![Referrer::keep(page, link)]),
+                );
             }
         }
     }
@@ -157,7 +194,14 @@ impl Ledger {
             };
             if let Some(Target::Done(resolved)) = self.targets.get(&key) {
                 for r in &waiting {
-                    judge_referrer(&mut self.emitted, &key, resolved, r, emit);
+                    judge_referrer(
+                        &mut self.emitted,
+                        &key,
+                        resolved,
+                        &r.page,
+                        &r.as_use(),
+                        emit,
+                    );
                 }
             }
             for from in self.redirected_from.remove(&key).unwrap_or_default() {
@@ -214,27 +258,20 @@ pub(crate) fn judge_referrer(
     emitted: &mut HashSet<(Arc<str>, String, CheckId)>,
     key: &str,
     resolved: &Resolved,
-    r: &Referrer,
+    page: &Arc<str>,
+    link: &LinkUse<'_>,
     emit: &mut Emit<'_>,
 ) {
     let anchors = resolved.landing.as_ref().and_then(|l| l.anchors.as_deref());
-    let link = LinkUse {
-        page: &r.page,
-        home: r.home,
-        kind: r.kind,
-        target: &r.target,
-        text: &r.text,
-        fragment: r.fragment.as_deref(),
-    };
-    let Some(finding) = link_finding(emit.site, &resolved.verdict, anchors, &link, emit.profile)
+    let Some(finding) = link_finding(emit.site, &resolved.verdict, anchors, link, emit.profile)
     else {
         return;
     };
-    let emitted_key = match (&r.fragment, finding.check) {
+    let emitted_key = match (link.fragment, finding.check) {
         (Some(fragment), CheckId::LinkFragment) => format!("{key}#{fragment}"),
         _ => key.to_string(),
     };
-    if !emitted.insert((r.page.clone(), emitted_key, finding.check)) {
+    if !emitted.insert((page.clone(), emitted_key, finding.check)) {
         return;
     }
     if matches!(finding.check, CheckId::LinkDead | CheckId::LinkSoft404) {

@@ -11,15 +11,15 @@
 use super::context::{RunContext, SiteProgress};
 use super::coverage::Coverage;
 use super::jobs::{run_job, Job, JobDone, JobKind, SiteShared};
-use super::ledger::{failed_redirect, Emit, Landing, Ledger, Referrer, Target};
+use super::ledger::{failed_redirect, Emit, Landing, Ledger, Target};
 use super::robots::{sitemap_seeds, Robots};
 use super::site_state::SiteCrawl;
 use super::urlnorm::{is_attachment, normalise, Scope, TrapGuard};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use govscan_checks::links::is_private_host;
+use govscan_checks::links::{is_private_host, LinkUse};
 use govscan_checks::record::PageRecord;
 use govscan_checks::site::SiteSummary;
-use govscan_checks::{FailureKind, FetchOutcome, FetchResult, Finding, LinkTarget};
+use govscan_checks::{FailureKind, FetchOutcome, FetchResult, Finding};
 use regex::Regex;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -383,23 +383,31 @@ pub async fn crawl_site(
         }
         emit.findings.extend(analysis.findings.iter().cloned());
         let page_url: Arc<str> = Arc::from(final_url.as_str());
-        for link in &analysis.links {
-            let LinkTarget::Web(url) = &link.target else {
-                continue;
-            };
-            if !site_private && url.host().is_some_and(|h| is_private_host(&h)) {
+        for link in analysis.web_links() {
+            if !site_private && link.is_private() {
                 continue; // reported by the page analysis, never requested
             }
-            let target = normalise(url);
-            let key = site.canonical_key(&target, target.to_string());
-            let referrer = Referrer {
-                page: page_url.clone(),
+            let link_use = LinkUse {
+                page: &page_url,
                 home: done.is_home,
                 kind: link.kind,
-                target: url.as_str().into(),
-                text: link.text.as_str().into(),
-                fragment: url.fragment().filter(|f| !f.is_empty()).map(Into::into),
+                target: link.target,
+                text: link.text,
+                fragment: link.fragment(),
             };
+            // A stored link already in its normal form names its own key: a
+            // target the crawl knows needs no URL built (most links on a
+            // re-scan: the site's template repeats them on every page).
+            if let Some(key) = link.key().filter(|k| site.ledger.contains(k)) {
+                site.ledger
+                    .add_referrer(key, &page_url, &link_use, &mut emit);
+                continue;
+            }
+            let Some(url) = link.url() else {
+                continue;
+            };
+            let target = normalise(&url);
+            let key = site.canonical_key(&target, target.to_string());
             if !site.ledger.contains(&key) {
                 site.schedule(
                     target,
@@ -409,7 +417,8 @@ pub async fn crawl_site(
                     &mut emit,
                 );
             }
-            site.ledger.add_referrer(&key, referrer, &mut emit);
+            site.ledger
+                .add_referrer(&key, &page_url, &link_use, &mut emit);
         }
         if let Some(record) = pages.last_mut() {
             record.crawled = true;

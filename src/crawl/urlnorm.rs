@@ -36,8 +36,20 @@ impl Scope {
 
     /// Whether a URL is part of the site (crawled, not just checked).
     pub fn contains(&self, url: &Url) -> bool {
-        url.host_str()
-            .is_some_and(|h| self.hosts.iter().any(|s| *s == site_host(h)))
+        url.host_str().is_some_and(|h| self.contains_host(h))
+    }
+
+    /// Whether a host (as `Url::host_str` gives it) is part of the site.
+    pub fn contains_host(&self, host: &str) -> bool {
+        // Asked for every link of every page: compared in place, without
+        // building the lower-cased host (`url` lower-cases domain names, but
+        // a trailing dot or `www.` in any case still reaches here).
+        let h = host.trim_end_matches('.');
+        let h = match h.get(..4) {
+            Some(w) if w.eq_ignore_ascii_case("www.") => &h[4..],
+            _ => h,
+        };
+        self.hosts.iter().any(|s| s.eq_ignore_ascii_case(h))
     }
 }
 
@@ -219,6 +231,9 @@ mod tests {
         assert!(s.contains(&Url::parse("https://WWW.X.GOV.CN/a").unwrap()));
         assert!(s.contains(&Url::parse("http://static.x.gov.cn/a.pdf").unwrap()));
         assert!(!s.contains(&Url::parse("http://y.gov.cn/").unwrap()));
+        assert!(s.contains(&Url::parse("http://www.x.gov.cn./a").unwrap()));
+        assert!(!s.contains(&Url::parse("http://wwwx.gov.cn/").unwrap()));
+        assert!(!s.contains(&Url::parse("http://www.static.x.gov.cn.evil.cn/").unwrap()));
     }
 
     #[test]

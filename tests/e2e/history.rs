@@ -132,8 +132,13 @@ async fn a_rescan_revalidates_unchanged_pages_and_reuses_outside_link_checks() {
     let fx = start(|port, p| {
         let home = page("首页", &format!(r#"<a href="/a.html">甲</a><a href="/b.html">乙</a><a href="/gone.html">旧</a><a href="http://www.outside.gov.cn:{port}/">外部</a>"#));
         p.add(HOST, "/", Route::html(home).header("etag", "\"home-1\""));
-        p.add(HOST, "/a.html", Route::html(page("甲", "<p>正文</p>")).header("etag", "\"a-1\""));
+        // An unchanged page's links are read back from the store: a dead
+        // link and a missing anchor the crawl knows by then, a URL the crawl
+        // must normalise first (a session id), a private address.
+        let a = page("甲", r#"<p>正文</p><a href="/gone.html">旧</a><a href="/b.html#nowhere">乙节</a><a href="/c.html;jsessionid=77">丙</a><a href="http://192.168.10.1/x">内网</a>"#);
+        p.add(HOST, "/a.html", Route::html(a).header("etag", "\"a-1\""));
         p.add(HOST, "/b.html", Route::html(page("乙", "<p>正文</p>")).header("last-modified", "Mon, 02 Nov 2026 08:00:00 GMT"));
+        p.add(HOST, "/c.html", Route::html(page("丙", "<p>正文</p>")));
         p.page("www.outside.gov.cn", "/", page("外部", ""));
     })
     .await;
@@ -152,11 +157,12 @@ async fn a_rescan_revalidates_unchanged_pages_and_reuses_outside_link_checks() {
     let hits_before = fx.portal.hits().len();
     let second = scan(&[fx.base(HOST) + "/"], &f, &dir.path().join("r2")).await;
     let hits: Vec<_> = fx.portal.hits()[hits_before..].to_vec();
-    // The three pages with validators were asked conditionally and answered 304.
+    // The pages with validators (the fixture's own on /c.html) were asked
+    // conditionally and answered 304.
     let saved = second.saved.as_ref().unwrap();
-    assert_eq!(saved.not_modified, 3, "{hits:?}");
+    assert_eq!(saved.not_modified, 4, "{hits:?}");
     assert!(saved.bytes_saved > 0);
-    for path in ["/", "/a.html", "/b.html"] {
+    for path in ["/", "/a.html", "/b.html", "/c.html"] {
         assert!(
             hits.iter().any(|h| h.path == path && h.conditional),
             "{path} not conditional"
@@ -168,6 +174,16 @@ async fn a_rescan_revalidates_unchanged_pages_and_reuses_outside_link_checks() {
     assert!(hits.iter().any(|h| h.path == "/gone.html"));
     // Same findings either way.
     let set = |o: &govscan::run::ScanOutcome| keyed(&all_findings(o), &fx.base(HOST));
+    let on_a: Vec<String> = set(&first)
+        .into_iter()
+        .filter(|(_, page, _, _)| page == "/a.html")
+        .map(|(check, _, target, _)| format!("{check} {target}"))
+        .collect();
+    for expected in ["link.dead /gone.html", "link.fragment /b.html#nowhere"] {
+        assert!(on_a.iter().any(|f| f == expected), "{expected}: {on_a:?}");
+    }
+    assert!(on_a.iter().any(|f| f.contains("192.168.10.1")), "{on_a:?}");
+    assert!(!hits.iter().any(|h| h.host.starts_with("192.168")));
     assert_eq!(set(&first), set(&second));
     // --full fetches everything again, unconditionally.
     let before = fx.portal.hits().len();

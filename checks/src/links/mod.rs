@@ -35,6 +35,26 @@ impl LinkKind {
         matches!(self, LinkKind::Anchor | LinkKind::Frame | LinkKind::Refresh)
     }
 
+    /// The byte a [`LinkTable`] row keeps for the kind.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The kind a [`LinkTable`] row's byte names; `None` for a byte no kind has.
+    pub fn from_code(code: u8) -> Option<LinkKind> {
+        const KINDS: [LinkKind; 8] = [
+            LinkKind::Anchor,
+            LinkKind::LinkTag,
+            LinkKind::Image,
+            LinkKind::Script,
+            LinkKind::Frame,
+            LinkKind::Media,
+            LinkKind::Refresh,
+            LinkKind::Form,
+        ];
+        KINDS.get(usize::from(code)).copied()
+    }
+
     /// Chinese name of the element, for reports.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -524,3 +544,6 @@ pub fn judge(outcome: &FetchOutcome, not_found: Option<&str>, rules: &LinkRules)
 
 #[cfg(test)]
 mod tests;
+
+mod table;
+pub use table::{LinkTable, LinkView};

@@ -313,6 +313,7 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
     PageAnalysis {
         facts,
         links,
+        stored_links: Default::default(),
         anchors,
         findings,
         not_found,

@@ -231,8 +231,15 @@ impl PageFacts {
 pub struct PageAnalysis {
     /// Facts to keep.
     pub facts: PageFacts,
-    /// Every link, in document order.
+    /// Every link, in document order (a fresh analysis; read back from the
+    /// store, only what list data added: the rest is in `stored_links`).
+    #[serde(default)]
     pub links: Vec<Link>,
+    /// The web links read back from the history store (see
+    /// [`crate::links::LinkTable`]); empty in a fresh analysis. Read both
+    /// with [`PageAnalysis::web_links`].
+    #[serde(default)]
+    pub stored_links: crate::links::LinkTable,
     /// Hashes of the page's `id`s and `<a name>`s (see [`anchor_hash`]), sorted.
     pub anchors: Vec<u64>,
     /// Findings that need only this page.
@@ -261,20 +268,13 @@ pub struct PageAnalysis {
 #[derive(Serialize)]
 pub struct StoredAnalysis<'a> {
     facts: &'a PageFacts,
-    links: Vec<StoredLink<'a>>,
+    stored_links: crate::links::LinkTable,
     anchors: &'a [u64],
     findings: &'a [Finding],
     not_found: &'a Option<String>,
     footer_sources: &'a [Url],
     login: bool,
     data_requests: &'a [crate::data_requests::DataRequest],
-}
-
-#[derive(Serialize)]
-struct StoredLink<'a> {
-    kind: crate::links::LinkKind,
-    target: &'a crate::links::LinkTarget,
-    text: &'a str,
 }
 
 impl<'a> StoredAnalysis<'a> {
@@ -287,16 +287,13 @@ impl<'a> StoredAnalysis<'a> {
     pub fn of(a: &'a PageAnalysis) -> StoredAnalysis<'a> {
         StoredAnalysis {
             facts: &a.facts,
-            links: a
-                .links
-                .iter()
-                .filter(|l| matches!(l.target, crate::links::LinkTarget::Web(_)))
-                .map(|l| StoredLink {
-                    kind: l.kind,
-                    target: &l.target,
-                    text: &l.text,
-                })
-                .collect(),
+            stored_links: {
+                // Read back from the store and stored again: its table, then
+                // what list data added.
+                let mut table = a.stored_links.clone();
+                table.append(crate::links::LinkTable::of(&a.links));
+                table
+            },
             anchors: &a.anchors,
             findings: &a.findings,
             not_found: &a.not_found,
@@ -314,6 +311,24 @@ impl PageAnalysis {
         crate::stored_form::decode(bytes)
     }
 
+    /// The page's web links, in document order: a fresh analysis' own, or
+    /// those read back from the store followed by what list data added.
+    pub fn web_links(&self) -> impl Iterator<Item = crate::links::LinkView<'_>> + '_ {
+        self.stored_links
+            .iter()
+            .chain(self.links.iter().filter_map(crate::links::LinkView::of))
+    }
+
+    /// Turns the links read back from the store into [`Link`]s, for the
+    /// checks that read a page's links one by one (the home page's
+    /// cloaking comparison).
+    pub fn expand_stored_links(&mut self) {
+        let stored = std::mem::take(&mut self.stored_links);
+        let mut links = stored.to_links();
+        links.append(&mut self.links);
+        self.links = links;
+    }
+
     /// Whether the page has an anchor for `fragment` (see [`crate::links::fragment_exists`]).
     pub fn has_anchor(anchors: &[u64], fragment: &str) -> bool {
         crate::links::fragment_exists(anchors, fragment)
@@ -324,7 +339,7 @@ impl PageAnalysis {
 /// history store keeps analyses, so that analyses made by an older govscan
 /// (another anchor hash, fewer facts) are never reused: they are made again
 /// on the next fetch.
-pub const ANALYSIS_VERSION: u32 = 4;
+pub const ANALYSIS_VERSION: u32 = 5;
 
 pub use crate::links::anchor_hash;
 
