@@ -306,7 +306,7 @@ mod tests {
         let mut a = PageAnalysis {
             facts: Default::default(),
             links: Vec::new(),
-            stored_links: Default::default(),
+            link_table: Default::default(),
             anchors: Vec::new(),
             findings: Vec::new(),
             not_found: None,

@@ -266,7 +266,7 @@ pub(crate) fn replay(job: &Job, data: &[u8], analysis: Option<&[u8]>) -> Option<
             if job.is_home {
                 // The home page's links are compared one by one with what a
                 // search engine's spider is shown.
-                analysis.expand_stored_links();
+                analysis.expand_link_table();
             }
             Some((Url::parse(url).ok()?, analysis))
         }
@@ -582,10 +582,14 @@ pub(crate) async fn analyse_page_off_runtime(
                 truncated: fetched.truncated,
                 today: ctx2.today,
             };
-            (
-                analyse_page(&input, &ctx2.profile),
-                govscan_checks::content_hash(body),
-            )
+            let mut analysis = analyse_page(&input, &ctx2.profile);
+            if !is_home {
+                // The home page's links are compared one by one with what a
+                // search engine's spider is shown; every other page's are
+                // only followed.
+                analysis.tabulate_links();
+            }
+            (analysis, govscan_checks::content_hash(body))
         })
         .await;
     let fetched = Arc::try_unwrap(shared).unwrap_or_else(|arc| (*arc).clone());

@@ -313,7 +313,7 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
     PageAnalysis {
         facts,
         links,
-        stored_links: Default::default(),
+        link_table: Default::default(),
         anchors,
         findings,
         not_found,

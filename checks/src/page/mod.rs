@@ -231,15 +231,17 @@ impl PageFacts {
 pub struct PageAnalysis {
     /// Facts to keep.
     pub facts: PageFacts,
-    /// Every link, in document order (a fresh analysis; read back from the
-    /// store, only what list data added: the rest is in `stored_links`).
+    /// Every link, in document order, as the analysis found them. Once the
+    /// page's own checks are made, the crawler keeps only the web links, as
+    /// `link_table` ([`PageAnalysis::tabulate_links`]); read back from the
+    /// store, this holds only what list data added since.
     #[serde(default)]
     pub links: Vec<Link>,
-    /// The web links read back from the history store (see
+    /// The web links in the form the history store keeps them (see
     /// [`crate::links::LinkTable`]); empty in a fresh analysis. Read both
     /// with [`PageAnalysis::web_links`].
     #[serde(default)]
-    pub stored_links: crate::links::LinkTable,
+    pub link_table: crate::links::LinkTable,
     /// Hashes of the page's `id`s and `<a name>`s (see [`anchor_hash`]), sorted.
     pub anchors: Vec<u64>,
     /// Findings that need only this page.
@@ -268,7 +270,7 @@ pub struct PageAnalysis {
 #[derive(Serialize)]
 pub struct StoredAnalysis<'a> {
     facts: &'a PageFacts,
-    stored_links: crate::links::LinkTable,
+    link_table: crate::links::LinkTable,
     anchors: &'a [u64],
     findings: &'a [Finding],
     not_found: &'a Option<String>,
@@ -287,10 +289,9 @@ impl<'a> StoredAnalysis<'a> {
     pub fn of(a: &'a PageAnalysis) -> StoredAnalysis<'a> {
         StoredAnalysis {
             facts: &a.facts,
-            stored_links: {
-                // Read back from the store and stored again: its table, then
-                // what list data added.
-                let mut table = a.stored_links.clone();
+            link_table: {
+                // The table, then what list data added.
+                let mut table = a.link_table.clone();
                 table.append(crate::links::LinkTable::of(&a.links));
                 table
             },
@@ -314,16 +315,24 @@ impl PageAnalysis {
     /// The page's web links, in document order: a fresh analysis' own, or
     /// those read back from the store followed by what list data added.
     pub fn web_links(&self) -> impl Iterator<Item = crate::links::LinkView<'_>> + '_ {
-        self.stored_links
+        self.link_table
             .iter()
             .chain(self.links.iter().filter_map(crate::links::LinkView::of))
     }
 
-    /// Turns the links read back from the store into [`Link`]s, for the
+    /// Moves the web links into `link_table` (each link's key and flags
+    /// worked out once, here, rather than by the crawl and the store each)
+    /// and drops the others, which nothing after the page's own checks reads.
+    pub fn tabulate_links(&mut self) {
+        let links = std::mem::take(&mut self.links);
+        self.link_table.append(crate::links::LinkTable::of(&links));
+    }
+
+    /// Turns the links of `link_table` back into [`Link`]s, for the
     /// checks that read a page's links one by one (the home page's
     /// cloaking comparison).
-    pub fn expand_stored_links(&mut self) {
-        let stored = std::mem::take(&mut self.stored_links);
+    pub fn expand_link_table(&mut self) {
+        let stored = std::mem::take(&mut self.link_table);
         let mut links = stored.to_links();
         links.append(&mut self.links);
         self.links = links;

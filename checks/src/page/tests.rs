@@ -421,10 +421,10 @@ fn the_stored_form_reads_back_with_the_links_a_later_run_follows() {
     );
     // Expanded (the home page's cloaking check reads them one by one).
     let mut expanded = back.clone();
-    expanded.expand_stored_links();
+    expanded.expand_link_table();
     let again: Vec<String> = web_urls(&expanded).into_iter().map(|(_, u)| u).collect();
     assert_eq!(again, web);
-    assert!(expanded.stored_links.is_empty());
+    assert!(expanded.link_table.is_empty());
     // Stored again (list data folded into a page read back), nothing is lost.
     let twice = PageAnalysis::decode(&super::StoredAnalysis::of(&back).encode().unwrap()).unwrap();
     assert_eq!(twice.web_links().count(), web.len());
