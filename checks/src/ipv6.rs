@@ -170,7 +170,7 @@ pub fn ipv6_findings(input: &Ipv6Input<'_>, profile: &Profile) -> (Vec<Finding>,
                             "通过 IPv6 与 IPv4 访问首页，内容不一致：{}",
                             differs.join("；")
                         ),
-                        v6.title.clone(),
+                        v6.title.to_string(),
                     );
                 }
             }

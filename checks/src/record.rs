@@ -22,7 +22,8 @@ pub struct PageRecord {
     /// Link depth from the home page.
     pub depth: u32,
     /// Page title (HTML only).
-    pub title: String,
+    // The same string as its facts' title.
+    pub title: Arc<str>,
     /// Response time in milliseconds.
     pub response_ms: u64,
     /// Whether this is the home page.

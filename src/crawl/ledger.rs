@@ -184,8 +184,8 @@ impl Ledger {
             let previous = self.targets.insert(
                 key.clone(),
                 Target::Done(Resolved {
+                    landing: Some(kept(&landing, &verdict)),
                     verdict,
-                    landing: Some(landing.clone()),
                 }),
             );
             let waiting = match previous {
@@ -219,9 +219,13 @@ impl Ledger {
                 } else {
                     landing.outcome.result.clone()
                 };
+                let final_url = match landing.outcome.final_url.as_str() {
+                    "" => key.clone(), // a kept landing: answered at its own URL
+                    url => url.to_string(),
+                };
                 let outcome = FetchOutcome {
                     url: from.clone(),
-                    final_url: landing.outcome.final_url.clone(),
+                    final_url,
                     result,
                     hops,
                     content_type: landing.outcome.content_type.clone(),
@@ -249,6 +253,30 @@ impl Ledger {
             }),
         );
     }
+}
+
+/// What the ledger keeps of a target's landing for the rest of the crawl.
+/// A page that answered at its own URL without redirects and is fine (most
+/// of a site) needs no URLs: its key names it, and a redirect that reaches
+/// it later takes the key as where it ended. Dropping them saves two URL
+/// strings per target for as long as the site's crawl lasts.
+fn kept(landing: &Arc<Landing>, verdict: &LinkVerdict) -> Arc<Landing> {
+    let o = &landing.outcome;
+    if *verdict != LinkVerdict::Ok || !o.hops.is_empty() || o.final_url.is_empty() {
+        return landing.clone();
+    }
+    Arc::new(Landing {
+        outcome: FetchOutcome {
+            url: String::new(),
+            final_url: String::new(),
+            result: o.result.clone(),
+            hops: Vec::new(),
+            content_type: o.content_type.clone(),
+            blocked: o.blocked.clone(),
+        },
+        not_found: landing.not_found.clone(),
+        anchors: landing.anchors.clone(),
+    })
 }
 
 /// Gives one referrer the finding its target's verdict calls for (made by
@@ -304,4 +332,76 @@ pub(crate) fn failed_redirect(
         not_found: None,
         anchors: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use govscan_checks::links::anchor_hash;
+
+    fn fine(url: &str, anchors: &[&str]) -> Arc<Landing> {
+        Arc::new(Landing {
+            outcome: FetchOutcome {
+                url: url.into(),
+                final_url: url.into(),
+                result: FetchResult::Status(200),
+                hops: Vec::new(),
+                content_type: Some("text/html".into()),
+                blocked: None,
+            },
+            not_found: None,
+            anchors: Some(anchors.iter().map(|a| anchor_hash(a)).collect()),
+        })
+    }
+
+    #[test]
+    fn a_fine_page_keeps_no_urls_and_still_judges_links_and_redirects() {
+        let profile = Profile::national();
+        let mut findings = Vec::new();
+        let bad = AtomicU64::new(0);
+        let mut emit = Emit {
+            site: "s",
+            profile: &profile,
+            findings: &mut findings,
+            bad_links: &bad,
+            max_redirects: 5,
+        };
+        let mut ledger = Ledger::default();
+        let x = "http://a.gov.cn/x";
+        ledger.resolve(x, fine(x, &["here"]), &profile.links, &mut emit);
+        let Some(Target::Done(resolved)) = ledger.targets.get(x) else {
+            panic!("not resolved")
+        };
+        let kept = resolved.landing.clone().unwrap();
+        assert!(kept.outcome.url.is_empty() && kept.outcome.final_url.is_empty());
+        // Its anchors still judge a link's fragment.
+        let page: Arc<str> = Arc::from("http://a.gov.cn/");
+        for fragment in ["here", "nowhere"] {
+            let target = format!("{x}#{fragment}");
+            let link = LinkUse {
+                page: &page,
+                home: true,
+                kind: LinkKind::Anchor,
+                target: &target,
+                text: "甲",
+                fragment: Some(fragment),
+            };
+            ledger.add_referrer(x, &page, &link, &mut emit);
+        }
+        assert_eq!(emit.findings.len(), 1);
+        assert_eq!(emit.findings[0].check, CheckId::LinkFragment);
+        assert!(emit.findings[0].target.ends_with("#nowhere"));
+        // A URL that redirects to it later ends where it ended: at its key.
+        let old = "http://a.gov.cn/old";
+        assert!(!ledger.add_redirect(old, x, 301));
+        ledger.resolve(x, kept, &profile.links, &mut emit);
+        let Some(Target::Done(resolved)) = ledger.targets.get(old) else {
+            panic!("redirect not resolved")
+        };
+        assert_eq!(resolved.verdict, LinkVerdict::Ok);
+        let landing = resolved.landing.as_ref().unwrap();
+        assert_eq!(landing.outcome.final_url, x);
+        assert_eq!(landing.outcome.hops.len(), 1);
+        assert_eq!(landing.outcome.hops[0].url, old);
+    }
 }

@@ -238,18 +238,14 @@ pub async fn crawl_site(
             url: done.key.clone(),
             status: site.share(&outcome.status_label()),
             content_type: site.share(outcome.content_type.as_deref().unwrap_or_default()),
-            charset: site.share(
-                done.page
-                    .as_ref()
-                    .map_or("", |(_, a)| a.facts.charset.as_str()),
-            ),
+            charset: site.share(done.page.as_ref().map_or("", |(_, a)| &*a.facts.charset)),
             bytes: done.bytes,
             depth: done.depth,
             title: done
                 .page
                 .as_ref()
                 .map(|(_, a)| a.facts.title.clone())
-                .unwrap_or_default(),
+                .unwrap_or_else(|| site.share("")),
             response_ms: done.elapsed_ms,
             is_home: done.is_home,
             crawled: false,

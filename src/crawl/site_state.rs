@@ -69,6 +69,7 @@ impl SiteCrawl<'_> {
                 self.footers.insert(facts.footer.clone());
             }
         }
+        facts.charset = self.share(&facts.charset);
         let meta = &mut facts.meta;
         for tag in [
             &mut meta.site_name,

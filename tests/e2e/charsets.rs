@@ -50,7 +50,7 @@ async fn legacy_charsets_decode_correctly() {
         pages
             .iter()
             .find(|p| p.url.ends_with(path))
-            .map(|p| p.title.clone())
+            .map(|p| p.title.to_string())
             .unwrap()
     };
     assert_eq!(title("/gbk-header.html"), "政务公开");

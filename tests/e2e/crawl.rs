@@ -377,7 +377,7 @@ async fn an_oversize_page_is_capped_and_reported() {
         .find(|p| p.url.ends_with("/big.html"))
         .unwrap();
     assert_eq!(big.bytes, 1_000_000);
-    assert_eq!(big.title, "大页面");
+    assert_eq!(&*big.title, "大页面");
 }
 
 #[tokio::test(flavor = "multi_thread")]

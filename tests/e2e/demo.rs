@@ -65,7 +65,7 @@ async fn demo_portal_plants_are_all_found() {
         .any(|p| p.url.ends_with("/zwgk/sitemap-only.html") && p.crawled));
     assert!(pages
         .iter()
-        .any(|p| p.title == "2025年示范县国民经济和社会发展统计公报"));
+        .any(|p| &*p.title == "2025年示范县国民经济和社会发展统计公报"));
     assert!(pages.iter().filter(|p| p.crawled).count() > 100);
 }
 

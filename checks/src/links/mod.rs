@@ -254,15 +254,24 @@ pub fn is_private_host(host: &Host<&str>) -> bool {
         Host::Ipv4(ip) => is_private_v4(*ip),
         Host::Ipv6(ip) => is_private_v6(ip),
         Host::Domain(name) => {
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
-            !name.contains('.')
-                || name.ends_with(".localhost")
-                || name.ends_with(".local")
-                || name.ends_with(".lan")
-                || name.ends_with(".internal")
-                || name.ends_with(".intranet")
-                || name.ends_with(".corp")
-                || name.ends_with(".home.arpa")
+            // Asked for every link: compared in place, not on a lower-cased copy.
+            let name = name.trim_end_matches('.').as_bytes();
+            let ends_with = |suffix: &str| {
+                name.len() >= suffix.len()
+                    && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+            };
+            !name.contains(&b'.')
+                || [
+                    ".localhost",
+                    ".local",
+                    ".lan",
+                    ".internal",
+                    ".intranet",
+                    ".corp",
+                    ".home.arpa",
+                ]
+                .into_iter()
+                .any(ends_with)
         }
     }
 }

@@ -60,7 +60,7 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
     } = w;
     anchors.sort_unstable();
     anchors.dedup();
-    facts.title = title.trim().to_string();
+    facts.title = title.trim().into();
 
     let not_found = detect_not_found(&facts.title, &text, profile);
     facts.error_page = not_found.is_some();
@@ -128,7 +128,9 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
         .clone()
         .filter(|t| !t.is_empty())
         .or_else(|| Some(h1.trim().to_string()).filter(|t| !t.is_empty()))
-        .unwrap_or_else(|| facts.title.clone());
+        // One string when it is the title (often: `ArticleTitle` repeats it).
+        .filter(|h| *h != *facts.title)
+        .map_or_else(|| facts.title.clone(), Arc::from);
     let main_text = &text[..footer::footer_start(&text)];
     // Lists a platform ships inside a script: Hanweb's inline datastore
     // records are items; TRS's script pager names the older list pages.

@@ -127,9 +127,12 @@ pub struct RelatedLink {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PageFacts {
     /// `<title>`, whitespace collapsed.
-    pub title: String,
+    // Shared: the page's record holds the same title, and the headline is
+    // often the same text; a site keeps all three per page until its end.
+    pub title: Arc<str>,
     /// The charset used to decode it.
-    pub charset: String,
+    // Shared across a site's pages, which name a few.
+    pub charset: Arc<str>,
     /// Page meta tags.
     pub meta: PageMeta,
     /// What kind of page it is.
@@ -137,7 +140,7 @@ pub struct PageFacts {
     pub kind: PageKind,
     /// The headline (`ArticleTitle`, else `<h1>`, else the title).
     #[serde(default)]
-    pub headline: String,
+    pub headline: Arc<str>,
     /// Footer facts.
     #[serde(default)]
     pub footer: std::sync::Arc<FooterFacts>,
@@ -194,16 +197,9 @@ impl PageFacts {
     /// Gives back the slack of strings built piece by piece: the crawler
     /// keeps these facts for every page until the site checks run.
     pub fn shrink(&mut self) {
-        let strings = [&mut self.title, &mut self.headline, &mut self.charset];
-        for s in strings {
-            s.shrink_to_fit();
-        }
         let options = [&mut self.meta.article_title, &mut self.meta.pub_date];
         for s in options.into_iter().flatten() {
             s.shrink_to_fit();
-        }
-        if self.headline == self.title {
-            self.headline = self.title.clone();
         }
         self.related.shrink_to_fit();
     }

@@ -42,7 +42,7 @@ fn extracts_every_link_kind() {
         <a name="n1">x</a><div id="d1"></div>
         </body></html>"#;
     let a = analyse(html, "http://www.x.gov.cn/index.html");
-    assert_eq!(a.facts.title, "示例 县政府");
+    assert_eq!(&*a.facts.title, "示例 县政府");
     assert_eq!(a.facts.meta.site_id_code.as_deref(), Some("1304000009"));
     assert_eq!(a.facts.meta.column_name.as_deref(), Some("人事信息"));
     let urls: Vec<String> = a

@@ -24,7 +24,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     let mut base = input.url.clone();
     let mut base_seen = false;
     let mut facts = PageFacts {
-        charset: decoded.charset.to_string(),
+        charset: decoded.charset.into(),
         ..PageFacts::default()
     };
     let mut links: Vec<Link> = Vec::new();

@@ -51,7 +51,7 @@ pub fn defaced(
             current.title,
             similarity * 100.0
         ),
-        current.title.clone(),
+        current.title.to_string(),
     );
     sink.into_vec().pop()
 }

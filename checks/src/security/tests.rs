@@ -138,7 +138,7 @@ fn content_only_a_spider_sees() {
 
 fn facts(title: &str, code: Option<&str>) -> PageFacts {
     let mut f = PageFacts {
-        title: title.to_string(),
+        title: title.into(),
         ..PageFacts::default()
     };
     let mut footer = (*f.footer).clone();

@@ -105,7 +105,7 @@ pub(super) fn policy_pairing(
                     target,
                     "dead",
                     "解读页面关联的政策文件链接已失效（死链），解读失去对应的原文".to_string(),
-                    i.facts.headline.clone(),
+                    i.facts.headline.to_string(),
                     false,
                 );
             } else {
@@ -123,7 +123,7 @@ pub(super) fn policy_pairing(
                     pair.map_or("", |d| d.url),
                     "no_link",
                     detail,
-                    i.facts.headline.clone(),
+                    i.facts.headline.to_string(),
                     false,
                 );
             }
@@ -195,7 +195,7 @@ pub(super) fn policy_pairing(
             meta.doc_no
                 .clone()
                 .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| d.facts.headline.clone()),
+                .unwrap_or_else(|| d.facts.headline.to_string()),
             false,
         );
     }
