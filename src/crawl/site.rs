@@ -143,6 +143,7 @@ pub async fn crawl_site(
         redirect_hops: HashMap::new(),
         footers: HashSet::new(),
         tags: HashSet::new(),
+        related: HashSet::new(),
         index_pages: HashMap::new(),
         index_alias: None,
     };

@@ -40,6 +40,8 @@ pub(super) struct SiteCrawl<'a> {
     pub(super) footers: HashSet<Arc<FooterFacts>>,
     /// The distinct site and column tags, shared likewise.
     pub(super) tags: HashSet<Arc<str>>,
+    /// The distinct same-site links of policy pages, shared likewise.
+    pub(super) related: HashSet<Arc<govscan_checks::page::RelatedLink>>,
     /// Body hashes of directory-index URLs seen (`/a/` or `/a/index.html`).
     pub(super) index_pages: HashMap<String, (String, String)>,
     /// The index file name the server serves for `dir/`, once learned.
@@ -91,14 +93,12 @@ impl SiteCrawl<'_> {
             }
         }
         // A policy page's same-site links: the template's repeat on every
-        // such page (a third of a county portal's pages are documents).
+        // such page.
         for link in &mut facts.related {
-            for s in [&mut link.url, &mut link.text] {
-                match self.tags.get(s) {
-                    Some(shared) => *s = shared.clone(),
-                    None => {
-                        self.tags.insert(s.clone());
-                    }
+            match self.related.get(link) {
+                Some(shared) => *link = shared.clone(),
+                None => {
+                    self.related.insert(link.clone());
                 }
             }
         }

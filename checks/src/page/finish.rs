@@ -233,10 +233,10 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
                 if u.host_str() == host && facts.related.len() < 300 {
                     let mut u = u.clone();
                     u.set_fragment(None);
-                    facts.related.push(RelatedLink {
+                    facts.related.push(Arc::new(RelatedLink {
                         url: Arc::from(u.as_str()),
                         text: Arc::from(link.text.as_str()),
-                    });
+                    }));
                 }
             }
         }

@@ -114,10 +114,9 @@ impl PageKind {
 }
 
 /// A same-site link kept for the policy pairing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct RelatedLink {
-    /// Normalised target (no fragment). Shared: a template's links repeat
-    /// on every policy page, and the crawler keeps one copy per site.
+    /// Normalised target (no fragment).
     pub url: Arc<str>,
     /// Link text.
     pub text: Arc<str>,
@@ -157,8 +156,11 @@ pub struct PageFacts {
     #[serde(default)]
     pub policy: Option<Box<PolicyMeta>>,
     /// Same-site links of policy and interpretation pages.
+    // Each link shared: a template's links repeat on every policy page
+    // (about 80 a page on the benchmark's county portal), and the crawler
+    // keeps one copy per site; a page then holds a pointer per link.
     #[serde(default)]
-    pub related: Vec<RelatedLink>,
+    pub related: Vec<Arc<RelatedLink>>,
     /// Whether inline scripts write page content (`document.write`), so a
     /// missing footer element may be invisible to a static reader.
     #[serde(default)]
