@@ -10,6 +10,7 @@ pub mod coverage;
 mod forward;
 pub(crate) mod home_probes;
 pub(crate) mod ipv6_probe;
+mod job_store;
 pub mod jobs;
 pub mod ledger;
 mod list_data;

@@ -332,10 +332,15 @@ pub async fn crawl_site(
         );
         // An outside check that was redirected also settles where it landed
         // (site pages are never settled this way: they must be crawled).
-        let final_key = normalise_str(&outcome.final_url);
-        let final_outside = Url::parse(&final_key).is_ok_and(|u| !shared.scope.contains(&u));
-        if final_key != done.key
-            && final_outside
+        // Without redirects it landed at its own key: nothing to parse.
+        let final_key = if outcome.hops.is_empty() {
+            String::new()
+        } else {
+            normalise_str(&outcome.final_url)
+        };
+        if !final_key.is_empty()
+            && final_key != done.key
+            && Url::parse(&final_key).is_ok_and(|u| !shared.scope.contains(&u))
             && !site
                 .ledger
                 .targets

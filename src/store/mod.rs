@@ -9,18 +9,21 @@
 //! blocking threads and a bounded queue, never on the async workers.
 
 pub mod pg_jobs;
+mod pg_schema;
 mod pg_writer;
 pub mod postgres;
 mod shared;
 pub mod sqlite;
+mod sqlite_schema;
 
 pub use self::postgres::{is_postgres_url, PgStore};
-pub use sqlite::{SqliteStore, SCHEMA_VERSION};
+pub use sqlite::SqliteStore;
+pub use sqlite_schema::SCHEMA_VERSION;
 
 use govscan_checks::history::SiteHistory;
 use govscan_checks::site::Availability;
 use govscan_checks::Finding;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::mpsc::Sender;
 
@@ -68,8 +71,8 @@ pub enum Write_ {
 /// 200,000-page site costs a few MB.
 #[derive(Debug, Default)]
 pub struct StoredUrls {
-    /// URLs an earlier completed run fetched with validators and an analysis.
-    previous: HashSet<u128>,
+    /// Each URL's latest fetch in an earlier completed run.
+    previous: HashMap<u128, LatestFetch>,
     /// URLs this run already fetched (read only when resuming).
     this_run: HashSet<u128>,
 }
@@ -78,9 +81,20 @@ impl StoredUrls {
     fn key(url: &str) -> u128 {
         govscan_checks::urlnorm::url_hash(url)
     }
-    /// Notes a URL an earlier completed run can answer a conditional request for.
-    pub fn add_previous(&mut self, url: &str) {
-        self.previous.insert(Self::key(url));
+    /// Notes what the store holds of a URL from an earlier completed run
+    /// `run`; `usable` when that fetch had validators and an analysis. Of a
+    /// URL's runs, the latest counts (as [`HistoryStore::previous_fetch`]
+    /// answers), whatever the order they are noted in.
+    pub fn add_previous(&mut self, url: &str, run: i64, usable: bool) {
+        let noted = LatestFetch { run, usable };
+        self.previous
+            .entry(Self::key(url))
+            .and_modify(|latest| {
+                if run > latest.run {
+                    *latest = noted;
+                }
+            })
+            .or_insert(noted);
     }
     /// Notes a URL this run already fetched.
     pub fn add_this_run(&mut self, url: &str) {
@@ -88,12 +102,28 @@ impl StoredUrls {
     }
     /// Whether an earlier run may hold `url`'s validators and analysis.
     pub fn has_previous(&self, url: &str) -> bool {
-        self.previous.contains(&Self::key(url))
+        self.previous_run(url).is_some()
+    }
+    /// The earlier completed run whose fetch of `url` has validators and an
+    /// analysis, for [`HistoryStore::previous_fetch_in`].
+    pub fn previous_run(&self, url: &str) -> Option<i64> {
+        self.previous
+            .get(&Self::key(url))
+            .filter(|latest| latest.usable)
+            .map(|latest| latest.run)
     }
     /// Whether this run may already have fetched `url` (`--resume`).
     pub fn has_this_run(&self, url: &str) -> bool {
         self.this_run.contains(&Self::key(url))
     }
+}
+
+/// A URL's latest fetch in an earlier completed run: which run, and whether
+/// it can stand for a 304 (it has validators and an analysis).
+#[derive(Debug, Clone, Copy)]
+struct LatestFetch {
+    run: i64,
+    usable: bool,
 }
 
 /// What a previous run saw at a URL.
@@ -157,6 +187,10 @@ pub trait HistoryStore: Send + Sync {
     fn stored_urls(&self, run: i64, site: i64, resume: bool) -> anyhow::Result<StoredUrls>;
     /// What the latest completed earlier run saw at a URL.
     fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch>;
+    /// What run `held_by` saw at a URL, when [`stored_urls`](Self::stored_urls)
+    /// named that run ([`StoredUrls::previous_run`]): one look-up by key
+    /// instead of a search of the URL's runs.
+    fn previous_fetch_in(&self, held_by: i64, site: i64, url: &str) -> Option<PreviousFetch>;
     /// A successful outside-link check younger than `max_age`.
     fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>>;
     /// Writes the final findings and scores of a finished (or interrupted) run.
@@ -257,5 +291,27 @@ where
 pub async fn send(store: &dyn HistoryStore, write: Write_) {
     if let Some(tx) = store.writer() {
         let _ = tx.send(write).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoredUrls;
+
+    #[test]
+    fn a_urls_latest_run_counts_whatever_the_order_rows_come_in() {
+        let mut urls = StoredUrls::default();
+        // Its latest fetch had no validators: an older one does not stand in.
+        urls.add_previous("http://a.gov.cn/x", 3, false);
+        urls.add_previous("http://a.gov.cn/x", 1, true);
+        urls.add_previous("http://a.gov.cn/y", 1, true);
+        urls.add_previous("http://a.gov.cn/y", 2, true);
+        urls.add_previous("http://a.gov.cn/z", 2, true);
+        urls.add_previous("http://a.gov.cn/z", 1, false);
+        assert_eq!(urls.previous_run("http://a.gov.cn/x"), None);
+        assert!(!urls.has_previous("http://a.gov.cn/x"));
+        assert_eq!(urls.previous_run("http://a.gov.cn/y"), Some(2));
+        assert_eq!(urls.previous_run("http://a.gov.cn/z"), Some(2));
+        assert_eq!(urls.previous_run("http://a.gov.cn/w"), None);
     }
 }

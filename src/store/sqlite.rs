@@ -8,6 +8,7 @@
 //! without fetching again what it already has.
 
 use super::shared::{self, availability_of, pack, unpack, utc, utc_now, utc_of, HistoryQueries};
+use super::sqlite_schema::migrate;
 use super::{HistoryStore, PreviousFetch, SiteOutcome, StoredUrls, Write_};
 use anyhow::Context;
 use govscan_checks::history::{SiteHistory, TrendPoint};
@@ -19,85 +20,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tokio::sync::mpsc::{channel, Receiver, Sender};
 
-/// The schema version this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 4;
-
-/// A site's URLs that [`HistoryStore::previous_fetch`] can answer: fetched
-/// by an earlier completed run, with validators and an analysis.
-const PREVIOUS_URLS: &str = "SELECT DISTINCT f.url FROM fetches f JOIN runs r ON r.id = f.run_id
-     WHERE f.site_id = ?1 AND f.run_id < ?2 AND r.status = 'done' AND f.analysis IS NOT NULL
-       AND (f.etag IS NOT NULL OR f.last_modified IS NOT NULL)";
-
-const MIGRATIONS: &[&str] = &[
-    // 1: the first schema.
-    "CREATE TABLE runs(
-        id INTEGER PRIMARY KEY,
-        started TEXT NOT NULL,
-        finished TEXT,
-        now TEXT NOT NULL,
-        profile TEXT NOT NULL,
-        options TEXT NOT NULL,
-        site_key TEXT NOT NULL,
-        status TEXT NOT NULL,
-        version TEXT NOT NULL);
-     CREATE TABLE sites(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
-     CREATE TABLE run_sites(
-        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        site_id INTEGER NOT NULL REFERENCES sites(id),
-        findings INTEGER NOT NULL,
-        score REAL,
-        verdict TEXT,
-        PRIMARY KEY(run_id, site_id));
-     CREATE TABLE fetches(
-        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        site_id INTEGER NOT NULL,
-        url TEXT NOT NULL,
-        etag TEXT,
-        last_modified TEXT,
-        content_hash TEXT,
-        data BLOB NOT NULL,
-        analysis TEXT,
-        PRIMARY KEY(run_id, site_id, url));
-     CREATE TABLE analyses(key TEXT PRIMARY KEY, data BLOB NOT NULL);
-     CREATE TABLE findings(
-        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        site_id INTEGER NOT NULL,
-        fingerprint TEXT NOT NULL,
-        data TEXT NOT NULL,
-        PRIMARY KEY(run_id, site_id, fingerprint));
-     CREATE INDEX findings_by_fingerprint ON findings(site_id, fingerprint);
-     CREATE TABLE link_cache(url TEXT PRIMARY KEY, checked_at TEXT NOT NULL, data BLOB NOT NULL);
-     CREATE TABLE probes(
-        site_id INTEGER NOT NULL REFERENCES sites(id),
-        at TEXT NOT NULL,
-        ok INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        ms INTEGER NOT NULL);
-     CREATE INDEX probes_by_site ON probes(site_id, at);",
-    // 2: page analyses made before ANALYSIS_VERSION 2 hashed anchors with
-    // std's DefaultHasher, which is not stable across Rust releases: drop
-    // them (they are made again on the next fetch) so that no resumed or
-    // conditional run reports false missing anchors. Look-ups of a site's
-    // fetches by URL get their index.
-    "UPDATE fetches SET analysis = NULL;
-     DELETE FROM analyses;
-     CREATE INDEX IF NOT EXISTS fetches_by_site_url ON fetches(site_id, url);",
-    // 3: one clock. Times were stored with the local offset, which SQL
-    // compares wrongly as text; every stored time becomes UTC
-    // (`2026-12-02T06:30:00.000Z`), as the store now writes them.
-    "UPDATE probes SET at = strftime('%Y-%m-%dT%H:%M:%fZ', at) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', at) IS NOT NULL;
-     UPDATE runs SET started = strftime('%Y-%m-%dT%H:%M:%fZ', started) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', started) IS NOT NULL;
-     UPDATE runs SET finished = strftime('%Y-%m-%dT%H:%M:%fZ', finished) WHERE finished IS NOT NULL AND strftime('%Y-%m-%dT%H:%M:%fZ', finished) IS NOT NULL;
-     UPDATE link_cache SET checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) WHERE strftime('%Y-%m-%dT%H:%M:%fZ', checked_at) IS NOT NULL;",
-    // 4: ANALYSIS_VERSION 4 stores a page without the answers to its data
-    // requests (they are asked again on every run, a 304 too; analyses
-    // stored with the answers folded in would count them twice) and as
-    // MessagePack instead of JSON: drop the older analyses. Fetch records
-    // and link checks are MessagePack too; older ones read as never stored
-    // (the page is fetched, the link checked, again).
-    "UPDATE fetches SET analysis = NULL;
-     DELETE FROM analyses;",
-];
+/// A site's URLs fetched by earlier completed runs: which run, and whether
+/// that fetch had validators and an analysis (see [`StoredUrls::add_previous`]).
+const PREVIOUS_URLS: &str = "SELECT f.url, f.run_id,
+        f.analysis IS NOT NULL AND (f.etag IS NOT NULL OR f.last_modified IS NOT NULL)
+     FROM fetches f JOIN runs r ON r.id = f.run_id
+     WHERE f.site_id = ?1 AND f.run_id < ?2 AND r.status = 'done'";
 
 /// The history store.
 pub struct SqliteStore {
@@ -117,10 +45,6 @@ fn open_conn(path: &Path) -> anyhow::Result<Connection> {
     Ok(conn)
 }
 
-fn busy(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked)
-}
-
 impl SqliteStore {
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
@@ -137,31 +61,7 @@ impl SqliteStore {
     /// Opens (creating and migrating as needed) the store at `path`.
     pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
         let mut conn = open_conn(path)?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > SCHEMA_VERSION {
-            anyhow::bail!(
-                "history database {} was written by a newer govscan (schema {version}, this build knows {SCHEMA_VERSION}): upgrade govscan or use another --db",
-                path.display()
-            );
-        }
-        if version < SCHEMA_VERSION {
-            let tx = conn.transaction().map_err(|e| {
-                if busy(&e) {
-                    anyhow::anyhow!(
-                        "history database {} is busy: another govscan is using it",
-                        path.display()
-                    )
-                } else {
-                    e.into()
-                }
-            })?;
-            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-                tx.execute_batch(sql)
-                    .with_context(|| format!("migrating {} to schema {}", path.display(), i + 1))?;
-            }
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-            tx.commit()?;
-        }
+        migrate(&mut conn, path)?;
         Ok(SqliteStore {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
@@ -272,7 +172,7 @@ impl HistoryStore for SqliteStore {
         let mut q = conn.prepare(PREVIOUS_URLS)?;
         let mut rows = q.query(params![site, run])?;
         while let Some(row) = rows.next()? {
-            urls.add_previous(row.get_ref(0)?.as_str()?);
+            urls.add_previous(row.get_ref(0)?.as_str()?, row.get(1)?, row.get(2)?);
         }
         if resume {
             let mut q =
@@ -307,6 +207,35 @@ impl HistoryStore for SqliteStore {
             last_modified,
             data: unpack(&data)?,
             analysis,
+        })
+    }
+
+    fn previous_fetch_in(&self, held_by: i64, site: i64, url: &str) -> Option<PreviousFetch> {
+        let conn = self.conn();
+        type Row = (Option<String>, Option<String>, Vec<u8>, Option<Vec<u8>>);
+        let row: Option<Row> = conn
+            .prepare_cached(
+                "SELECT f.etag, f.last_modified, f.data, a.data
+                 FROM fetches f LEFT JOIN analyses a ON a.key = f.analysis
+                 WHERE f.run_id = ?1 AND f.site_id = ?2 AND f.url = ?3",
+            )
+            .and_then(|mut q| {
+                q.query_row(params![held_by, site, url], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()
+            })
+            .ok()
+            .flatten();
+        let (etag, last_modified, data, analysis) = row?;
+        if etag.is_none() && last_modified.is_none() {
+            return None;
+        }
+        Some(PreviousFetch {
+            etag,
+            last_modified,
+            data: unpack(&data)?,
+            analysis: analysis.and_then(|a| unpack(&a)),
         })
     }
 
@@ -551,6 +480,7 @@ fn write_batch(conn: &mut Connection, batch: Vec<Write_>) -> rusqlite::Result<()
 
 #[cfg(test)]
 mod tests {
+    use super::super::sqlite_schema::{MIGRATIONS, SCHEMA_VERSION};
     use super::*;
 
     #[test]

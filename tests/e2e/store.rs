@@ -146,6 +146,22 @@ fn contract(store: &dyn HistoryStore) {
     assert_eq!(previous.etag.as_deref(), Some("\"e1\""));
     let known = store.stored_urls(run2, site, false).unwrap();
     assert!(known.has_previous("http://a.gov.cn/x.html"));
+    // The run it names answers by key, the same as the search.
+    assert_eq!(known.previous_run("http://a.gov.cn/x.html"), Some(run1));
+    let direct = store
+        .previous_fetch_in(run1, site, "http://a.gov.cn/x.html")
+        .expect("held by run 1");
+    assert_eq!(
+        (&direct.etag, &direct.data, &direct.analysis),
+        (&previous.etag, &previous.data, &previous.analysis)
+    );
+    assert!(direct.analysis.is_some());
+    assert!(store
+        .previous_fetch_in(run1, site, "http://a.gov.cn/z.html")
+        .is_none());
+    assert!(store
+        .previous_fetch_in(run2, site, "http://a.gov.cn/x.html")
+        .is_none());
     assert!(
         !known.has_previous("http://a.gov.cn/z.html"),
         "no validators"
