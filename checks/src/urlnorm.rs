@@ -107,6 +107,23 @@ pub fn normalise(url: &Url) -> Url {
     u
 }
 
+/// Whether [`normalise`] leaves `url` as it is but for its fragment. Asked
+/// of every link a page keeps: most need no rewriting, and are answered
+/// without building their normal form.
+pub fn is_normal(url: &Url) -> bool {
+    let plain_query = |q: &str| {
+        !q.is_empty()
+            && !q.contains('%')
+            && q.split('&')
+                .all(|kv| !kv.is_empty() && !is_session_param(kv.split('=').next().unwrap_or("")))
+    };
+    if !url.path().contains(['%', ';']) && url.query().is_none_or(plain_query) {
+        return true;
+    }
+    let s = url.as_str();
+    normalise(url).as_str() == s.split_once('#').map_or(s, |(u, _)| u)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +157,18 @@ mod tests {
             "http://x.cn/%E4%B8%AD%E6%96%87.html"
         );
         assert_eq!(n("http://x.cn/a?"), "http://x.cn/a");
+    }
+
+    #[test]
+    fn knows_a_normal_url_without_rewriting_it() {
+        let normal = |s: &str| is_normal(&Url::parse(s).unwrap());
+        assert!(normal("http://x.cn/a/b.html?id=2&page=3#top"));
+        assert!(normal("http://x.cn/%E4%B8%AD"));
+        assert!(!normal("http://x.cn/%e4%b8%ad"));
+        assert!(!normal("http://x.cn/a;jsessionid=1"));
+        assert!(!normal("http://x.cn/a?"));
+        assert!(!normal("http://x.cn/a?x=1&&y=2"));
+        assert!(!normal("http://x.cn/a?SID=9&page=2"));
+        assert!(normal("http://x.cn/a?q=%E4%B8%AD"));
     }
 }

@@ -34,6 +34,41 @@ proptest! {
         }
     }
 
+    /// The stored link table's key is the crawl's key: a link followed by
+    /// the key the table names goes where normalising its URL would.
+    #[test]
+    fn a_stored_links_key_is_its_normal_form(
+        path in "[a-zA-Z0-9/._%;=?&~-]{0,40}",
+        query in prop::sample::select(vec![
+            "", "?", "?id=1", "?sid=1", "?id=1&&p=2", "?q=%e4%b8%ad", "?PHPSESSID=x&page=2", "&a=",
+        ]),
+        frag in "[a-z#]{0,5}",
+        text in "\\PC{0,12}",
+    ) {
+        if let Ok(u) = Url::parse(&format!("http://www.x.gov.cn/{path}{query}#{frag}")) {
+            let whole = u.as_str().split_once('#').map_or(u.as_str(), |(w, _)| w).to_string();
+            let normal = normalise(&u);
+            prop_assert_eq!(govscan_checks::urlnorm::is_normal(&u), normal.as_str() == whole);
+            let link = govscan_checks::links::Link {
+                kind: govscan_checks::LinkKind::Anchor,
+                raw: String::new(),
+                target: govscan_checks::LinkTarget::Web(u.clone()),
+                text: text.clone(),
+            };
+            let table = govscan_checks::links::LinkTable::of(&[link]);
+            let back: govscan_checks::links::LinkTable = govscan_checks::stored_form::decode(
+                &govscan_checks::stored_form::encode(&table).unwrap(),
+            ).unwrap();
+            let view = back.iter().next().unwrap();
+            prop_assert_eq!(view.target, u.as_str());
+            prop_assert_eq!(view.text, text.as_str());
+            if let Some(key) = view.key() {
+                prop_assert_eq!(key, normal.as_str());
+            }
+            prop_assert_eq!(view.url().map(|v| v.into_owned()), Some(u));
+        }
+    }
+
     #[test]
     fn link_targets_are_what_url_join_gives(
         lead in prop::sample::select(vec!["/", "http://", "HTTPS://", "", "./", "//"]),

@@ -47,7 +47,7 @@ impl LinkTable {
                 continue;
             };
             let mut flags = 0;
-            if crate::urlnorm::normalise(url).as_str() == without_fragment(url.as_str()) {
+            if crate::urlnorm::is_normal(url) {
                 flags |= NORMAL;
             }
             if url.host().is_some_and(|h| is_private_host(&h)) {
