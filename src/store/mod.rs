@@ -228,6 +228,11 @@ pub trait HistoryStore: Send + Sync {
 /// is queued (up to 500) and sets the barriers apart, to be answered once
 /// the batch is written. Under load the batches fill; when the crawl is
 /// slow every write lands at once. `None` when the queue is closed.
+/// A batch smaller than this waits [`LINGER`] once for more writes.
+const LINGER_BELOW: usize = 64;
+/// How long a small batch waits for more.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(10);
+
 #[allow(clippy::type_complexity)]
 fn next_batch(
     rx: &mut tokio::sync::mpsc::Receiver<Write_>,
@@ -237,13 +242,28 @@ fn next_batch(
     let mut writes = Vec::new();
     let mut barriers = Vec::new();
     let mut next = Some(first);
-    while let Some(w) = next.take() {
-        match w {
-            Write_::Barrier(b) => barriers.push(b),
-            other => writes.push(other),
+    let mut lingered = false;
+    loop {
+        while let Some(w) = next.take() {
+            match w {
+                Write_::Barrier(b) => barriers.push(b),
+                other => writes.push(other),
+            }
+            if writes.len() + barriers.len() < BATCH {
+                next = rx.try_recv().ok();
+            }
         }
-        if writes.len() + barriers.len() < BATCH {
-            next = rx.try_recv().ok();
+        // A small batch waits a moment for more: every commit writes the
+        // pages it touched to the log again, and a re-scan's 304s arrive a
+        // few at a time. Not when someone waits on a barrier.
+        if lingered || !barriers.is_empty() || writes.len() >= LINGER_BELOW {
+            break;
+        }
+        lingered = true;
+        std::thread::sleep(LINGER);
+        next = rx.try_recv().ok();
+        if next.is_none() {
+            break;
         }
     }
     Some((writes, barriers))

@@ -266,7 +266,8 @@ async fn three_workers_one_killed_report_what_one_machine_reports() {
     let hosts: Vec<String> = (1..=12)
         .map(|i| format!("s{i:02}.sfx-prov.gov.cn"))
         .collect();
-    let (portal, sites, _server) = serve_sites(dir.path(), &hosts, 12).await;
+    // Sites of 30 slow pages: long enough to be killed in the middle of.
+    let (portal, sites, _server) = serve_sites(dir.path(), &hosts, 30).await;
     queue(
         &db,
         &sites,
@@ -274,7 +275,9 @@ async fn three_workers_one_killed_report_what_one_machine_reports() {
         &["--lease-seconds", "3", "--group-concurrency", "4"],
     );
 
-    // The first worker takes one site; it is killed in the middle of it.
+    // The first worker takes one site; it is killed in the middle of it,
+    // once it has stored some of the site's pages (its writer commits in
+    // batches, so a page requested is not yet a page stored).
     let mut first = worker(&db, "w1", &["--parallel-sites", "1"]);
     let victim = Arc::new(Mutex::new(String::new()));
     until("w1 in the middle of a site", || {
@@ -296,7 +299,21 @@ async fn three_workers_one_killed_report_what_one_machine_reports() {
                 .to_string();
             let n = crawler_paths(&portal, &host).len();
             *victim.lock().unwrap() = host;
-            n >= 5
+            let stored = query(
+                &db,
+                &format!(
+                    "SELECT COUNT(*) FROM fetches f JOIN sites s ON s.id = f.site_id
+                     WHERE s.url = '{}'",
+                    url.replace('\'', "''")
+                ),
+            )
+            .await;
+            let stored: usize = stored
+                .first()
+                .and_then(|r| r.first().cloned().flatten())
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0);
+            n >= 5 && stored >= 3
         }
     })
     .await;
