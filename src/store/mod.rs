@@ -118,6 +118,32 @@ impl StoredUrls {
     }
 }
 
+impl PreviousFetch {
+    /// From a stored fetch row: its validators, its packed fetch data and
+    /// packed analysis. `None` without validators (nothing to ask the server
+    /// about) or when the fetch data cannot be read back.
+    fn from_row(
+        etag: Option<String>,
+        last_modified: Option<String>,
+        data: &[u8],
+        analysis: Option<&[u8]>,
+    ) -> Option<PreviousFetch> {
+        if etag.is_none() && last_modified.is_none() {
+            return None;
+        }
+        Some(PreviousFetch {
+            etag,
+            last_modified,
+            data: shared::unpack(data)?,
+            analysis: analysis.and_then(shared::unpack),
+        })
+    }
+}
+
+/// The columns every read of a previous fetch selects, for
+/// [`PreviousFetch::from_row`]: `f` the fetch, `a` its analysis (LEFT JOIN).
+const PREVIOUS_COLUMNS: &str = "f.etag, f.last_modified, f.data, a.data";
+
 /// A URL's latest fetch in an earlier completed run: which run, and whether
 /// it can stand for a 304 (it has validators and an analysis).
 #[derive(Debug, Clone, Copy)]

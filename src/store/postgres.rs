@@ -14,7 +14,7 @@
 
 use super::pg_schema::migrate;
 use super::shared::{self, availability_of, unpack, utc, utc_now, utc_of, HistoryQueries};
-use super::{HistoryStore, PreviousFetch, SiteOutcome, StoredUrls, Write_};
+use super::{HistoryStore, PreviousFetch, SiteOutcome, StoredUrls, Write_, PREVIOUS_COLUMNS};
 use govscan_checks::history::{SiteHistory, TrendPoint};
 use govscan_checks::site::Availability;
 use govscan_checks::{fingerprint, Finding};
@@ -211,6 +211,23 @@ impl PgStore {
         self.conns.with(RECONNECT_FOR, call)
     }
 
+    /// One previous fetch, read by a query selecting [`PREVIOUS_COLUMNS`].
+    fn read_previous(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Option<PreviousFetch> {
+        self.with(|c| {
+            Ok(c.query_opt(sql, params)?.and_then(|row| {
+                let data: Vec<u8> = row.get(2);
+                let analysis: Option<Vec<u8>> = row.get(3);
+                PreviousFetch::from_row(row.get(0), row.get(1), &data, analysis.as_deref())
+            }))
+        })
+        .ok()
+        .flatten()
+    }
+
     fn analysis(client: &mut Client, key: &str) -> Result<Option<Vec<u8>>, postgres::Error> {
         let row = client.query_opt("SELECT data FROM analyses WHERE key = $1", &[&key])?;
         Ok(row.and_then(|r| unpack(&r.get::<_, Vec<u8>>(0))))
@@ -360,61 +377,25 @@ impl HistoryStore for PgStore {
     }
 
     fn previous_fetch_in(&self, held_by: i64, site: i64, url: &str) -> Option<PreviousFetch> {
-        self.with(|c| {
-            let Some(row) = c.query_opt(
-                "SELECT f.etag, f.last_modified, f.data, a.data
-                 FROM fetches f LEFT JOIN analyses a ON a.key = f.analysis
-                 WHERE f.run_id = $1 AND f.site_id = $2 AND f.url = $3",
-                &[&held_by, &site, &url],
-            )?
-            else {
-                return Ok(None);
-            };
-            let (etag, last_modified): (Option<String>, Option<String>) = (row.get(0), row.get(1));
-            if etag.is_none() && last_modified.is_none() {
-                return Ok(None);
-            }
-            let analysis: Option<Vec<u8>> = row.get(3);
-            Ok(unpack(&row.get::<_, Vec<u8>>(2)).map(|data| PreviousFetch {
-                etag,
-                last_modified,
-                data,
-                analysis: analysis.and_then(|a| unpack(&a)),
-            }))
-        })
-        .ok()
-        .flatten()
+        self.read_previous(
+            &format!(
+                "SELECT {PREVIOUS_COLUMNS} FROM fetches f LEFT JOIN analyses a ON a.key = f.analysis
+                 WHERE f.run_id = $1 AND f.site_id = $2 AND f.url = $3"
+            ),
+            &[&held_by, &site, &url],
+        )
     }
 
     fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch> {
-        self.with(|c| {
-            let Some(row) = c.query_opt(
-                "SELECT f.etag, f.last_modified, f.data, f.analysis FROM fetches f JOIN runs r ON r.id = f.run_id
+        self.read_previous(
+            &format!(
+                "SELECT {PREVIOUS_COLUMNS} FROM fetches f JOIN runs r ON r.id = f.run_id
+                 LEFT JOIN analyses a ON a.key = f.analysis
                  WHERE f.site_id = $1 AND f.url = $2 AND f.run_id < $3 AND r.status = 'done'
-                 ORDER BY f.run_id DESC LIMIT 1",
-                &[&site, &url, &run],
-            )?
-            else {
-                return Ok(None);
-            };
-            let (etag, last_modified): (Option<String>, Option<String>) = (row.get(0), row.get(1));
-            if etag.is_none() && last_modified.is_none() {
-                return Ok(None);
-            }
-            let key: Option<String> = row.get(3);
-            let analysis = match key {
-                Some(k) => PgStore::analysis(c, &k)?,
-                None => None,
-            };
-            Ok(unpack(&row.get::<_, Vec<u8>>(2)).map(|data| PreviousFetch {
-                etag,
-                last_modified,
-                data,
-                analysis,
-            }))
-        })
-        .ok()
-        .flatten()
+                 ORDER BY f.run_id DESC LIMIT 1"
+            ),
+            &[&site, &url, &run],
+        )
     }
 
     fn cached_link(&self, url: &str, max_age: chrono::Duration) -> Option<Vec<u8>> {

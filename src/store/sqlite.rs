@@ -9,7 +9,7 @@
 
 use super::shared::{self, availability_of, pack, unpack, utc, utc_now, utc_of, HistoryQueries};
 use super::sqlite_schema::migrate;
-use super::{HistoryStore, PreviousFetch, SiteOutcome, StoredUrls, Write_};
+use super::{HistoryStore, PreviousFetch, SiteOutcome, StoredUrls, Write_, PREVIOUS_COLUMNS};
 use anyhow::Context;
 use govscan_checks::history::{SiteHistory, TrendPoint};
 use govscan_checks::site::Availability;
@@ -48,6 +48,21 @@ fn open_conn(path: &Path) -> anyhow::Result<Connection> {
 impl SqliteStore {
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    /// One previous fetch, read by a query selecting [`PREVIOUS_COLUMNS`].
+    fn read_previous(&self, sql: &str, params: impl rusqlite::Params) -> Option<PreviousFetch> {
+        type Row = (Option<String>, Option<String>, Vec<u8>, Option<Vec<u8>>);
+        let row: Option<Row> = self
+            .conn()
+            .prepare_cached(sql)
+            .and_then(|mut q| {
+                q.query_row(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .optional()
+            })
+            .ok()
+            .flatten();
+        let (etag, last_modified, data, analysis) = row?;
+        PreviousFetch::from_row(etag, last_modified, &data, analysis.as_deref())
     }
     fn analysis(&self, conn: &Connection, key: &str) -> Option<Vec<u8>> {
         // Cached: asked once per unchanged page on a re-scan.
@@ -188,55 +203,25 @@ impl HistoryStore for SqliteStore {
     /// What the latest completed run before `run` saw at a URL: validators,
     /// fetch data and analysis, for a conditional request.
     fn previous_fetch(&self, run: i64, site: i64, url: &str) -> Option<PreviousFetch> {
-        let conn = self.conn();
-        type Row = (Option<String>, Option<String>, Vec<u8>, Option<String>);
-        let row: Option<Row> = conn
-            .prepare_cached("SELECT f.etag, f.last_modified, f.data, f.analysis FROM fetches f JOIN runs r ON r.id = f.run_id
+        self.read_previous(
+            &format!(
+                "SELECT {PREVIOUS_COLUMNS} FROM fetches f JOIN runs r ON r.id = f.run_id
+                 LEFT JOIN analyses a ON a.key = f.analysis
                  WHERE f.site_id = ?1 AND f.url = ?2 AND f.run_id < ?3 AND r.status = 'done'
-                 ORDER BY f.run_id DESC LIMIT 1")
-            .and_then(|mut q| q.query_row(params![site, url, run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional())
-            .ok()
-            .flatten();
-        let (etag, last_modified, data, key) = row?;
-        if etag.is_none() && last_modified.is_none() {
-            return None;
-        }
-        let analysis = key.and_then(|k| self.analysis(&conn, &k));
-        Some(PreviousFetch {
-            etag,
-            last_modified,
-            data: unpack(&data)?,
-            analysis,
-        })
+                 ORDER BY f.run_id DESC LIMIT 1"
+            ),
+            params![site, url, run],
+        )
     }
 
     fn previous_fetch_in(&self, held_by: i64, site: i64, url: &str) -> Option<PreviousFetch> {
-        let conn = self.conn();
-        type Row = (Option<String>, Option<String>, Vec<u8>, Option<Vec<u8>>);
-        let row: Option<Row> = conn
-            .prepare_cached(
-                "SELECT f.etag, f.last_modified, f.data, a.data
-                 FROM fetches f LEFT JOIN analyses a ON a.key = f.analysis
-                 WHERE f.run_id = ?1 AND f.site_id = ?2 AND f.url = ?3",
-            )
-            .and_then(|mut q| {
-                q.query_row(params![held_by, site, url], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
-                .optional()
-            })
-            .ok()
-            .flatten();
-        let (etag, last_modified, data, analysis) = row?;
-        if etag.is_none() && last_modified.is_none() {
-            return None;
-        }
-        Some(PreviousFetch {
-            etag,
-            last_modified,
-            data: unpack(&data)?,
-            analysis: analysis.and_then(|a| unpack(&a)),
-        })
+        self.read_previous(
+            &format!(
+                "SELECT {PREVIOUS_COLUMNS} FROM fetches f LEFT JOIN analyses a ON a.key = f.analysis
+                 WHERE f.run_id = ?1 AND f.site_id = ?2 AND f.url = ?3"
+            ),
+            params![held_by, site, url],
+        )
     }
 
     /// A cached successful check of an outside URL, if younger than `max_age`.

@@ -40,19 +40,21 @@ impl LinkKind {
         self as u8
     }
 
+    /// Every kind, in the order of their [`LinkKind::code`]s.
+    pub const ALL: [LinkKind; 8] = [
+        LinkKind::Anchor,
+        LinkKind::LinkTag,
+        LinkKind::Image,
+        LinkKind::Script,
+        LinkKind::Frame,
+        LinkKind::Media,
+        LinkKind::Refresh,
+        LinkKind::Form,
+    ];
+
     /// The kind a [`LinkTable`] row's byte names; `None` for a byte no kind has.
     pub fn from_code(code: u8) -> Option<LinkKind> {
-        const KINDS: [LinkKind; 8] = [
-            LinkKind::Anchor,
-            LinkKind::LinkTag,
-            LinkKind::Image,
-            LinkKind::Script,
-            LinkKind::Frame,
-            LinkKind::Media,
-            LinkKind::Refresh,
-            LinkKind::Form,
-        ];
-        KINDS.get(usize::from(code)).copied()
+        Self::ALL.get(usize::from(code)).copied()
     }
 
     /// Chinese name of the element, for reports.

@@ -312,16 +312,8 @@ mod tests {
 
     #[test]
     fn every_kind_has_its_own_code() {
-        for kind in [
-            LinkKind::Anchor,
-            LinkKind::LinkTag,
-            LinkKind::Image,
-            LinkKind::Script,
-            LinkKind::Frame,
-            LinkKind::Media,
-            LinkKind::Refresh,
-            LinkKind::Form,
-        ] {
+        for (i, kind) in LinkKind::ALL.into_iter().enumerate() {
+            assert_eq!(usize::from(kind.code()), i);
             assert_eq!(LinkKind::from_code(kind.code()), Some(kind));
         }
         assert_eq!(LinkKind::from_code(8), None);
