@@ -144,6 +144,7 @@ pub async fn crawl_site(
         footers: HashSet::new(),
         tags: HashSet::new(),
         related: HashSet::new(),
+        contents: HashSet::new(),
         index_pages: HashMap::new(),
         index_alias: None,
     };

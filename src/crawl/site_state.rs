@@ -40,6 +40,9 @@ pub(super) struct SiteCrawl<'a> {
     pub(super) footers: HashSet<Arc<FooterFacts>>,
     /// The distinct site and column tags, shared likewise.
     pub(super) tags: HashSet<Arc<str>>,
+    /// The distinct content-rule facts (mostly the site's column classes
+    /// alone), shared likewise.
+    pub(super) contents: HashSet<Arc<govscan_checks::content::ContentFacts>>,
     /// The distinct same-site links of policy pages, shared likewise.
     pub(super) related: HashSet<Arc<govscan_checks::page::RelatedLink>>,
     /// Body hashes of directory-index URLs seen (`/a/` or `/a/index.html`).
@@ -72,6 +75,14 @@ impl SiteCrawl<'_> {
             }
         }
         facts.charset = self.share(&facts.charset);
+        if let Some(content) = &mut facts.content {
+            match self.contents.get(content) {
+                Some(shared) => *content = shared.clone(),
+                None => {
+                    self.contents.insert(content.clone());
+                }
+            }
+        }
         let meta = &mut facts.meta;
         for tag in [
             &mut meta.site_name,

@@ -34,7 +34,7 @@ pub use rules::SiteLevel;
 pub use site::{site_content_checks, InteractionSummary, DELAY_BUCKET_LABELS};
 
 /// Whether a message was answered, as the board shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MessageState {
     /// An answer date or an answered status (已回复, 已办结 …).
@@ -48,7 +48,7 @@ pub enum MessageState {
 }
 
 /// One message of a 互动交流 board.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Message {
     /// Its title (or the start of its text).
     pub title: String,
@@ -65,7 +65,7 @@ pub struct Message {
 }
 
 /// Whether a consultation is shown as open or closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ConsultationStatus {
     /// 进行中, 征集中 …
@@ -75,7 +75,7 @@ pub enum ConsultationStatus {
 }
 
 /// One public consultation (意见征集), from its notice or a list row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Consultation {
     /// Its title.
     pub title: String,
@@ -108,7 +108,7 @@ pub struct Consultation {
 }
 
 /// A page or attachment titled as a yearly disclosure report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct AnnualReportRef {
     /// The year the report is for.
     pub year: i32,
@@ -121,7 +121,7 @@ pub struct AnnualReportRef {
 }
 
 /// A web page that is itself a yearly disclosure report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct AnnualReportPage {
     /// The year it is for.
     pub year: i32,
@@ -134,7 +134,7 @@ pub struct AnnualReportPage {
 
 /// What the content readers learnt from one page. Kept only when a reader
 /// found something, so most pages carry nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct ContentFacts {
     /// Messages listed or shown on the page.
     #[serde(default)]

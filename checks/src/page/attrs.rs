@@ -34,7 +34,7 @@ pub(crate) fn read_meta(
         "columnname" => &mut meta.column_name,
         "columntype" => &mut meta.column_type,
         "articletitle" => {
-            meta.article_title.get_or_insert_with(|| value.to_string());
+            meta.article_title.get_or_insert_with(|| value.into());
             return;
         }
         "pubdate" => {

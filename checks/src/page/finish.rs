@@ -122,15 +122,20 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
     let footer_sources = footer::sources(input.url, &links, &facts.footer, profile);
 
     // Kind, headline, dates, column.
-    facts.headline = facts
-        .meta
-        .article_title
-        .clone()
-        .filter(|t| !t.is_empty())
-        .or_else(|| Some(h1.trim().to_string()).filter(|t| !t.is_empty()))
-        // One string when it is the title (often: `ArticleTitle` repeats it).
-        .filter(|h| *h != *facts.title)
-        .map_or_else(|| facts.title.clone(), Arc::from);
+    // One string where they are the same text (`ArticleTitle` usually is
+    // the headline, and often the title).
+    facts.headline = match facts.meta.article_title.as_ref().filter(|t| !t.is_empty()) {
+        Some(t) if **t == *facts.title => facts.title.clone(),
+        Some(t) => t.clone(),
+        None => match h1.trim() {
+            "" => facts.title.clone(),
+            h if h == &*facts.title => facts.title.clone(),
+            h => Arc::from(h),
+        },
+    };
+    if facts.meta.article_title.as_deref() == Some(&*facts.headline) {
+        facts.meta.article_title = Some(facts.headline.clone());
+    }
     let main_text = &text[..footer::footer_start(&text)];
     // Lists a platform ships inside a script: Hanweb's inline datastore
     // records are items; TRS's script pager names the older list pages.
@@ -276,7 +281,7 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
         },
         profile,
     );
-    facts.content = content;
+    facts.content = content.map(Arc::from);
     findings.extend(content_findings);
 
     // Privacy, outside the footer.

@@ -71,7 +71,8 @@ pub struct PageMeta {
     /// `ColumnType`.
     pub column_type: Option<Arc<str>>,
     /// `ArticleTitle`.
-    pub article_title: Option<String>,
+    // Shared with the headline, which it usually is.
+    pub article_title: Option<Arc<str>>,
     /// `PubDate`.
     pub pub_date: Option<String>,
 }
@@ -180,7 +181,10 @@ pub struct PageFacts {
     /// What the content rules read (messages, consultations, yearly
     /// reports, required columns, wording errors); most pages have none.
     #[serde(default)]
-    pub content: Option<Box<crate::content::ContentFacts>>,
+    // Shared: most pages that have any hold only the site's column classes,
+    // read from the template's navigation, and the crawler keeps one copy
+    // per site.
+    pub content: Option<Arc<crate::content::ContentFacts>>,
     /// Columns the page lists apart from its own list (a gkmlpt
     /// catalogue's columns), each judged as a column.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -199,9 +203,8 @@ impl PageFacts {
     /// Gives back the slack of strings built piece by piece: the crawler
     /// keeps these facts for every page until the site checks run.
     pub fn shrink(&mut self) {
-        let options = [&mut self.meta.article_title, &mut self.meta.pub_date];
-        for s in options.into_iter().flatten() {
-            s.shrink_to_fit();
+        if let Some(date) = &mut self.meta.pub_date {
+            date.shrink_to_fit();
         }
         self.related.shrink_to_fit();
     }

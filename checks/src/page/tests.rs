@@ -513,3 +513,23 @@ fn static_groups_of_a_mixed_list_are_its_items() {
     assert!(a.facts.list.scripted, "{:#?}", a.facts.list);
     assert_eq!(a.facts.list.dated + a.facts.list.undated, 0);
 }
+
+#[test]
+fn the_headline_title_and_article_title_share_one_string_where_they_are_one_text() {
+    let a = analyse(
+        r#"<html><head><title>关于做好冬季安全生产工作的通知_示范县人民政府</title>
+        <meta name="ArticleTitle" content="关于做好冬季安全生产工作的通知"></head>
+        <body><h1>关于做好冬季安全生产工作的通知</h1><p>正文</p></body></html>"#,
+        "http://www.x.gov.cn/art/1.html",
+    );
+    let f = &a.facts;
+    assert_eq!(&*f.headline, "关于做好冬季安全生产工作的通知");
+    let article_title = f.meta.article_title.as_ref().unwrap();
+    assert!(std::sync::Arc::ptr_eq(article_title, &f.headline));
+    // No ArticleTitle and no <h1>: the headline is the title itself.
+    let b = analyse(
+        "<html><head><title>通知公告</title></head><body><p>正文</p></body></html>",
+        "http://www.x.gov.cn/tzgg/",
+    );
+    assert!(std::sync::Arc::ptr_eq(&b.facts.headline, &b.facts.title));
+}
