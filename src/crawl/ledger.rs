@@ -104,6 +104,27 @@ impl Ledger {
             .or_insert_with(|| Target::Pending(Vec::new()));
     }
 
+    /// [`Ledger::add_referrer`] for a target the ledger already knows, in
+    /// one look-up; false (nothing done) for a target it does not know.
+    pub(crate) fn add_referrer_if_known(
+        &mut self,
+        key: &str,
+        page: &Arc<str>,
+        link: &LinkUse<'_>,
+        emit: &mut Emit<'_>,
+    ) -> bool {
+        match self.targets.get_mut(key) {
+            Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => {
+                list.push(Referrer::keep(page, link))
+            }
+            Some(Target::Done(resolved)) => {
+                judge_referrer(&mut self.emitted, key, resolved, page, link, emit)
+            }
+            None => return false,
+        }
+        true
+    }
+
     /// Records that `page` links to `key`: judged now if the target has its
     /// verdict, else kept until it has.
     pub(crate) fn add_referrer(
@@ -113,19 +134,11 @@ impl Ledger {
         link: &LinkUse<'_>,
         emit: &mut Emit<'_>,
     ) {
-        match self.targets.get_mut(key) {
-            Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => {
-                list.push(Referrer::keep(page, link))
-            }
-            Some(Target::Done(resolved)) => {
-                judge_referrer(&mut self.emitted, key, resolved, page, link, emit)
-            }
-            None => {
-                self.targets.insert(
-                    key.to_string(),
-                    Target::Pending(vec![Referrer::keep(page, link)]),
-                );
-            }
+        if !self.add_referrer_if_known(key, page, link, emit) {
+            self.targets.insert(
+                key.to_string(),
+                Target::Pending(vec![Referrer::keep(page, link)]),
+            );
         }
     }
 

@@ -401,10 +401,13 @@ pub async fn crawl_site(
             // A stored link already in its normal form names its own key: a
             // target the crawl knows needs no URL built (most links on a
             // re-scan: the site's template repeats them on every page).
-            if let Some(key) = link.key().filter(|k| site.ledger.contains(k)) {
-                site.ledger
-                    .add_referrer(key, &page_url, &link_use, &mut emit);
-                continue;
+            if let Some(key) = link.key() {
+                if site
+                    .ledger
+                    .add_referrer_if_known(key, &page_url, &link_use, &mut emit)
+                {
+                    continue;
+                }
             }
             let Some(url) = link.url() else {
                 continue;

@@ -96,14 +96,14 @@ impl LinkTable {
             at += target_len;
             let text = self.strings.get(at..at.checked_add(text_len)?)?;
             at += text_len;
-            Some(LinkView {
+            Some(LinkView::new(
                 kind,
                 target,
                 text,
-                url: None,
-                normal: flags & NORMAL != 0,
-                private: flags & PRIVATE != 0,
-            })
+                None,
+                flags & NORMAL != 0,
+                flags & PRIVATE != 0,
+            ))
         })
     }
 
@@ -134,39 +134,65 @@ pub struct LinkView<'a> {
     /// Its text.
     pub text: &'a str,
     url: Option<&'a Url>,
+    /// The target up to its fragment, and the fragment (found once: both
+    /// are asked for every link).
+    whole: &'a str,
+    fragment: Option<&'a str>,
     normal: bool,
     private: bool,
 }
 
 impl<'a> LinkView<'a> {
+    fn new(
+        kind: LinkKind,
+        target: &'a str,
+        text: &'a str,
+        url: Option<&'a Url>,
+        normal: bool,
+        private: bool,
+    ) -> LinkView<'a> {
+        // `#` only ever starts the fragment of a serialised URL.
+        let (whole, fragment) = match target.split_once('#') {
+            Some((whole, fragment)) => (whole, Some(fragment).filter(|f| !f.is_empty())),
+            None => (target, None),
+        };
+        LinkView {
+            kind,
+            target,
+            text,
+            url,
+            whole,
+            fragment,
+            normal,
+            private,
+        }
+    }
+
     /// The view of a fresh analysis' web link; `None` for other links.
     pub fn of(link: &'a Link) -> Option<LinkView<'a>> {
         let LinkTarget::Web(url) = &link.target else {
             return None;
         };
-        Some(LinkView {
-            kind: link.kind,
-            target: url.as_str(),
-            text: &link.text,
-            url: Some(url),
-            normal: false,
-            private: url.host().is_some_and(|h| is_private_host(&h)),
-        })
+        Some(LinkView::new(
+            link.kind,
+            url.as_str(),
+            &link.text,
+            Some(url),
+            false,
+            url.host().is_some_and(|h| is_private_host(&h)),
+        ))
     }
 
     /// The crawl's key for the target when the store found it already in
     /// its normal form (the target without its fragment); `None` when it
     /// must be normalised (or was not read from the store).
     pub fn key(&self) -> Option<&'a str> {
-        self.normal.then(|| without_fragment(self.target))
+        self.normal.then_some(self.whole)
     }
 
     /// The fragment, if any and not empty.
     pub fn fragment(&self) -> Option<&'a str> {
-        self.target
-            .split_once('#')
-            .map(|(_, f)| f)
-            .filter(|f| !f.is_empty())
+        self.fragment
     }
 
     /// The target's host, as [`Url::host_str`] gives it (IPv6 in brackets),
@@ -199,11 +225,6 @@ impl<'a> LinkView<'a> {
             None => crate::url_cache::parse(self.target).ok().map(Cow::Owned),
         }
     }
-}
-
-/// A serialised URL up to its fragment: `#` only ever starts the fragment.
-fn without_fragment(url: &str) -> &str {
-    url.split_once('#').map_or(url, |(u, _)| u)
 }
 
 #[cfg(test)]
