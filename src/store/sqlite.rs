@@ -51,18 +51,23 @@ impl SqliteStore {
     }
     /// One previous fetch, read by a query selecting [`PREVIOUS_COLUMNS`].
     fn read_previous(&self, sql: &str, params: impl rusqlite::Params) -> Option<PreviousFetch> {
-        type Row = (Option<String>, Option<String>, Vec<u8>, Option<Vec<u8>>);
-        let row: Option<Row> = self
-            .conn()
+        // The blobs are unpacked from SQLite's own buffers, not copied first.
+        self.conn()
             .prepare_cached(sql)
             .and_then(|mut q| {
-                q.query_row(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                    .optional()
+                q.query_row(params, |r| {
+                    Ok(PreviousFetch::from_row(
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get_ref(2)?.as_blob()?,
+                        r.get_ref(3)?.as_blob_or_null()?,
+                    ))
+                })
+                .optional()
             })
             .ok()
-            .flatten();
-        let (etag, last_modified, data, analysis) = row?;
-        PreviousFetch::from_row(etag, last_modified, &data, analysis.as_deref())
+            .flatten()
+            .flatten()
     }
     fn analysis(&self, conn: &Connection, key: &str) -> Option<Vec<u8>> {
         // Cached: asked once per unchanged page on a re-scan.

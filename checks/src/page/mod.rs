@@ -271,7 +271,7 @@ pub struct PageAnalysis {
 #[derive(Serialize)]
 pub struct StoredAnalysis<'a> {
     facts: &'a PageFacts,
-    link_table: crate::links::LinkTable,
+    link_table: std::borrow::Cow<'a, crate::links::LinkTable>,
     anchors: &'a [u64],
     findings: &'a [Finding],
     not_found: &'a Option<String>,
@@ -290,11 +290,14 @@ impl<'a> StoredAnalysis<'a> {
     pub fn of(a: &'a PageAnalysis) -> StoredAnalysis<'a> {
         StoredAnalysis {
             facts: &a.facts,
-            link_table: {
-                // The table, then what list data added.
+            // The table, then what list data added (most pages: nothing,
+            // and the table is stored as it is).
+            link_table: if a.links.is_empty() {
+                std::borrow::Cow::Borrowed(&a.link_table)
+            } else {
                 let mut table = a.link_table.clone();
                 table.append(crate::links::LinkTable::of(&a.links));
-                table
+                std::borrow::Cow::Owned(table)
             },
             anchors: &a.anchors,
             findings: &a.findings,
