@@ -4,24 +4,24 @@
 //! [`Fetcher::fetch`]: the per-host rate limit (governor), the global
 //! connection cap, retries with backoff and `Retry-After`, manual redirects
 //! (so each hop is recorded and loops are caught), and a body cap (so a
-//! 50 MB page or a gzip bomb costs at most the cap).
+//! 50 MB page or a gzip bomb costs at most the cap). This file holds the
+//! fetcher and its redirect walk; one request and its retries are in
+//! `request.rs`, each host's pace (rate, 429 slow-down) in `pace.rs`.
 
 use super::pace::HostPace;
+use super::request::Answer;
 use super::resolver::{GovscanResolver, ResolveRule};
-use super::response::{
-    classify, failed, failed_pair, header, host_key, is_html, retry_after, usable_location,
-};
-use futures_util::StreamExt;
+use super::response::{failed, header, host_key, usable_location};
 use govscan_checks::audit::{detect_block, AuditRules, Block, BlockKind};
 use govscan_checks::links::is_private_host;
 use govscan_checks::{FailureKind, FetchOutcome, FetchResult, Hop};
-use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, LAST_MODIFIED, RANGE};
+use reqwest::header::{CONTENT_TYPE, ETAG, LAST_MODIFIED};
 use reqwest::{Method, StatusCode};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::Semaphore;
 use url::Url;
 
@@ -134,18 +134,6 @@ pub struct FetchStats {
     pub bytes: AtomicU64,
     /// Retries made.
     pub retries: AtomicU64,
-}
-
-/// One HTTP response, read as far as wanted.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Option<Vec<u8>>,
-    truncated: bool,
-    /// The request carried our `Range: bytes=0-0`.
-    ranged: bool,
-    /// The peer's certificate (DER), when asked for.
-    certificate: Option<Vec<u8>>,
 }
 
 pub(super) type Failure = (FailureKind, String);
@@ -466,141 +454,6 @@ impl Fetcher {
             None => Some((FailureKind::BadRedirect, "地址缺少主机名".into())),
             _ => None,
         }
-    }
-
-    /// Sends a request, retrying timeouts, resets, 429 and 503 with backoff
-    /// (honouring `Retry-After`). Returns the last attempt's result and how
-    /// long that attempt took.
-    async fn with_retries(
-        &self,
-        url: &Url,
-        method: &Method,
-        want: Want,
-        ranged: bool,
-        validators: Option<&Validators>,
-    ) -> (Result<Answer, Failure>, Duration) {
-        let mut attempt = 0u32;
-        loop {
-            let (result, took) = self.attempt(url, method, want, ranged, validators).await;
-            let retry_after = match &result {
-                Ok(a) if matches!(a.status.as_u16(), 429 | 503) => {
-                    Some(retry_after(&a.headers).unwrap_or(self.backoff(attempt)))
-                }
-                Ok(_) => None,
-                Err((FailureKind::Timeout | FailureKind::Reset, _)) => Some(self.backoff(attempt)),
-                Err(_) => None,
-            };
-            match retry_after {
-                Some(wait) if attempt < self.cfg.retries && wait <= self.cfg.max_retry_after => {
-                    attempt += 1;
-                    self.stats.retries.fetch_add(1, Ordering::Relaxed);
-                    tokio::time::sleep(wait).await;
-                }
-                _ => return (result, took),
-            }
-        }
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        (self.cfg.backoff * 2u32.saturating_pow(attempt)).min(Duration::from_secs(30))
-    }
-
-    async fn attempt(
-        &self,
-        url: &Url,
-        method: &Method,
-        want: Want,
-        ranged: bool,
-        validators: Option<&Validators>,
-    ) -> (Result<Answer, Failure>, Duration) {
-        let key = host_key(url);
-        if let Some(limiter) = self.limiter(&key) {
-            limiter.until_ready().await;
-        }
-        let Ok(_permit) = self.permits.acquire().await else {
-            return (
-                Err(failed_pair(FailureKind::Other, "shutting down")),
-                Duration::ZERO,
-            );
-        };
-        let sent = Instant::now();
-        self.stats.requests.fetch_add(1, Ordering::Relaxed);
-        let mut request = self.client.request(method.clone(), url.clone());
-        if ranged {
-            request = request.header(RANGE, "bytes=0-0");
-        }
-        if let Some(v) = validators {
-            if let Some(etag) = &v.etag {
-                request = request.header(reqwest::header::IF_NONE_MATCH, etag.as_str());
-            }
-            if let Some(lm) = &v.last_modified {
-                request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm.as_str());
-            }
-        }
-        if let Want::AsSpider { .. } = want {
-            request = request.header(reqwest::header::USER_AGENT, &self.cfg.spider_user_agent);
-        }
-        if let Some(cookie) = self.browser_cookie(&key) {
-            request = request.header(reqwest::header::COOKIE, cookie);
-        }
-        let work = async {
-            let response = request.send().await.map_err(|e| classify(&e))?;
-            let certificate = match want {
-                Want::AsSpider { .. } => response
-                    .extensions()
-                    .get::<reqwest::tls::TlsInfo>()
-                    .and_then(|t| t.peer_certificate())
-                    .map(<[u8]>::to_vec),
-                _ => None,
-            };
-            let status = response.status();
-            let headers = response.headers().clone();
-            let cap = match want {
-                _ if *method != Method::GET || status.is_redirection() => None,
-                // An error page's beginning: enough to tell a firewall's block page.
-                _ if !status.is_success() => Some(self.cfg.audit.error_body_bytes),
-                Want::Page { cap } | Want::AsSpider { cap } if is_html(&headers) => Some(cap),
-                Want::Text { cap } => Some(cap),
-                _ => None,
-            };
-            let (body, truncated) = if let Some(cap) = cap {
-                let mut body: Vec<u8> = Vec::new();
-                let mut truncated = false;
-                let mut stream = response.bytes_stream();
-                while let Some(chunk) = stream.next().await {
-                    let chunk = chunk.map_err(|e| classify(&e))?;
-                    let room = cap.saturating_sub(body.len());
-                    if chunk.len() > room {
-                        body.extend_from_slice(&chunk[..room]);
-                        truncated = true;
-                        break;
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                self.stats
-                    .bytes
-                    .fetch_add(body.len() as u64, Ordering::Relaxed);
-                (Some(body), truncated)
-            } else {
-                (None, false)
-            };
-            Ok(Answer {
-                status,
-                headers,
-                body,
-                truncated,
-                ranged,
-                certificate,
-            })
-        };
-        let result = match tokio::time::timeout(self.cfg.timeout, work).await {
-            Ok(r) => r,
-            Err(_) => Err(failed_pair(FailureKind::Timeout, "time limit reached")),
-        };
-        if let Ok(a) = &result {
-            self.pace_answer(&key, a.status.as_u16());
-        }
-        (result, sent.elapsed())
     }
 }
 

@@ -18,6 +18,7 @@ mod pace;
 pub mod pool;
 pub mod progress;
 mod rendering;
+mod request;
 pub mod resolver;
 mod response;
 pub mod robots;
