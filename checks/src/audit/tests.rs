@@ -1,5 +1,6 @@
 //! Unit tests of block detection and audit statuses.
 
+use super::block::{visible_chars, visible_chars_exceed};
 use super::*;
 
 #[test]
