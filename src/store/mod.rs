@@ -250,15 +250,16 @@ pub trait HistoryStore: Send + Sync {
     fn prune(&self, keep_days: u32) -> anyhow::Result<(usize, usize)>;
 }
 
-/// The writer threads' next batch: waits for a write, takes whatever else
-/// is queued (up to 500) and sets the barriers apart, to be answered once
-/// the batch is written. Under load the batches fill; when the crawl is
-/// slow every write lands at once. `None` when the queue is closed.
 /// A batch smaller than this waits [`LINGER`] once for more writes.
 const LINGER_BELOW: usize = 64;
 /// How long a small batch waits for more.
 const LINGER: std::time::Duration = std::time::Duration::from_millis(10);
 
+/// The writer threads' next batch: waits for a write, takes whatever else
+/// is queued (up to 500) and sets the barriers apart, to be answered once
+/// the batch is written. Under load the batches fill; a small batch waits
+/// [`LINGER`] once for more, unless a barrier is in it. `None` when the
+/// queue is closed.
 #[allow(clippy::type_complexity)]
 fn next_batch(
     rx: &mut tokio::sync::mpsc::Receiver<Write_>,
