@@ -239,8 +239,9 @@ pub struct PageAnalysis {
     #[serde(default)]
     pub links: Vec<Link>,
     /// The web links in the form the history store keeps them (see
-    /// [`crate::links::LinkTable`]); empty in a fresh analysis. Read both
-    /// with [`PageAnalysis::web_links`].
+    /// [`crate::links::LinkTable`]): empty as [`analyse_page`] returns the
+    /// analysis, filled by [`PageAnalysis::tabulate_links`] or when read
+    /// back from the store. Read both with [`PageAnalysis::web_links`].
     #[serde(default)]
     pub link_table: crate::links::LinkTable,
     /// Hashes of the page's `id`s and `<a name>`s (see [`anchor_hash`]), sorted.
