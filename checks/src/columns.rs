@@ -350,6 +350,8 @@ pub fn column_states(
     profile: &Profile,
 ) -> Vec<ColumnState> {
     let mut groups: Vec<((String, String), Vec<&ColumnPage<'_>>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     for p in pages {
         // A platform column (`index#721`) is a column of its own; pages of
         // one pagination share a directory and a name.
@@ -359,9 +361,12 @@ pub fn column_states(
             column_dir(p.url)
         };
         let key = (dir, p.name.to_string());
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => v.push(p),
-            None => groups.push((key, vec![p])),
+        match group_of.get(&key) {
+            Some(&i) => groups[i].1.push(p),
+            None => {
+                group_of.insert(key.clone(), groups.len());
+                groups.push((key, vec![p]));
+            }
         }
     }
     let mut out = Vec::new();
@@ -421,6 +426,9 @@ pub fn column_states(
             .to_string(),
         });
     }
+    // Pages arrive in the order they were fetched, which varies from run to
+    // run; the columns table and the findings made from it do not.
+    out.sort_by(|a, b| (&a.url, &a.name).cmp(&(&b.url, &b.name)));
     out
 }
 
@@ -535,5 +543,57 @@ mod tests {
             200
         )
         .is_empty());
+    }
+
+    #[test]
+    fn columns_come_out_in_one_order_whatever_order_pages_were_fetched() {
+        let p = Profile::national();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let dated = ListFacts {
+            dated: 1,
+            newest: NaiveDate::from_ymd_opt(2026, 1, 1),
+            ..ListFacts::default()
+        };
+        let page = |url: &'static str, name: &'static str| ColumnPage {
+            url,
+            name,
+            column_type: None,
+            list: &dated,
+            rendered: false,
+            from_api: false,
+        };
+        let fetched = [
+            page("http://x.gov.cn/tzgg/index_1.html", "通知公告"),
+            page("http://x.gov.cn/gzdt/", "工作动态"),
+            page("http://x.gov.cn/tzgg/index.html", "通知公告"),
+            page("http://x.gov.cn/czyjs/", "财政预决算"),
+        ];
+        let names = |pages: &[ColumnPage<'_>]| -> Vec<(String, String, usize)> {
+            column_states(pages, today, &p)
+                .into_iter()
+                .map(|c| (c.name, c.url, c.pages))
+                .collect()
+        };
+        let mut reversed = fetched.to_vec();
+        reversed.reverse();
+        let expected = vec![
+            (
+                "财政预决算".to_string(),
+                "http://x.gov.cn/czyjs/".to_string(),
+                1,
+            ),
+            (
+                "工作动态".to_string(),
+                "http://x.gov.cn/gzdt/".to_string(),
+                1,
+            ),
+            (
+                "通知公告".to_string(),
+                "http://x.gov.cn/tzgg/index.html".to_string(),
+                2,
+            ),
+        ];
+        assert_eq!(names(&fetched), expected);
+        assert_eq!(names(&reversed), expected);
     }
 }

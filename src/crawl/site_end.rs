@@ -58,6 +58,9 @@ pub(super) async fn conclude(
         beyond_limits,
     } = end;
     merge_index_twins(&mut pages, &mut findings);
+    // Pages finish in a different order each run; the site-wide checks and
+    // the reports see them in one, so the same site gives the same report.
+    pages.sort_unstable_by(|a, b| a.url.cmp(&b.url));
 
     let pages_read = pages.iter().filter(|p| p.crawled).count();
     // The home page may have been crawled under its final URL before the
@@ -153,6 +156,10 @@ pub(super) async fn conclude(
         findings.extend(v6_findings);
         summary.ipv6 = Some(v6_summary);
     }
+    // Worst first, in one order whatever order the pages finished in.
+    findings.sort_by(|a, b| {
+        (a.severity, a.check, &a.page, &a.target).cmp(&(b.severity, b.check, &b.page, &b.target))
+    });
     summary.audit = audit;
     progress.done.store(1, Ordering::Relaxed);
     SiteResult {

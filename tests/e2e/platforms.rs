@@ -136,8 +136,8 @@ async fn hanweb_and_trs_sites_are_read_natively() {
         vec![
             ("column.empty", "人事信息"),
             // The demo site has neither; 政策文件, a catalogue node, is not missing.
-            ("column.missing", "机构职能"),
             ("column.missing", "互动交流（留言、信箱）"),
+            ("column.missing", "机构职能"),
         ]
     );
     let empty = gkmlpt
