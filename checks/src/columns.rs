@@ -91,14 +91,18 @@ pub fn list_facts(
     today: NaiveDate,
     profile: &Profile,
 ) -> ListFacts {
-    let year = context_year(main_text);
+    let year = std::cell::OnceCell::new();
     let mut facts = ListFacts::default();
     for item in items {
         let text = item.text.trim();
         if text.chars().count() < 4 {
             continue;
         }
-        match item_date(text, year, today) {
+        match item_date(
+            text,
+            || *year.get_or_init(|| context_year(main_text)),
+            today,
+        ) {
             Some(d) => {
                 facts.dated += 1;
                 if facts.newest.is_none_or(|n| d > n) {

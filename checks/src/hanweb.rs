@@ -96,7 +96,7 @@ pub fn add_records(
     let items: Vec<RawItem> = datastore_items(answer, page);
     let list = &mut analysis.facts.list;
     for item in &items {
-        match item_date(&item.text, None, today) {
+        match item_date(&item.text, || None, today) {
             Some(d) => {
                 list.dated += 1;
                 if d <= today {

@@ -223,3 +223,48 @@ proptest! {
         govscan_checks::page::finish_footer(&mut a, "s", "http://www.x.gov.cn/", true, &[], profile());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    /// The date scanner finds what the regular expression it replaced
+    /// found, on text made of the pieces dates are made of.
+    #[test]
+    fn find_dates_agrees_with_the_expression_it_replaced(
+        s in prop_oneof![
+            prop::collection::vec(
+                prop::sample::select(vec![
+                    "19", "20", "2026", "1", "0", "3", "12", "31", "29", "02", "9",
+                    "-", "/", ".", "年", "月", "日", " ", "\u{3000}", "\t", "发布", "a", "：",
+                ]),
+                0..24,
+            )
+            .prop_map(|p| p.concat()),
+            "[0-9 ./年月日x-]{0,40}",
+        ]
+    ) {
+        prop_assert_eq!(find_dates(&s), dates_by_regex(&s), "{:?}", s);
+    }
+}
+
+/// The expression `find_dates` was written from, as it stood.
+fn dates_by_regex(s: &str) -> Vec<NaiveDate> {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?:^|[^0-9])((?:19|20)[0-9]{2})\s*[-/.年]\s*([01]?[0-9])\s*[-/.月]\s*([0-3]?[0-9])(?:\s*日)?(?:[^0-9]|$)",
+        )
+        .unwrap()
+    });
+    let mut out = Vec::new();
+    let mut start = 0;
+    while let Some(c) = re.captures_at(s, start) {
+        if let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), c[2].parse(), c[3].parse()) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+                out.push(date);
+            }
+        }
+        start = c.get(1).unwrap().end();
+    }
+    out
+}

@@ -57,7 +57,7 @@ pub(super) fn read(
             if !status_words().any(|w| item.text.contains(w.as_str())) {
                 continue;
             }
-            let Some(asked) = item_date(&item.text, None, input.today) else {
+            let Some(asked) = item_date(&item.text, || None, input.today) else {
                 continue;
             };
             messages.push(Message {
