@@ -255,11 +255,28 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             }
                         }
                         "a" => {
-                            if let Some(n) = el.attr("name") {
+                            // Links are most of a page's elements: their
+                            // attributes are read in one pass (`attr` looks
+                            // each name up in the global atom table).
+                            let (mut name_attr, mut href_attr, mut role_attr, mut title_attr) =
+                                (None, None, None, None);
+                            let mut handler = false;
+                            for (attr, value) in el.attrs() {
+                                match attr {
+                                    "name" => name_attr = Some(value),
+                                    "href" => href_attr = Some(value),
+                                    "role" => role_attr = Some(value),
+                                    "title" => title_attr = Some(value),
+                                    _ => {}
+                                }
+                                handler = handler
+                                    || rules.script_handler_attributes.iter().any(|n| n == attr);
+                            }
+                            if let Some(n) = name_attr {
                                 anchors.push(anchor_hash(n));
                             }
                             if let (Some(href), Some((item, _))) =
-                                (el.attr("href"), open_items.last_mut())
+                                (href_attr, open_items.last_mut())
                             {
                                 item.has_link = true;
                                 if item.link.is_none() {
@@ -271,15 +288,14 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                     }
                                 }
                             }
-                            if let Some(href) = el.attr("href") {
+                            if let Some(href) = href_attr {
                                 let script_driven =
-                                    has_any_attr(el, &rules.script_handler_attributes)
-                                        || matches!(el.attr("role"), Some("button" | "tab"));
+                                    handler || matches!(role_attr, Some("button" | "tab"));
                                 open_anchors.push(OpenAnchor {
                                     raw: href.to_string(),
                                     script_driven,
                                     text: String::new(),
-                                    fallback: el.attr("title").unwrap_or("").trim().to_string(),
+                                    fallback: title_attr.unwrap_or("").trim().to_string(),
                                 });
                             }
                         }
