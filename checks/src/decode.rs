@@ -78,13 +78,15 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
     // A UTF-16 declaration in an ASCII-compatible prescan is a lie (WHATWG).
     let declared = declared.map(|(e, s)| (e.output_encoding(), s));
 
-    let is_utf8 = std::str::from_utf8(bytes).is_ok();
+    // Validated once: the text below is this slice when it is valid.
+    let valid_utf8 = std::str::from_utf8(bytes).ok();
+    let is_utf8 = valid_utf8.is_some();
     match declared {
         Some((enc, source)) if enc == UTF_8 => {
             // Declared UTF-8 with a few broken bytes is still UTF-8 (a
             // truncated or badly pasted character); mostly invalid is not.
             if is_utf8 || mostly_utf8(bytes) {
-                return utf8(bytes, source);
+                return utf8(bytes, valid_utf8, source);
             }
         }
         Some((enc, source)) => {
@@ -92,7 +94,7 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
             // non-ASCII content: they are UTF-8 (legacy multi-byte text is
             // almost never valid UTF-8 by accident).
             if is_utf8 && !bytes.is_ascii() {
-                return utf8(bytes, CharsetSource::Detected);
+                return utf8(bytes, valid_utf8, CharsetSource::Detected);
             }
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
             if !had_errors {
@@ -105,7 +107,7 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
         }
         None => {
             if is_utf8 {
-                return utf8(bytes, CharsetSource::Detected);
+                return utf8(bytes, valid_utf8, CharsetSource::Detected);
             }
         }
     }
@@ -139,9 +141,12 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
     non_ascii > 0 && invalid * 10 <= non_ascii
 }
 
-fn utf8(bytes: &[u8], source: CharsetSource) -> Decoded {
+fn utf8(bytes: &[u8], valid: Option<&str>, source: CharsetSource) -> Decoded {
     Decoded {
-        text: String::from_utf8_lossy(bytes).into_owned(),
+        text: match valid {
+            Some(text) => text.to_owned(),
+            None => String::from_utf8_lossy(bytes).into_owned(),
+        },
         charset: UTF_8.name(),
         source,
     }

@@ -55,6 +55,9 @@ pub fn find_icp(text: &str) -> Option<Icp> {
 /// The 14 digits of a 公网安备 number in text (`京公网安备 11010202007633号`,
 /// `沪公安网备`, digits split from the label by spaces, colons or a line break).
 pub fn find_police(text: &str) -> Option<String> {
+    if !crate::text::has_digit_run(text, 14) {
+        return None;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let caps = re(
         &RE,

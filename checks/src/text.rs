@@ -19,9 +19,29 @@ pub(crate) fn push_collapsed(out: &mut String, s: &str) {
     out.push_str(&s[run_start..]);
 }
 
+/// Whether `s` holds at least `len` ASCII digits in a row: a cheap test
+/// before an expression for a long number (an ID, a mobile, a 公安 code)
+/// is run over a page's whole text.
+pub(crate) fn has_digit_run(s: &str, len: usize) -> bool {
+    let mut run = 0;
+    s.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= len
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::push_collapsed;
+    use super::{has_digit_run, push_collapsed};
+
+    #[test]
+    fn only_long_digit_runs_are_scanned() {
+        assert!(has_digit_run("联系人：张三 13812345678", 11));
+        assert!(!has_digit_run("电话：0571-87654321 2026年11月20日", 11));
+        // A number right at the end of the text counts.
+        assert!(has_digit_run("号码12345678901", 11));
+        assert!(!has_digit_run("1234567890", 11));
+    }
 
     #[test]
     fn white_space_runs_fold_into_one_space() {

@@ -198,23 +198,30 @@ pub fn classify_href(
         .find([':', '/', '?', '#'])
         .filter(|&i| href.as_bytes()[i] == b':')
     {
-        let scheme = href[..colon].to_ascii_lowercase();
+        // Compared in place: every absolute link passes here.
+        let scheme = &href[..colon];
         let scheme_like = !scheme.is_empty()
             && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(&c));
         if scheme_like {
-            match scheme.as_str() {
-                "http" | "https" => {
-                    let rest = &href[colon + 1..];
-                    if !rest.starts_with("//") && !rest.starts_with("\\\\") {
-                        return LinkTarget::Malformed(Malformed::BadScheme);
-                    }
+            let is = |s: &str| scheme.eq_ignore_ascii_case(s);
+            if is("http") || is("https") {
+                let rest = &href[colon + 1..];
+                if !rest.starts_with("//") && !rest.starts_with("\\\\") {
+                    return LinkTarget::Malformed(Malformed::BadScheme);
                 }
-                "file" => return LinkTarget::Malformed(Malformed::LocalFile),
-                "htp" | "htps" | "ttp" | "ttps" | "hhtp" | "hhttp" | "htttp" | "httpp"
-                | "http;" | "https;" => return LinkTarget::Malformed(Malformed::BadScheme),
-                _ => return LinkTarget::NotWeb,
+            } else if is("file") {
+                return LinkTarget::Malformed(Malformed::LocalFile);
+            } else if [
+                "htp", "htps", "ttp", "ttps", "hhtp", "hhttp", "htttp", "httpp",
+            ]
+            .into_iter()
+            .any(is)
+            {
+                return LinkTarget::Malformed(Malformed::BadScheme);
+            } else {
+                return LinkTarget::NotWeb;
             }
         }
     }
