@@ -11,6 +11,7 @@ use crate::links::{Link, LinkKind, LinkTarget};
 use crate::profile::Profile;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 use url::Url;
 
 /// Whether an element is on the page.
@@ -191,9 +192,18 @@ const FOOTER_MARKERS: [&str; 8] = [
 /// markers (the page's length when there is none). Text before it is the
 /// page's content.
 pub fn footer_start(text: &str) -> usize {
-    FOOTER_MARKERS
+    // Searched from the end with SIMD finders built once: most pages lack
+    // some of the markers, and each missing one is a scan of the whole text.
+    static FINDERS: OnceLock<Vec<memchr::memmem::FinderRev<'static>>> = OnceLock::new();
+    FINDERS
+        .get_or_init(|| {
+            FOOTER_MARKERS
+                .iter()
+                .map(|m| memchr::memmem::FinderRev::new(m.as_bytes()))
+                .collect()
+        })
         .iter()
-        .filter_map(|m| text.rfind(m))
+        .filter_map(|f| f.rfind(text.as_bytes()))
         .min()
         .unwrap_or(text.len())
 }
@@ -202,10 +212,9 @@ pub fn footer_start(text: &str) -> usize {
 /// the earliest of the last footer markers (to take in the 网站地图 and
 /// 联系我们 lines above it) to the end.
 pub fn footer_region(text: &str) -> &str {
-    let start = FOOTER_MARKERS.iter().filter_map(|m| text.rfind(m)).min();
-    let start = match start {
-        Some(pos) => pos.saturating_sub(150),
-        None => text.len().saturating_sub(1200),
+    let start = match footer_start(text) {
+        pos if pos < text.len() => pos.saturating_sub(150),
+        _ => text.len().saturating_sub(1200),
     };
     let mut s = start.min(text.len());
     while !text.is_char_boundary(s) {
