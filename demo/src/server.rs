@@ -259,6 +259,28 @@ impl Portal {
             .count()
     }
 
+    /// The HTML pages (200, text/html) served for `host` as (path, content
+    /// type, body), in path order: for benchmarks that analyse a generated
+    /// site's pages without serving them.
+    pub fn html_routes(&self, host: &str) -> Vec<(&str, &str, &Bytes)> {
+        let prefix = host.to_ascii_lowercase();
+        let mut out: Vec<(&str, &str, &Bytes)> = self
+            .routes
+            .iter()
+            .filter(|(_, r)| r.status == 200)
+            .filter_map(|(k, r)| {
+                let path = k.strip_prefix(&prefix).filter(|p| p.starts_with('/'))?;
+                let content_type = r
+                    .headers
+                    .iter()
+                    .find(|(n, v)| n == "content-type" && v.contains("html"))?;
+                Some((path, content_type.1.as_str(), &r.body))
+            })
+            .collect();
+        out.sort_unstable_by_key(|(path, _, _)| *path);
+        out
+    }
+
     /// Whether a route exists.
     pub fn has(&self, host: &str, path: &str) -> bool {
         self.routes
