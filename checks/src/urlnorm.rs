@@ -46,7 +46,16 @@ fn normalise_escapes(s: &str) -> String {
             let hex = |c: u8| (c as char).to_digit(16);
             if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
                 let v = (h * 16 + l) as u8;
-                if v.is_ascii_alphanumeric() || b"-._~".contains(&v) {
+                // A decoded hex digit right after a stray `%` (`%%30a`)
+                // would make a new escape (`%0a`): another resource, and
+                // not a fixed point. It stays escaped.
+                let out_bytes = out.as_bytes();
+                let after_stray = out_bytes.last() == Some(&b'%')
+                    || (out_bytes.len() >= 2
+                        && out_bytes[out_bytes.len() - 2] == b'%'
+                        && out_bytes[out_bytes.len() - 1].is_ascii_hexdigit());
+                let joins_stray = v.is_ascii_hexdigit() && after_stray;
+                if (v.is_ascii_alphanumeric() || b"-._~".contains(&v)) && !joins_stray {
                     out.push(v as char);
                 } else {
                     out.push('%');
@@ -157,6 +166,12 @@ mod tests {
             "http://x.cn/%E4%B8%AD%E6%96%87.html"
         );
         assert_eq!(n("http://x.cn/a?"), "http://x.cn/a");
+        // A stray `%` never captures a decoded digit: `%%30a` is `%`, `0`,
+        // `a` to the server, not the escape `%0a`.
+        assert_eq!(n("http://x.cn/%%30a"), "http://x.cn/%%30a");
+        assert_eq!(n("http://x.cn/%4%30"), "http://x.cn/%4%30");
+        assert_eq!(n("http://x.cn/%%41"), "http://x.cn/%%41");
+        assert_eq!(n("http://x.cn/%%47"), "http://x.cn/%G");
     }
 
     #[test]
