@@ -204,6 +204,12 @@ pub trait HistoryStore: Send + Sync {
     fn writer(&self) -> Option<Sender<Write_>>;
     /// Flushes the queue and stops the writer.
     fn stop_writer(&self);
+    /// The thread [`read`] runs this store's calls on, if it has one (a
+    /// store with one connection); without, each read gets a blocking
+    /// thread (PostgreSQL: reads over the network overlap).
+    fn read_thread(&self) -> Option<&ReadThread> {
+        None
+    }
     /// A URL this run already fetched (for `--resume`): the fetch data and
     /// its analysis (JSON), if any.
     fn fetched_in_run(&self, run: i64, site: i64, url: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)>;
@@ -319,17 +325,73 @@ pub fn open_store(db: &str) -> anyhow::Result<Arc<dyn HistoryStore>> {
     })
 }
 
-/// Runs a store call on a blocking thread, so that the database never
-/// blocks the async workers.
+/// Runs a store call off the async workers, so that the database never
+/// blocks them: on the store's own read thread when it has one, else on a
+/// blocking thread.
 pub async fn read<T, F>(store: &Arc<dyn HistoryStore>, call: F) -> T
 where
     T: Send + 'static,
     F: FnOnce(&dyn HistoryStore) -> T + Send + 'static,
 {
-    let store = store.clone();
-    match tokio::task::spawn_blocking(move || call(&*store)).await {
-        Ok(v) => v,
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    let owned = store.clone();
+    let call = move || call(&*owned);
+    match store.read_thread() {
+        Some(thread) => thread.run(call).await,
+        None => match tokio::task::spawn_blocking(call).await {
+            Ok(v) => v,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        },
+    }
+}
+
+/// A store read waiting for the read thread.
+type ReadJob = Box<dyn FnOnce() + Send>;
+
+/// One thread that runs a store's reads in turn, fed by a bounded queue.
+/// For a store with one connection (SQLite) the reads are one at a time
+/// anyway: handed to the blocking pool, each woke a thread that then
+/// queued on the connection's lock (a fifth of a re-scan's CPU was that
+/// traffic and the reads themselves).
+pub struct ReadThread {
+    queue: tokio::sync::mpsc::Sender<ReadJob>,
+}
+
+impl ReadThread {
+    /// Starts the thread; it ends when the `ReadThread` is dropped.
+    pub fn start() -> anyhow::Result<ReadThread> {
+        let (queue, mut jobs) = tokio::sync::mpsc::channel::<ReadJob>(256);
+        std::thread::Builder::new()
+            .name("govscan-store-read".into())
+            .spawn(move || {
+                while let Some(job) = jobs.blocking_recv() {
+                    job();
+                }
+            })?;
+        Ok(ReadThread { queue })
+    }
+
+    /// Runs `call` on the thread and waits for its result; a panic in it
+    /// is the caller's, as with `spawn_blocking`.
+    async fn run<T: Send + 'static>(&self, call: impl FnOnce() -> T + Send + 'static) -> T {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: ReadJob = Box::new(move || {
+            let _ = done.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)));
+        });
+        if let Err(refused) = self.queue.send(job).await {
+            // The thread is gone (it cannot be while `self` lives, but a
+            // read must not be lost): run it on the blocking pool.
+            let job = refused.0;
+            if let Err(e) = tokio::task::spawn_blocking(job).await {
+                std::panic::resume_unwind(e.into_panic());
+            }
+        }
+        match result.await {
+            Ok(Ok(v)) => v,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // The job was dropped unrun: only when the thread died, which
+            // a caught panic cannot make it do.
+            Err(_) => std::panic::resume_unwind(Box::new("the store's read thread stopped")),
+        }
     }
 }
 

@@ -32,6 +32,7 @@ pub struct SqliteStore {
     path: PathBuf,
     conn: Mutex<Connection>,
     writer: Mutex<Option<(Sender<Write_>, std::thread::JoinHandle<()>)>>,
+    reads: super::ReadThread,
 }
 
 fn open_conn(path: &Path) -> anyhow::Result<Connection> {
@@ -86,11 +87,15 @@ impl SqliteStore {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
             writer: Mutex::new(None),
+            reads: super::ReadThread::start()?,
         })
     }
 }
 
 impl HistoryStore for SqliteStore {
+    fn read_thread(&self) -> Option<&super::ReadThread> {
+        Some(&self.reads)
+    }
     fn writer(&self) -> Option<Sender<Write_>> {
         self.writer
             .lock()
