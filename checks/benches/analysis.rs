@@ -39,7 +39,7 @@ fn shell(title: &str, meta: &str, body: &str) -> String {
     )
 }
 
-/// A column page: 20 dated items with pagination (about 9 KB).
+/// A column page: 20 dated items with pagination (about 6 KB).
 fn list_page() -> String {
     let items: String = (0..20)
         .map(|i| format!(r#"<li><a href="/xwzx/ywdt/202611/t202611{:02}_{i}.html" title="示范县召开安全生产工作推进会">示范县召开安全生产工作推进会（第{i}期）</a><span class="date">2026-11-{:02}</span></li>"#, i % 28 + 1, i % 28 + 1))
@@ -53,7 +53,7 @@ fn list_page() -> String {
     )
 }
 
-/// An article page (about 7 KB).
+/// An article page (about 4.4 KB).
 fn article_page() -> String {
     let para = "<p>会议强调，要坚持以人民为中心的发展思想，压实工作责任，确保各项任务落到实处。各乡镇、各部门要加强协调配合，及时发现和解决问题。</p>".repeat(12);
     shell(
