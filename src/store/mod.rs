@@ -405,7 +405,23 @@ pub async fn send(store: &dyn HistoryStore, write: Write_) {
 
 #[cfg(test)]
 mod tests {
-    use super::StoredUrls;
+    use super::{ReadThread, StoredUrls};
+
+    #[tokio::test]
+    async fn a_read_that_panics_is_the_callers_and_the_thread_goes_on() {
+        let thread = std::sync::Arc::new(ReadThread::start().unwrap());
+        assert_eq!(thread.run(|| 6 * 7).await, 42);
+        let t = thread.clone();
+        let failed = tokio::spawn(async move { t.run(|| -> u32 { panic!("a broken row") }).await })
+            .await
+            .unwrap_err();
+        assert!(failed.is_panic());
+        // The thread caught it and still answers, in order.
+        let name = thread
+            .run(|| std::thread::current().name().map(str::to_string))
+            .await;
+        assert_eq!(name.as_deref(), Some("govscan-store-read"));
+    }
 
     #[test]
     fn a_urls_latest_run_counts_whatever_the_order_rows_come_in() {
