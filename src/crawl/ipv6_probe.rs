@@ -195,7 +195,7 @@ pub(crate) async fn ipv6_probe(
                 // crawler from is not requested here either.
                 links.retain(|(url, _)| ok_over_v4.contains(&normalise(url).to_string()));
                 let tried = links.len();
-                let failed: Vec<Ipv6Failure> = futures_util::stream::iter(links)
+                let mut failed: Vec<Ipv6Failure> = futures_util::stream::iter(links)
                     .map(|(url, parent)| async move {
                         let f = v6.fetch(&url, Want::Head, site_private).await;
                         (!loaded(&f.outcome)).then(|| Ipv6Failure {
@@ -209,6 +209,8 @@ pub(crate) async fn ipv6_probe(
                     .filter_map(|f| async move { f })
                     .collect()
                     .await;
+                // In the order of the links, not of the answers.
+                failed.sort_by(|a, b| a.link.cmp(&b.link));
                 levels.push((level, tried, failed));
             }
             HomeOverIpv6::Loaded(Box::new(facts.unwrap_or_default()))
