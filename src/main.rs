@@ -38,6 +38,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .worker_threads(govscan::crawl::pool::async_worker_threads())
         // Store reads run on blocking threads and wait on one connection
         // at a time: hundreds of threads (tokio's default cap is 512) only
         // add context switches and per-thread allocator heaps.

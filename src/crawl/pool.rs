@@ -12,6 +12,27 @@ use tokio::sync::{oneshot, Semaphore};
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// How many threads analyse pages: one per core. Page analysis is about two
+/// thirds of a crawl's CPU (html5ever's parse alone a third).
+pub fn analysis_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// How many async worker threads drive the HTTP requests, the crawl loop and
+/// the store's queues: half the cores, at least one. They do the smaller
+/// third of the work; one per core as well made five busy threads on two
+/// cores, and the scheduler's switching between them cost 5% of the
+/// realistic benchmark's CPU (README, Speed). Nothing on them blocks, so a
+/// single worker is enough for a two-core machine. `TOKIO_WORKER_THREADS`
+/// (tokio's own setting) overrides it.
+pub fn async_worker_threads() -> usize {
+    std::env::var("TOKIO_WORKER_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| (analysis_threads() / 2).max(1))
+}
+
 /// The analysis threads of a run.
 pub struct AnalysisPool {
     jobs: Mutex<Option<Sender<Job>>>,

@@ -501,10 +501,8 @@ pub async fn start_context(
         today,
         history,
         analysis: Arc::new(
-            crate::crawl::pool::AnalysisPool::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )
-            .context("starting the page analysis threads")?,
+            crate::crawl::pool::AnalysisPool::new(crate::crawl::pool::analysis_threads())
+                .context("starting the page analysis threads")?,
         ),
     }))
 }
