@@ -2,7 +2,7 @@
 //! a report page's parts against the 2021 format.
 
 use super::{clip, AnnualReportPage, AnnualReportRef, ContentFacts, ContentInput};
-use crate::links::{LinkKind, LinkTarget};
+use crate::links::{Link, LinkKind, LinkTarget};
 use crate::page::PageKind;
 use crate::profile::Profile;
 use regex::Regex;
@@ -12,17 +12,20 @@ const ATTACHMENT_EXTENSIONS: &[&str] = &[
     ".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".zip", ".rar",
 ];
 
-pub(super) fn read(input: &ContentInput<'_>, profile: &Profile, facts: &mut ContentFacts) {
+/// `of_interest`: the page's anchors whose text the content matcher flags.
+pub(super) fn read(
+    input: &ContentInput<'_>,
+    of_interest: &[&Link],
+    profile: &Profile,
+    facts: &mut ContentFacts,
+) {
     let r = &profile.annual_report;
     let phrase = r.title_phrase.as_str();
     if phrase.is_empty() {
         return;
     }
-    for link in input.links {
-        if !matches!(link.kind, LinkKind::Anchor)
-            || !profile.content_matcher.link_of_interest(&link.text)
-            || !link.text.contains(phrase)
-        {
+    for link in of_interest {
+        if !link.text.contains(phrase) {
             continue;
         }
         let (LinkTarget::Web(url), Some(year)) = (&link.target, report_year(&link.text, phrase))

@@ -6,7 +6,7 @@ use super::tables::TablesOnce;
 use super::{
     clip, has_word, labelled_date, Consultation, ConsultationStatus, ContentFacts, ContentInput,
 };
-use crate::links::LinkKind;
+use crate::links::{Link, LinkKind};
 use crate::page::PageKind;
 use crate::profile::Profile;
 use chrono::{Datelike, NaiveDate};
@@ -16,8 +16,10 @@ use std::sync::OnceLock;
 const TITLE_CHARS: usize = 80;
 const MAX_PER_PAGE: usize = 200;
 
+/// `of_interest`: the page's anchors whose text the content matcher flags.
 pub(super) fn read(
     input: &ContentInput<'_>,
+    of_interest: &[&Link],
     tables: &TablesOnce<'_>,
     period_labelled: bool,
     profile: &Profile,
@@ -27,10 +29,8 @@ pub(super) fn read(
     let feedback_title = |t: &str| {
         has_word(t, &r.feedback_words) && (has_word(t, &r.title_words) || t.contains('《'))
     };
-    for link in input.links {
-        if link.kind == LinkKind::Anchor
-            && profile.content_matcher.link_of_interest(&link.text)
-            && feedback_title(&link.text)
+    for link in of_interest {
+        if feedback_title(&link.text)
             && facts.feedback_titles.len() < 50
             && !facts.feedback_titles.contains(&link.text)
         {

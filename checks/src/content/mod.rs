@@ -21,7 +21,7 @@ mod wording;
 
 use crate::columns::RawItem;
 use crate::finding::Finding;
-use crate::links::Link;
+use crate::links::{Link, LinkKind};
 use crate::page::PageKind;
 use crate::profile::Profile;
 use chrono::NaiveDate;
@@ -203,9 +203,23 @@ pub(crate) fn read_page(
     let hits = [matcher.scan(input.title), matcher.scan(input.main_text)];
     let findings = wording::check(input, profile, &mut facts, &hits);
     let tables = tables::TablesOnce::new(input.doc, input.base);
+    // The anchors whose text may name a yearly report or a consultation's
+    // feedback, asked once per link for both readers.
+    let of_interest: Vec<&Link> = input
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Anchor && matcher.link_of_interest(&l.text))
+        .collect();
     board::read(input, &tables, hits[1].asked, profile, &mut facts);
-    consultation::read(input, &tables, hits[1].period, profile, &mut facts);
-    annual::read(input, profile, &mut facts);
+    consultation::read(
+        input,
+        &of_interest,
+        &tables,
+        hits[1].period,
+        profile,
+        &mut facts,
+    );
+    annual::read(input, &of_interest, profile, &mut facts);
     required::read(input, profile, &mut facts);
     let facts = (!facts.is_empty()).then(|| Box::new(facts));
     (facts, findings)

@@ -48,7 +48,7 @@ pub(crate) fn read_meta(
 
 /// A "more" link's label without its arrows and pluses (`更多>>` → `更多`).
 pub(crate) fn more_label(label: &str) -> &str {
-    label.trim_matches(|c: char| c.is_whitespace() || "》>+»".contains(c))
+    label.trim_matches(|c: char| c.is_whitespace() || matches!(c, '》' | '>' | '+' | '»'))
 }
 
 /// The URL in a `<meta http-equiv=refresh content="5; url=…">`, or in

@@ -312,9 +312,9 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
         )
     };
     facts.cms = profile
-        .cms
-        .iter()
-        .find(|(_, markers)| markers.iter().any(|m| decoded.text.contains(m.as_str())))
+        .cms_matcher
+        .first_entry(&decoded.text)
+        .and_then(|i| profile.cms.get(i))
         .map(|(id, _)| Arc::from(id.as_str()));
     facts.shrink();
     PageAnalysis {

@@ -21,6 +21,7 @@ mod footer_pass;
 mod hidden;
 mod kind;
 mod light;
+mod platform;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -32,6 +33,7 @@ use attrs::*;
 pub use footer_pass::{finish_footer, footer_source_facts};
 use kind::*;
 pub use light::{link_target_facts, LinkTargetFacts};
+pub use platform::CmsMatcher;
 pub(crate) use text::truncate_chars as truncate;
 use text::*;
 pub use verdicts::detect_not_found;

@@ -140,6 +140,8 @@ pub struct Profile {
     /// Content-management platforms: an id and the markers (in the page's
     /// HTML or script text) that identify it, in match order.
     pub cms: Vec<(String, Vec<String>)>,
+    /// `cms`'s markers compiled for one pass over a page (built with it).
+    pub cms_matcher: crate::page::CmsMatcher,
     /// The TOML the profile was loaded from (kept in report.json so a report
     /// can be re-rendered with the same rules).
     pub source: String,
@@ -429,6 +431,13 @@ impl Profile {
             &required_columns,
         );
         let ipv6: crate::ipv6::Ipv6Rules = read_section("ipv6", file.ipv6, &value_err)?;
+        let cms: Vec<(String, Vec<String>)> = file
+            .cms
+            .or_else(|| national_value::<Vec<CmsFile>>(&["cms"]))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| (c.id, c.markers))
+            .collect();
         Ok(Profile {
             ipv6,
             content_matcher,
@@ -477,13 +486,8 @@ impl Profile {
                 s.hidden_block_outside_links = s.hidden_block_outside_links.max(1);
                 s
             },
-            cms: file
-                .cms
-                .or_else(|| national_value::<Vec<CmsFile>>(&["cms"]))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|c| (c.id, c.markers))
-                .collect(),
+            cms_matcher: crate::page::CmsMatcher::new(&cms),
+            cms,
             audit: match file.audit {
                 Some(a) => audit_rules(a, &compile, &value_err)?,
                 None => national_audit_rules(),
