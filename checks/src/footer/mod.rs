@@ -192,18 +192,31 @@ const FOOTER_MARKERS: [&str; 8] = [
 /// markers (the page's length when there is none). Text before it is the
 /// page's content.
 pub fn footer_start(text: &str) -> usize {
-    // Searched from the end with SIMD finders built once: most pages lack
-    // some of the markers, and each missing one is a scan of the whole text.
-    static FINDERS: OnceLock<Vec<memchr::memmem::FinderRev<'static>>> = OnceLock::new();
+    // Finders built once. A marker's first occurrence is found with the
+    // forward finder (SIMD: most pages lack some of the markers, and each
+    // missing one is a scan of the whole text), its last with the reverse
+    // one from the end down to that first occurrence (scalar, but the last
+    // occurrence is usually near the end).
+    type Finders = Vec<(memchr::memmem::Finder<'static>, memchr::memmem::FinderRev<'static>)>;
+    static FINDERS: OnceLock<Finders> = OnceLock::new();
+    let bytes = text.as_bytes();
     FINDERS
         .get_or_init(|| {
             FOOTER_MARKERS
                 .iter()
-                .map(|m| memchr::memmem::FinderRev::new(m.as_bytes()))
+                .map(|m| {
+                    (
+                        memchr::memmem::Finder::new(m.as_bytes()),
+                        memchr::memmem::FinderRev::new(m.as_bytes()),
+                    )
+                })
                 .collect()
         })
         .iter()
-        .filter_map(|f| f.rfind(text.as_bytes()))
+        .filter_map(|(forward, reverse)| {
+            let first = forward.find(bytes)?;
+            Some(first + reverse.rfind(&bytes[first..]).unwrap_or(0))
+        })
         .min()
         .unwrap_or(text.len())
 }

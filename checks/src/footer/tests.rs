@@ -26,3 +26,33 @@ fn host_stops_at_the_next_label() {
         "示范县人民政府办公室"
     );
 }
+
+/// The footer starts at the earliest of each marker's last occurrence,
+/// whether a marker is missing, repeated or at the very start or end.
+#[test]
+fn footer_starts_at_the_earliest_last_marker() {
+    let naive = |text: &str| {
+        FOOTER_MARKERS
+            .iter()
+            .filter_map(|m| text.rfind(m))
+            .min()
+            .unwrap_or(text.len())
+    };
+    let texts = [
+        "",
+        "正文没有页脚",
+        "ICP",
+        "主办单位：示范县人民政府 版权所有 浙ICP备12345678号",
+        "首页 主办 新闻 正文提到主办单位 \n 主办：县政府办 承办：县大数据中心 ICP备",
+        "ICPICPICP 版权所有版权所有",
+        "技术支持 正文 标识码：3300000001 识别码 公网安备 33010202000001号 技术支持：某公司",
+        "版权所有",
+    ];
+    for text in texts {
+        assert_eq!(footer_start(text), naive(text), "{text:?}");
+    }
+    assert_eq!(
+        footer_start("正文。主办单位：县政府 承办：县中心"),
+        "正文。".len()
+    );
+}
