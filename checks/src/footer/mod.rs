@@ -197,7 +197,10 @@ pub fn footer_start(text: &str) -> usize {
     // missing one is a scan of the whole text), its last with the reverse
     // one from the end down to that first occurrence (scalar, but the last
     // occurrence is usually near the end).
-    type Finders = Vec<(memchr::memmem::Finder<'static>, memchr::memmem::FinderRev<'static>)>;
+    type Finders = Vec<(
+        memchr::memmem::Finder<'static>,
+        memchr::memmem::FinderRev<'static>,
+    )>;
     static FINDERS: OnceLock<Finders> = OnceLock::new();
     let bytes = text.as_bytes();
     FINDERS
