@@ -36,9 +36,16 @@ fn main() -> ExitCode {
         eprintln!("govscan: internal error (a bug, please report it): {info}");
     }));
     let cli = Cli::parse();
+    let workers = match govscan::crawl::pool::async_worker_threads() {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("govscan: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .worker_threads(govscan::crawl::pool::async_worker_threads())
+        .worker_threads(workers)
         // Store reads run on blocking threads and wait on one connection
         // at a time: hundreds of threads (tokio's default cap is 512) only
         // add context switches and per-thread allocator heaps.

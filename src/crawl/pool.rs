@@ -24,13 +24,30 @@ pub fn analysis_threads() -> usize {
 /// cores, and the scheduler's switching between them cost 5% of the
 /// realistic benchmark's CPU (README, Speed). Nothing on them blocks, so a
 /// single worker is enough for a two-core machine. `TOKIO_WORKER_THREADS`
-/// (tokio's own setting) overrides it.
-pub fn async_worker_threads() -> usize {
-    std::env::var("TOKIO_WORKER_THREADS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or_else(|| (analysis_threads() / 2).max(1))
+/// (tokio's own setting) overrides it; a value that is not a positive
+/// number is an error to report, not a setting to ignore.
+pub fn async_worker_threads() -> Result<usize, String> {
+    worker_threads_setting(
+        std::env::var("TOKIO_WORKER_THREADS").ok().as_deref(),
+        analysis_threads(),
+    )
+}
+
+fn worker_threads_setting(value: Option<&str>, cores: usize) -> Result<usize, String> {
+    match value {
+        None => Ok((cores / 2).max(1)),
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                format!(
+                    "TOKIO_WORKER_THREADS={v:?} is not a positive whole number: unset it, \
+                 or give the number of async worker threads"
+                )
+            }),
+    }
 }
 
 /// The analysis threads of a run.
@@ -109,6 +126,18 @@ fn work(jobs: &Mutex<Receiver<Job>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn async_workers_are_half_the_cores_unless_set() {
+        assert_eq!(worker_threads_setting(None, 2), Ok(1));
+        assert_eq!(worker_threads_setting(None, 1), Ok(1));
+        assert_eq!(worker_threads_setting(None, 8), Ok(4));
+        assert_eq!(worker_threads_setting(Some(" 3 "), 2), Ok(3));
+        for bad in ["0", "", "two", "-1"] {
+            let err = worker_threads_setting(Some(bad), 2).unwrap_err();
+            assert!(err.contains("TOKIO_WORKER_THREADS"), "{err}");
+        }
+    }
 
     #[tokio::test]
     async fn runs_jobs_and_passes_panics_back() {

@@ -140,7 +140,7 @@ pub struct Profile {
     /// Content-management platforms: an id and the markers (in the page's
     /// HTML or script text) that identify it, in match order.
     pub cms: Vec<(String, Vec<String>)>,
-    /// `cms`'s markers compiled for one pass over a page (built with it).
+    /// `cms`'s markers as substring searchers, built once with it.
     pub cms_matcher: crate::page::CmsMatcher,
     /// The TOML the profile was loaded from (kept in report.json so a report
     /// can be re-rendered with the same rules).
