@@ -6,7 +6,7 @@
 use super::client::{Fetched, Validators, Want};
 use super::context::{Checked, RunContext};
 use super::home_probes::home_probes;
-use super::job_store::{record, replay_off_runtime};
+use super::job_store::{record, replay, replay_off_runtime};
 use super::ledger::Landing;
 use super::list_data::{fetch_list_data, refold};
 use super::rendering::{pass_challenge, render_page};
@@ -166,6 +166,13 @@ pub(crate) async fn run_job(job: Job, shared: Arc<SiteShared>) -> JobDone {
     result.done
 }
 
+/// A page's previous fetch, read before it is asked for again: the
+/// validators to send and the page rebuilt from it, for a 304.
+struct Previous {
+    validators: Validators,
+    replayed: Option<JobDone>,
+}
+
 pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let ctx = &shared.ctx;
     let key = job.url.to_string();
@@ -176,13 +183,28 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let mut previous = match (&ctx.history, shared.site_id, held_by) {
         (_, _, Some(None)) => None,
         (Some(h), Some(site), held_by) if h.revalidate || job.is_home => {
-            let (run, url) = (h.run, key.clone());
-            crate::store::read(&h.store, move |s| match held_by.flatten() {
-                Some(held_by) => s.previous_fetch_in(held_by, site, &url),
-                None => s.previous_fetch(run, site, &url),
+            let (run, url, for_job) = (h.run, key.clone(), job.clone());
+            crate::store::read(&h.store, move |s| {
+                let prev = match held_by.flatten() {
+                    Some(held_by) => s.previous_fetch_in(held_by, site, &url),
+                    None => s.previous_fetch(run, site, &url),
+                }
+                .filter(|p| p.analysis.is_some())?;
+                // Rebuilt here, off the runtime, before the server answers:
+                // on an unchanged site nearly every answer is a 304, and
+                // handing each page to the analysis pool afterwards cost a
+                // thread wake-up per page, more than the rebuild wasted on
+                // a page that did change.
+                let replayed = replay(&for_job, &prev.data, prev.analysis.as_deref());
+                Some(Previous {
+                    validators: Validators {
+                        etag: prev.etag,
+                        last_modified: prev.last_modified,
+                    },
+                    replayed,
+                })
             })
             .await
-            .filter(|p| p.analysis.is_some())
             .map(|p| (h, p))
         }
         _ => None,
@@ -191,10 +213,7 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
     let validators = previous
         .as_ref()
         .filter(|_| revalidate)
-        .map(|(_, p)| Validators {
-            etag: p.etag.clone(),
-            last_modified: p.last_modified.clone(),
-        });
+        .map(|(_, p)| p.validators.clone());
     let want = Want::Page {
         cap: ctx.options.html_cap,
     };
@@ -210,9 +229,11 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
         .await;
     if matches!(fetched.outcome.result, FetchResult::Status(304)) {
         if let Some((h, prev)) = previous.take() {
-            let (etag, last_modified) = (prev.etag, prev.last_modified);
-            let replayed = replay_off_runtime(ctx, job, prev.data, prev.analysis).await;
-            if let Some(mut done) = replayed {
+            let Validators {
+                etag,
+                last_modified,
+            } = prev.validators;
+            if let Some(mut done) = prev.replayed {
                 refold(shared, &mut done).await;
                 h.stats.not_modified.fetch_add(1, Ordering::Relaxed);
                 h.stats.bytes_saved.fetch_add(done.bytes, Ordering::Relaxed);
@@ -314,9 +335,9 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
             // The previous run's copy (the check needs new signs, so an
             // unchanged page is never reported).
             let before = previous
-                .and_then(|(_, p)| p.analysis)
-                .and_then(|bytes| PageAnalysis::decode(&bytes))
-                .map(|p| p.facts);
+                .and_then(|(_, p)| p.replayed)
+                .and_then(|done| done.page)
+                .map(|(_, p)| p.facts);
             Box::pin(home_probes(shared, url, a, before.as_ref())).await
         }
         None => Default::default(),
