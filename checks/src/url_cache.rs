@@ -4,31 +4,39 @@
 //! every page was an eighth of a re-scan's CPU. A parsed URL is cloned
 //! instead (one allocation and a copy).
 
-use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use url::Url;
 
-/// URLs remembered per thread; the memory is cleared when full, so it holds
-/// a site's template links without growing with the site.
-const CAPACITY: usize = 4096;
+/// Slots per thread. Direct-mapped: a URL has one slot (by its hash) and
+/// replaces whatever was there, so a site's template links, asked for on
+/// every page, stay while the one-off links of each page pass through,
+/// and the memory never grows or has to be cleared.
+const SLOTS: usize = 4096;
+
+/// Each slot: the URL string as asked for, and its parse.
+type Slots = Vec<Option<(Box<str>, Url)>>;
 
 thread_local! {
-    static PARSED: RefCell<HashMap<Box<str>, Url>> = RefCell::new(HashMap::new());
+    static PARSED: RefCell<Slots> = RefCell::new((0..SLOTS).map(|_| None).collect());
+}
+
+fn slot(s: &str) -> usize {
+    (foldhash::fast::FixedState::with_seed(0x6f76).hash_one(s) as usize) & (SLOTS - 1)
 }
 
 /// `Url::parse(s)`, from this thread's memory when `s` was parsed before.
 pub fn parse(s: &str) -> Result<Url, url::ParseError> {
-    if let Some(url) = PARSED.with(|m| m.borrow().get(s).cloned()) {
+    let i = slot(s);
+    let remembered = PARSED.with(|m| match &m.borrow()[i] {
+        Some((key, url)) if **key == *s => Some(url.clone()),
+        _ => None,
+    });
+    if let Some(url) = remembered {
         return Ok(url);
     }
     let url = Url::parse(s)?;
-    PARSED.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= CAPACITY {
-            m.clear();
-        }
-        m.insert(s.into(), url.clone());
-    });
+    PARSED.with(|m| m.borrow_mut()[i] = Some((s.into(), url.clone())));
     Ok(url)
 }
 
