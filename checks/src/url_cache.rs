@@ -59,4 +59,17 @@ mod tests {
         }
         assert!(super::parse("not a url").is_err());
     }
+
+    /// Two URLs that share a slot each get their own parse, in any order.
+    #[test]
+    fn a_shared_slot_never_answers_for_another_url() {
+        let first = "http://a.gov.cn/0".to_string();
+        let other = (1..)
+            .map(|i| format!("http://a.gov.cn/{i}"))
+            .find(|s| super::slot(s) == super::slot(&first))
+            .unwrap();
+        for s in [&first, &other, &first, &first, &other] {
+            assert_eq!(super::parse(s).unwrap().as_str(), s.as_str());
+        }
+    }
 }
