@@ -49,6 +49,7 @@ fn main() -> std::io::Result<()> {
             summary: Default::default(),
             score: None,
             history: None,
+            spilled: None,
         })
         .collect();
     let mut run = RunReport {
@@ -64,7 +65,7 @@ fn main() -> std::io::Result<()> {
         notes: Vec::new(),
     };
     let started = std::time::Instant::now();
-    write_run(&dir, &mut run, &Profile::national())?;
+    write_run(&dir, &mut run, &Profile::national(), None)?;
     println!(
         "{} findings written to {} in {:?}",
         n,

@@ -3,7 +3,8 @@
 //! UTF-8 with a BOM so that Excel and WPS open Chinese text intact; cells
 //! that a spreadsheet would run as a formula are neutralised.
 
-use crate::model::RunReport;
+use crate::model::{RunReport, SiteReport};
+use crate::spill::PageSpill;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -55,9 +56,14 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn writer(path: &Path) -> io::Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
+    Ok(csv::WriterBuilder::new().from_writer(bom_file(path)?))
+}
+
+/// A new CSV file with its byte-order mark written.
+fn bom_file(path: &Path) -> io::Result<std::io::BufWriter<std::fs::File>> {
     let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
     file.write_all(b"\xEF\xBB\xBF")?;
-    Ok(csv::WriterBuilder::new().from_writer(file))
+    Ok(file)
 }
 
 fn row<W: Write>(w: &mut csv::Writer<W>, cells: &[&str]) -> io::Result<()> {
@@ -260,47 +266,74 @@ pub fn write_changes(path: &Path, run: &RunReport) -> io::Result<()> {
     w.flush()
 }
 
-/// Writes `pages.csv`.
-pub fn write_pages(path: &Path, run: &RunReport) -> io::Result<()> {
-    let mut w = writer(path)?;
+/// Writes `pages.csv`: each site's rows, from memory or from the run's
+/// spill file when the site's pages were spilled.
+pub fn write_pages(path: &Path, run: &RunReport, spill: Option<&PageSpill>) -> io::Result<()> {
+    let mut file = bom_file(path)?;
+    let mut w = csv::Writer::from_writer(&mut file);
     row(&mut w, &PAGES_COLUMNS)?;
+    w.flush()?;
+    drop(w);
     for site in &run.sites {
-        for p in &site.pages {
-            let bytes = p.bytes.to_string();
-            let depth = p.depth.to_string();
-            let ms = p.response_ms.to_string();
-            let home = if p.is_home { "yes" } else { "" };
-            let facts = fact_cells(p.facts.as_deref());
-            let mut cells: Vec<&str> = vec![
-                &p.url,
-                &p.status,
-                &p.content_type,
-                &p.charset,
-                &bytes,
-                &depth,
-                &p.title,
-                &ms,
-                &site.name,
-                home,
-            ];
-            cells.extend(facts.iter().map(String::as_str));
-            cells.push(&p.content_hash);
-            cells.push(
-                p.facts
-                    .as_ref()
-                    .and_then(|f| f.cms.as_deref())
-                    .unwrap_or_default(),
-            );
-            // `page`: read from Chromium's rendering; `footer`: the footer was.
-            cells.push(match p.facts.as_deref() {
-                Some(f) if f.rendered => "page",
-                Some(f) if f.footer_rendered => "footer",
-                _ => "",
-            });
-            row(&mut w, &cells)?;
+        match (&site.spilled, spill) {
+            (Some(pages), Some(spill)) => spill.copy_csv(pages, &mut file)?,
+            (Some(_), None) => return Err(not_in_spill(site)),
+            (None, _) => {
+                let mut w = csv::Writer::from_writer(&mut file);
+                write_page_rows(&mut w, site)?;
+                w.flush()?;
+            }
         }
     }
-    w.flush()
+    file.flush()
+}
+
+/// The error for a site whose pages were spilled to a file the writer was
+/// not given (a bug, never the user's doing).
+pub(crate) fn not_in_spill(site: &SiteReport) -> io::Error {
+    io::Error::other(format!(
+        "the pages of {} were written to a temporary file that is not available",
+        site.name
+    ))
+}
+
+/// Writes the `pages.csv` rows of one site's pages (no header).
+pub fn write_page_rows<W: Write>(w: &mut csv::Writer<W>, site: &SiteReport) -> io::Result<()> {
+    for p in &site.pages {
+        let bytes = p.bytes.to_string();
+        let depth = p.depth.to_string();
+        let ms = p.response_ms.to_string();
+        let home = if p.is_home { "yes" } else { "" };
+        let facts = fact_cells(p.facts.as_deref());
+        let mut cells: Vec<&str> = vec![
+            &p.url,
+            &p.status,
+            &p.content_type,
+            &p.charset,
+            &bytes,
+            &depth,
+            &p.title,
+            &ms,
+            &site.name,
+            home,
+        ];
+        cells.extend(facts.iter().map(String::as_str));
+        cells.push(&p.content_hash);
+        cells.push(
+            p.facts
+                .as_ref()
+                .and_then(|f| f.cms.as_deref())
+                .unwrap_or_default(),
+        );
+        // `page`: read from Chromium's rendering; `footer`: the footer was.
+        cells.push(match p.facts.as_deref() {
+            Some(f) if f.rendered => "page",
+            Some(f) if f.footer_rendered => "footer",
+            _ => "",
+        });
+        row(w, &cells)?;
+    }
+    Ok(())
 }
 
 /// The page-fact cells of a `pages.csv` row (empty for URLs only checked).

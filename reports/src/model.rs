@@ -1,5 +1,6 @@
 //! The data of one run, as every writer sees it (and as `report.json` stores it).
 
+use crate::spill::SpilledPages;
 pub use govscan_checks::history::{FindingHistory, SiteHistory, TrendPoint};
 use govscan_checks::score::SiteScore;
 pub use govscan_checks::site::Availability;
@@ -21,6 +22,10 @@ pub struct SiteReport {
     #[serde(default)]
     pub extra: Vec<(String, String)>,
     /// Every fetched URL.
+    // Empty while the pages are in the run's spill file (`spilled`): count
+    // them with `pages_read`. Kept fifth, after fields that hold no map keys: `report.json`'s writer
+    // finds this field's place in the serialised site to put spilled
+    // pages there (see `lib.rs`).
     pub pages: Vec<PageRecord>,
     /// Every finding.
     pub findings: Vec<Finding>,
@@ -39,6 +44,20 @@ pub struct SiteReport {
     /// What changed since the previous run of this site (from the history store).
     #[serde(default)]
     pub history: Option<SiteHistory>,
+    /// Where `pages` went when the site finished before the run did.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub spilled: Option<SpilledPages>,
+}
+
+impl SiteReport {
+    /// Pages crawled (read), whether the records are in memory or spilled.
+    pub fn pages_read(&self) -> usize {
+        match &self.spilled {
+            Some(s) => s.crawled,
+            None => self.pages.iter().filter(|p| p.crawled).count(),
+        }
+    }
 }
 
 /// One run over one or more sites.

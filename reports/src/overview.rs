@@ -125,7 +125,7 @@ pub fn site_row(site: &SiteReport, score: &SiteScore) -> SiteRow {
         name: site.name.clone(),
         url: site.url.clone(),
         score: score.clone(),
-        pages: site.pages.iter().filter(|p| p.crawled).count(),
+        pages: site.pages_read(),
         dead_home: dead_home.len(),
         dead_other,
         stale_columns: site.summary.columns.iter().filter(|c| c.stale).count(),

@@ -34,15 +34,24 @@ use site::{crawl_site, SiteResult, SiteSpec};
 use std::sync::Arc;
 use tokio::task::JoinSet;
 
-/// Crawls every site concurrently and returns their results in input order.
-/// Sites run at most `max_sites` at a time; each site's own requests are
-/// limited per host, so a slow site only slows itself.
-pub async fn crawl_all(
+/// Crawls every site concurrently and returns what `finish` made of each
+/// site's result, in input order. Sites run at most `max_sites` at a time;
+/// each site's own requests are limited per host, so a slow site only
+/// slows itself. `finish` runs on a blocking thread as each site ends (the
+/// run spills the site's pages to disk there), so a finished site's pages
+/// do not wait in memory for the last site.
+pub async fn crawl_all<T, F>(
     specs: Vec<SiteSpec>,
     ctx: Arc<RunContext>,
     max_sites: usize,
     progress: Arc<Progress>,
-) -> Vec<SiteResult> {
+    finish: F,
+) -> Vec<T>
+where
+    T: Send + 'static,
+    F: Fn(SiteResult) -> T + Send + Sync + 'static,
+{
+    let finish = Arc::new(finish);
     let slots = Arc::new(tokio::sync::Semaphore::new(max_sites.max(1)));
     let mut set = JoinSet::new();
     let mut task_site = std::collections::HashMap::new();
@@ -52,16 +61,21 @@ pub async fn crawl_all(
         let ctx = ctx.clone();
         let slots = slots.clone();
         let progress = progress.clone();
+        let finish = finish.clone();
         let handle = set.spawn(async move {
             let _slot = slots.acquire_owned().await.ok();
             let site_progress = progress.start_site(&spec.name, spec.seed.as_str());
             let result = crawl_site(spec, ctx, site_progress.counters.clone()).await;
             progress.finish_site(&site_progress, &result);
-            (i, result)
+            match tokio::task::spawn_blocking(move || finish(result)).await {
+                Ok(done) => (i, done),
+                // Reported as this site's failure by the loop below.
+                Err(e) => std::panic::panic_any(format!("finishing the site failed: {e}")),
+            }
         });
         task_site.insert(handle.id(), i);
     }
-    let mut results: Vec<(usize, SiteResult)> = Vec::new();
+    let mut results: Vec<(usize, T)> = Vec::new();
     while let Some(joined) = set.join_next_with_id().await {
         match joined {
             Ok((_, r)) => results.push(r),
@@ -74,10 +88,8 @@ pub async fn crawl_all(
                     } else {
                         "检查该站点的任务被取消".to_string()
                     };
-                    results.push((
-                        i,
-                        failed_site(specs_by_index[i].clone(), &reason, &ctx.profile),
-                    ));
+                    let failed = failed_site(specs_by_index[i].clone(), &reason, &ctx.profile);
+                    results.push((i, finish(failed)));
                 }
             }
         }

@@ -15,7 +15,7 @@ use crate::store::pg_jobs::{NewJob, QueuedRun};
 use crate::store::{is_postgres_url, HistoryStore, PgStore};
 use govscan_checks::Profile;
 use govscan_reports::model::SiteListReport;
-use govscan_reports::{RunReport, SiteReport};
+use govscan_reports::{PageSpill, RunReport, SiteReport};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -219,6 +219,15 @@ pub(crate) fn run_options(run: &QueuedRun) -> Result<ScanOptions, UsageError> {
     })
 }
 
+/// What [`assemble`] does with the stored sites' page records.
+#[derive(Clone, Copy)]
+pub(crate) enum KeepPages<'a> {
+    /// Spills them for the reports.
+    Spill(&'a PageSpill),
+    /// Drops them: closing a run needs only the findings.
+    No,
+}
+
 /// The province's report of a run from the database: every site's stored
 /// report; a site whose job failed (or is not finished) is 未能检查 with
 /// the reason. Returns the report and the sites' ids. Blocks.
@@ -226,18 +235,22 @@ pub(crate) fn assemble(
     store: &PgStore,
     run: &QueuedRun,
     profile: &Profile,
+    pages: KeepPages<'_>,
 ) -> anyhow::Result<(RunReport, Vec<i64>)> {
     let mut sites = Vec::new();
     let mut ids = Vec::new();
     let mut open = 0;
     for outcome in store.outcomes(run.id)? {
         let spec: SiteSpec = serde_json::from_str(&outcome.spec)?;
-        let stored = outcome
-            .report
-            .as_deref()
-            .and_then(|json| serde_json::from_slice::<SiteReport>(json).ok());
-        let site = match stored {
-            Some(site) if outcome.state == "done" => site,
+        let stored = if outcome.has_report && outcome.state == "done" {
+            store
+                .site_report(run.id, outcome.site)?
+                .and_then(|json| serde_json::from_slice::<SiteReport>(&json).ok())
+        } else {
+            None
+        };
+        let mut site = match stored {
+            Some(site) => site,
             _ => {
                 let reason = match outcome.state.as_str() {
                     "failed" => format!(
@@ -253,6 +266,11 @@ pub(crate) fn assemble(
                 site_report(crate::crawl::failed_site(spec, &reason, profile))
             }
         };
+        match pages {
+            // Read one site at a time: a province's pages never all sit in memory.
+            KeepPages::Spill(spill) => spill.put(&mut site)?,
+            KeepPages::No => site.pages = Vec::new(),
+        }
         sites.push(site);
         ids.push(outcome.site);
     }
@@ -290,7 +308,7 @@ pub(crate) fn close_run(store: &PgStore, run: &QueuedRun) -> anyhow::Result<bool
         return Ok(false);
     }
     let profile = run_profile(run)?;
-    let (mut report, ids) = assemble(store, run, &profile)?;
+    let (mut report, ids) = assemble(store, run, &profile, KeepPages::No)?;
     annotate(store, run.id, &ids, &mut report, &profile)?;
     govscan_reports::score_run(&mut report, &profile);
     store.finish_run(run.id, &crate::run::site_outcomes(&report, &ids), "done")?;
@@ -334,9 +352,10 @@ pub async fn report(
         if s.counts(run.id)?.open() == 0 && run.status == "running" {
             close_run(s, &run)?;
         }
-        let (mut report, ids) = assemble(s, &run, &profile)?;
+        let spill = PageSpill::in_dir(&out)?;
+        let (mut report, ids) = assemble(s, &run, &profile, KeepPages::Spill(&spill))?;
         annotate(s, run.id, &ids, &mut report, &profile)?;
-        write_outputs(&out, &mut report, &profile)?;
+        write_outputs(&out, &mut report, &profile, Some(&spill))?;
         Ok(report)
     })
     .await

@@ -16,7 +16,7 @@ use crate::store::HistoryStore;
 use anyhow::Context;
 use govscan_checks::Profile;
 use govscan_reports::model::SiteListReport;
-use govscan_reports::RunReport;
+use govscan_reports::{PageSpill, RunReport};
 use regex::Regex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -305,11 +305,26 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
     });
     let ctx = start_context(&setup, now, history, cancel_rx.clone(), &progress).await?;
     let fetcher = ctx.fetcher.clone();
-    let results = crawl_all(
+    // A finished site's pages wait on disk, not in memory, for the reports.
+    let spill = Arc::new(PageSpill::in_dir(&setup.out)?);
+    let spill_progress = progress.clone();
+    let site_spill = spill.clone();
+    let sites = crawl_all(
         setup.sites,
         ctx.clone(),
         setup.parallel_sites,
         progress.clone(),
+        move |result| {
+            let mut site = site_report(result);
+            if let Err(e) = site_spill.put(&mut site) {
+                // The pages stay in memory: nothing found is lost.
+                spill_progress.log(&format!(
+                    "{}：页面记录未能暂存到磁盘，保留在内存中：{e}",
+                    site.name
+                ));
+            }
+            site
+        },
     )
     .await;
     signals.abort();
@@ -322,7 +337,7 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
             ));
         }
     }
-    let interrupted = *cancel_rx.borrow() || results.iter().any(|r| r.interrupted);
+    let interrupted = *cancel_rx.borrow() || sites.iter().any(|r| r.interrupted);
     let mut report = RunReport {
         version: env!("CARGO_PKG_VERSION").to_string(),
         profile: setup.profile.name.clone(),
@@ -331,7 +346,7 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
         finished: chrono::Local::now().to_rfc3339(),
         now: now.to_string(),
         options: setup.options_json,
-        sites: results.into_iter().map(site_report).collect(),
+        sites,
         site_list: setup.site_list.clone(),
         notes: fetcher.pace_notes(),
     };
@@ -343,16 +358,17 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
             .map(|s| h.site_ids.get(&s.url).copied().unwrap_or_default())
             .collect();
         // The store's calls and the reports' writing block: off the async workers.
-        let (store, run, out, profile) = (
+        let (store, run, out, profile, spill) = (
             h.store.clone(),
             h.run,
             setup.out.clone(),
             setup.profile.clone(),
+            spill.clone(),
         );
         report = tokio::task::spawn_blocking(move || -> anyhow::Result<RunReport> {
             store.stop_writer();
             annotate(&*store, run, &site_ids, &mut report, &profile)?;
-            write_outputs(&out, &mut report, &profile)?;
+            write_outputs(&out, &mut report, &profile, Some(&spill))?;
             store.finish_run(
                 run,
                 &site_outcomes(&report, &site_ids),
@@ -369,7 +385,12 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
             db: h.store.location(),
         });
     } else {
-        write_outputs(&setup.out, &mut report, &setup.profile)?;
+        let (out, profile) = (setup.out.clone(), setup.profile.clone());
+        report = tokio::task::spawn_blocking(move || -> anyhow::Result<RunReport> {
+            write_outputs(&out, &mut report, &profile, Some(&spill))?;
+            Ok(report)
+        })
+        .await??;
     }
     Ok(ScanOutcome {
         report,

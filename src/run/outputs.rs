@@ -7,7 +7,7 @@ use crate::crawl::site::SiteResult;
 use crate::store::HistoryStore;
 use anyhow::Context;
 use govscan_checks::Profile;
-use govscan_reports::{RunReport, SiteReport};
+use govscan_reports::{PageSpill, RunReport, SiteReport};
 use std::path::Path;
 
 /// Adds what the store knows to each site: availability (and its
@@ -49,12 +49,19 @@ pub(crate) fn site_report(r: SiteResult) -> SiteReport {
         summary: r.summary,
         score: None,
         history: None,
+        spilled: None,
     }
 }
 
 /// Writes every output file of a run into `out` (scoring the sites under `profile`).
-pub fn write_outputs(out: &Path, report: &mut RunReport, profile: &Profile) -> anyhow::Result<()> {
-    govscan_reports::write_run(out, report, profile)?;
+/// `spill` holds the pages of the sites whose pages were spilled.
+pub fn write_outputs(
+    out: &Path,
+    report: &mut RunReport,
+    profile: &Profile,
+    spill: Option<&PageSpill>,
+) -> anyhow::Result<()> {
+    govscan_reports::write_run(out, report, profile, spill)?;
     let notes = out.join("run.log");
     let mut text = String::new();
     if let Some(list) = &report.site_list {
@@ -134,7 +141,7 @@ pub fn rerender(dir: &Path, rules: Option<&Path>) -> anyhow::Result<RunReport> {
             site.summary.audit = audit;
         }
     }
-    write_outputs(dir, &mut report, &profile)?;
+    write_outputs(dir, &mut report, &profile, None)?;
     Ok(report)
 }
 
@@ -144,7 +151,7 @@ pub fn summary(outcome: &ScanOutcome, out: &Path) -> String {
     let mut by_check: BTreeMap<&str, usize> = BTreeMap::new();
     let mut pages = 0;
     for site in &outcome.report.sites {
-        pages += site.pages.iter().filter(|p| p.crawled).count();
+        pages += site.pages_read();
         for f in &site.findings {
             *by_check.entry(f.check.as_str()).or_default() += 1;
         }

@@ -114,8 +114,8 @@ pub struct JobOutcome {
     pub site: i64,
     /// The site (JSON).
     pub spec: String,
-    /// The site's report (JSON), when it finished.
-    pub report: Option<Vec<u8>>,
+    /// Whether the site's report is stored (read it with [`PgStore::site_report`]).
+    pub has_report: bool,
     /// The error of a failed job.
     pub error: Option<String>,
     /// The job's state.
@@ -425,11 +425,13 @@ impl PgStore {
         })
     }
 
-    /// Every job of a run with its stored report or error, in site-list order.
+    /// Every job of a run with its error, in site-list order. The reports
+    /// are read one at a time with [`PgStore::site_report`]: a province's
+    /// reports together would not fit in memory.
     pub fn outcomes(&self, run: i64) -> anyhow::Result<Vec<JobOutcome>> {
         let rows = self.with(|c| {
             c.query(
-                "SELECT j.site_id, j.spec, r.data, j.error, j.state FROM jobs j
+                "SELECT j.site_id, j.spec, r.site_id IS NOT NULL, j.error, j.state FROM jobs j
                  LEFT JOIN site_reports r ON r.run_id = j.run_id AND r.site_id = j.site_id
                  WHERE j.run_id = $1 ORDER BY j.position",
                 &[&run],
@@ -440,11 +442,23 @@ impl PgStore {
             .map(|r| JobOutcome {
                 site: r.get(0),
                 spec: r.get(1),
-                report: r.get::<_, Option<Vec<u8>>>(2).and_then(|b| unpack(&b)),
+                has_report: r.get(2),
                 error: r.get(3),
                 state: r.get(4),
             })
             .collect())
+    }
+
+    /// The stored report (JSON) of a site in a run; `None` when there is
+    /// none or it cannot be unpacked.
+    pub fn site_report(&self, run: i64, site: i64) -> anyhow::Result<Option<Vec<u8>>> {
+        let row = self.with(|c| {
+            c.query_opt(
+                "SELECT data FROM site_reports WHERE run_id = $1 AND site_id = $2",
+                &[&run, &site],
+            )
+        })?;
+        Ok(row.and_then(|r| unpack(&r.get::<_, Vec<u8>>(0))))
     }
 
     /// Every site of a run: start URL → site id.

@@ -126,10 +126,31 @@ pub async fn scan(urls: &[String], flags: &[String], out: &Path) -> ScanOutcome 
         })
         .collect();
     let setup = ScanSetup::new(sites, &opts, out).expect("valid setup");
-    tokio::time::timeout(std::time::Duration::from_secs(120), run_scan(setup))
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(120), run_scan(setup))
         .await
         .expect("scan finishes in time")
-        .expect("scan succeeds")
+        .expect("scan succeeds");
+    as_written(outcome, out)
+}
+
+/// The outcome with its report as `report.json` holds it: a finished
+/// site's pages are spilled to disk during the run, so the tests read the
+/// pages (and everything else) from what users get.
+pub fn as_written(mut outcome: ScanOutcome, out: &Path) -> ScanOutcome {
+    let file = std::fs::File::open(out.join("report.json")).expect("report.json written");
+    let written: govscan_reports::RunReport =
+        serde_json::from_reader(std::io::BufReader::new(file)).expect("report.json parses");
+    assert_eq!(written.sites.len(), outcome.report.sites.len());
+    for (w, o) in written.sites.iter().zip(&outcome.report.sites) {
+        assert_eq!(w.name, o.name);
+        assert_eq!(w.findings, o.findings, "{}: findings as written", w.name);
+        assert_eq!(w.pages_read(), o.pages_read(), "{}: pages read", w.name);
+        // A finished site's pages wait on disk for the reports.
+        assert!(o.pages.is_empty(), "{}: pages left in memory", o.name);
+        assert_eq!(o.spilled.is_some(), !w.pages.is_empty(), "{}", w.name);
+    }
+    outcome.report = written;
+    outcome
 }
 
 /// Builds the demo portal with `articles` articles, serves it, scans it
@@ -169,7 +190,7 @@ pub async fn scan_demo(articles: usize, out: &Path) -> (ScanOutcome, Arc<Portal>
     if let Some(h) = handle_v6 {
         h.abort();
     }
-    (outcome, portal, closed)
+    (as_written(outcome, out), portal, closed)
 }
 
 /// All findings of a run.

@@ -67,6 +67,49 @@ async fn demo_portal_plants_are_all_found() {
         .iter()
         .any(|p| &*p.title == "2025年示范县国民经济和社会发展统计公报"));
     assert!(pages.iter().filter(|p| p.crawled).count() > 100);
+
+    // Every site's pages were spilled to disk as the site ended and came
+    // back whole: pages.csv holds each site's pages, in site order, and the
+    // spill file left nothing in the output folder.
+    let csv = std::fs::read_to_string(out.path().join("pages.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let csv_urls: Vec<String> = rows.records().map(|r| r.unwrap()[0].to_string()).collect();
+    let json_urls: Vec<String> = outcome
+        .report
+        .sites
+        .iter()
+        .flat_map(|s| s.pages.iter().map(|p| p.url.clone()))
+        .collect();
+    assert!(
+        outcome
+            .report
+            .sites
+            .iter()
+            .filter(|s| !s.pages.is_empty())
+            .count()
+            > 1
+    );
+    assert_eq!(csv_urls, json_urls);
+    let mut files: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("govscan.db"))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "changes.csv",
+            "columns.csv",
+            "findings.csv",
+            "ipv6.csv",
+            "pages.csv",
+            "report.html",
+            "report.json",
+            "run.log",
+            "sites.csv"
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
