@@ -61,25 +61,26 @@ impl PageSpill {
         if site.spilled.is_some() || site.pages.is_empty() {
             return Ok(());
         }
-        // Encoded before the file is locked: sites ending together do not
-        // wait on each other's serialising.
-        let json = serde_json::to_vec(&site.pages).map_err(io::Error::other)?;
-        let mut rows = csv::Writer::from_writer(Vec::new());
-        csv_out::write_page_rows(&mut rows, site)?;
-        let csv = rows
-            .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))?;
+        // Encoded straight into the file: a large site's pages as one JSON
+        // buffer would cost as much memory again as the records themselves.
+        // Sites ending together wait for the lock, which only a site's end
+        // takes.
         let mut file = self.lock();
         let start = file.seek(SeekFrom::End(0))?;
-        let mut w = BufWriter::new(&mut *file);
-        w.write_all(&json)?;
-        w.write_all(&csv)?;
+        let mut w = BufWriter::with_capacity(1 << 16, &mut *file);
+        serde_json::to_writer(&mut w, &site.pages).map_err(io::Error::other)?;
+        let json_end = w.stream_position()?;
+        let mut rows = csv::Writer::from_writer(&mut w);
+        csv_out::write_page_rows(&mut rows, site)?;
+        rows.flush()?;
+        drop(rows);
+        let csv_end = w.stream_position()?;
         w.flush()?;
         drop(w);
-        let json_len = json.len() as u64;
+        drop(file);
         site.spilled = Some(SpilledPages {
-            json: (start, json_len),
-            csv: (start + json_len, csv.len() as u64),
+            json: (start, json_end - start),
+            csv: (json_end, csv_end - json_end),
             count: site.pages.len(),
             crawled: site.pages.iter().filter(|p| p.crawled).count(),
         });

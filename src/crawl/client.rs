@@ -169,7 +169,13 @@ impl Fetcher {
             .dns_resolver(Arc::new(resolver.clone()))
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
-            .pool_idle_timeout(Duration::from_secs(30))
+            // A crawl reuses a host's connections within milliseconds; one
+            // idle for seconds belongs to a finished site and will not be
+            // used again, but holds its buffers (about 17 KB each, up to
+            // --site-concurrency per site: on a run of many sites, more
+            // memory than the sites' page records). Servers close them
+            // about as soon (Apache's KeepAliveTimeout is 5 s).
+            .pool_idle_timeout(Duration::from_secs(5))
             .pool_max_idle_per_host(64)
             .tcp_nodelay(true)
             .no_proxy();
