@@ -251,7 +251,7 @@ pub(crate) fn assemble(
         };
         let mut site = match stored {
             Some(site) => site,
-            _ => {
+            None => {
                 let reason = match outcome.state.as_str() {
                     "failed" => format!(
                         "多次尝试均未能完成检查：{}",
