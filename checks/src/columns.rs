@@ -142,12 +142,8 @@ pub fn list_facts(
     }
     // Only a page with no items can be an empty list (the patterns are
     // not cheap over a whole page's text).
-    facts.zero_count = facts.dated == 0
-        && facts.undated == 0
-        && rules
-            .zero_count_patterns
-            .iter()
-            .any(|re| re.is_match(main_text));
+    facts.zero_count =
+        facts.dated == 0 && facts.undated == 0 && rules.zero_count_patterns.is_match(main_text);
     facts.scripted = facts.dated == 0
         && facts.undated == 0
         && rules
@@ -158,7 +154,7 @@ pub fn list_facts(
         .empty_phrases
         .iter()
         .any(|p| main_text.contains(p.as_str()));
-    facts.note = rules.note_patterns.iter().any(|re| re.is_match(main_text));
+    facts.note = rules.note_patterns.is_match(main_text);
     facts
 }
 

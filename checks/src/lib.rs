@@ -21,6 +21,7 @@ pub mod history;
 pub mod ipv6;
 pub mod links;
 pub mod page;
+pub mod patterns;
 pub mod policy;
 pub mod privacy;
 pub mod profile;

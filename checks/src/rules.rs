@@ -3,7 +3,7 @@
 //! data, loaded by [`crate::profile`] and used by [`crate::score`] and
 //! [`crate::audit`], so that neither depends on the other.
 
-use regex::Regex;
+use crate::patterns::PatternList;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -73,9 +73,9 @@ pub struct BlockSignature {
     /// The product's name, as shown in reports.
     pub vendor: String,
     /// Patterns over `name: value` header lines, lower-cased.
-    pub headers: Vec<Regex>,
+    pub headers: PatternList,
     /// Patterns over the body's text.
-    pub body: Vec<Regex>,
+    pub body: PatternList,
 }
 
 /// The profile's `[audit]` section: how barriers are recognised and when a
@@ -95,7 +95,7 @@ pub struct AuditRules {
     /// Visible characters a challenge page has at most.
     pub challenge_max_text_chars: usize,
     /// Markers of a challenge script (cookie names, function names).
-    pub challenge_markers: Vec<Regex>,
+    pub challenge_markers: PatternList,
     /// A home page with a password field and at most this many links is a login page.
     pub login_max_links: usize,
     /// Words of a login page's title or text.

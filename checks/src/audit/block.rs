@@ -86,12 +86,10 @@ pub fn detect_block(
         .iter()
         .map(|(n, v)| format!("{n}: {v}").to_ascii_lowercase())
         .collect();
-    let vendor = rules.signatures.iter().find(|s| {
-        s.headers
-            .iter()
-            .any(|re| lines.iter().any(|l| re.is_match(l)))
-            || s.body.iter().any(|re| re.is_match(body_text))
-    });
+    let vendor = rules
+        .signatures
+        .iter()
+        .find(|s| lines.iter().any(|l| s.headers.is_match(l)) || s.body.is_match(body_text));
     if is_challenge(body_text, body.len(), rules) {
         return Some(Block {
             kind: BlockKind::Challenge,
@@ -102,10 +100,7 @@ pub fn detect_block(
         // Header signatures (a WAF's cookie or Server header) also sit on
         // pages it lets through, so they count only with a body that
         // looks like a block page or a known body marker.
-        let body_match = rules
-            .signatures
-            .iter()
-            .find(|s| s.body.iter().any(|re| re.is_match(body_text)));
+        let body_match = rules.signatures.iter().find(|s| s.body.is_match(body_text));
         if let Some(sig) = body_match {
             return Some(Block {
                 kind: BlockKind::Firewall,
@@ -133,7 +128,7 @@ fn is_challenge(body: &str, bytes: usize, rules: &AuditRules) -> bool {
     if !lower.contains("<script") {
         return false;
     }
-    let marker = rules.challenge_markers.iter().any(|re| re.is_match(body));
+    let marker = rules.challenge_markers.is_match(body);
     let sets_cookie = lower.contains("document.cookie");
     let reloads = [
         "location.reload",

@@ -294,16 +294,29 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
         })
         .collect();
 
+    // The anchors that can be on a registry's host (miit, 公安): those on
+    // another host than the page's, which are a page's few, or all of them
+    // should the page's own host be on the list.
+    let page_host = input.url.host_str();
+    let elsewhere: Vec<(&Link, &Url)> = anchors
+        .iter()
+        .filter(|(_, u)| u.host_str() != page_host)
+        .copied()
+        .collect();
+    let may_be_on = |hosts: &[String]| -> &[(&Link, &Url)] {
+        if host_matches(input.url, hosts) {
+            &anchors
+        } else {
+            &elsewhere
+        }
+    };
+
     // ICP
     if let Some(icp) = formats::find_icp(input.text) {
-        f.icp_linked = anchors.iter().any(|(l, u)| {
+        f.icp_linked = may_be_on(&rules.icp_link_hosts).iter().any(|(l, u)| {
             l.kind == LinkKind::Anchor
                 && host_matches(u, &rules.icp_link_hosts)
-                && l.text.contains(&icp.digits)
-        }) || anchors.iter().any(|(l, u)| {
-            l.kind == LinkKind::Anchor
-                && host_matches(u, &rules.icp_link_hosts)
-                && l.text.contains("ICP")
+                && (l.text.contains(&icp.digits) || l.text.contains("ICP"))
         });
         f.icp_valid = icp.valid;
         f.icp = Some(icp.display);
@@ -317,7 +330,7 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
 
     // 公安
     if let Some(p) = formats::find_police(input.text) {
-        f.police_link = anchors
+        f.police_link = may_be_on(&rules.police_link_hosts)
             .iter()
             .filter(|(l, u)| {
                 l.kind == LinkKind::Anchor && host_matches(u, &rules.police_link_hosts)
@@ -478,10 +491,8 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
             h
         }
     };
-    f.contact = rules
-        .contact_patterns
-        .iter()
-        .any(|re| re.is_match(region) || re.is_match(&script_text))
+    f.contact = rules.contact_patterns.is_match(region)
+        || rules.contact_patterns.is_match(&script_text)
         || anchors
             .iter()
             .any(|(l, _)| l.kind == LinkKind::Anchor && l.text.contains("联系我们"));

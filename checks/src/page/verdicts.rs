@@ -9,7 +9,7 @@ use crate::sink::FindingSink;
 /// Why a page's title or short text says the page does not exist.
 pub fn detect_not_found(title: &str, text: &str, profile: &Profile) -> Option<String> {
     let rules = &profile.soft404;
-    if let Some(m) = rules.title_patterns.iter().find_map(|re| re.find(title)) {
+    if let Some(m) = rules.title_patterns.find_first(title) {
         return Some(format!(
             "标题为“{}”（匹配“{}”）",
             truncate_chars(title, 40),
@@ -17,7 +17,7 @@ pub fn detect_not_found(title: &str, text: &str, profile: &Profile) -> Option<St
         ));
     }
     if text.chars().count() <= rules.max_text_chars {
-        if let Some(m) = rules.body_patterns.iter().find_map(|re| re.find(text)) {
+        if let Some(m) = rules.body_patterns.find_first(text) {
             return Some(format!("页面文字含“{}”", m.as_str()));
         }
     }

@@ -153,7 +153,7 @@ fn national_audit_rules() -> AuditRules {
 }
 
 /// Compiles a list of patterns under a key (errors name the key).
-type CompilePatterns<'a> = &'a dyn Fn(&str, &[String]) -> Result<Vec<Regex>, ProfileError>;
+type CompilePatterns<'a> = &'a dyn Fn(&str, &[String]) -> Result<PatternList, ProfileError>;
 
 fn audit_rules(
     a: AuditFile,
@@ -241,11 +241,8 @@ impl Profile {
             let sev = sev.parse::<Severity>().map_err(|m| value_err(&key, m))?;
             severity.insert(check, sev);
         }
-        let compile = |key: &str, patterns: &[String]| -> Result<Vec<Regex>, ProfileError> {
-            patterns
-                .iter()
-                .map(|p| Regex::new(p).map_err(|e| value_err(key, format!("bad regex `{p}`: {e}"))))
-                .collect()
+        let compile = |key: &str, patterns: &[String]| -> Result<PatternList, ProfileError> {
+            PatternList::new(patterns).map_err(|message| value_err(key, message))
         };
         let one = |key: &str, p: &str| -> Result<Regex, ProfileError> {
             Regex::new(p).map_err(|e| value_err(key, format!("bad regex `{p}`: {e}")))

@@ -1,6 +1,7 @@
 //! The settings a loaded profile hands the checks, one struct per concern.
 
 use crate::finding::Severity;
+pub use crate::patterns::PatternList;
 use chrono::NaiveDate;
 use regex::Regex;
 use serde::Deserialize;
@@ -94,9 +95,9 @@ pub struct LinkRules {
 #[derive(Debug, Clone)]
 pub struct Soft404Rules {
     /// Patterns on the page title.
-    pub title_patterns: Vec<Regex>,
+    pub title_patterns: PatternList,
     /// Patterns on the visible text of short pages.
-    pub body_patterns: Vec<Regex>,
+    pub body_patterns: PatternList,
     /// Longer pages are never judged by body text.
     pub max_text_chars: usize,
 }
@@ -124,7 +125,7 @@ pub struct ColumnRules {
     /// Phrases of a blank column.
     pub empty_phrases: Vec<String>,
     /// Patterns of an explanatory note.
-    pub note_patterns: Vec<Regex>,
+    pub note_patterns: PatternList,
     /// Names of columns that are not checked.
     pub exempt_keywords: Vec<String>,
     /// Classes in match order.
@@ -136,7 +137,7 @@ pub struct ColumnRules {
     /// Home page warning age.
     pub home_warning_age_days: i64,
     /// Text saying a list has no records (`共 0 条`): an empty column.
-    pub zero_count_patterns: Vec<Regex>,
+    pub zero_count_patterns: PatternList,
     /// Script text that fills a list the static HTML does not hold
     /// (datastore, an API call): with no items read, the column is 未能核实.
     pub script_list_markers: Vec<String>,
@@ -190,7 +191,7 @@ pub struct FooterRules {
     /// 主办单位 label and value.
     pub host_pattern: Regex,
     /// Any of these in the footer counts as 联系方式.
-    pub contact_patterns: Vec<Regex>,
+    pub contact_patterns: PatternList,
     /// Same-site script or frame names that probably hold the footer.
     pub source_name_pattern: Regex,
     /// Element ids the 党政机关网站标识 widget renders (`_ideConac` …).
