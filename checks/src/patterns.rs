@@ -1,6 +1,7 @@
 //! A profile's lists of regular expressions, matched as one.
 
 use regex::Regex;
+use std::sync::OnceLock;
 
 /// A profile's list of regular expressions (`note_patterns`,
 /// `contact_patterns`, the soft-404 title patterns, a firewall's
@@ -19,12 +20,14 @@ use regex::Regex;
 #[derive(Debug, Clone, Default)]
 pub struct PatternList {
     patterns: Vec<Regex>,
-    /// `(?:p1)|(?:p2)|…`; `None` for a list of fewer than two patterns, or
-    /// if the joined expression outgrows the regex crate's size limit.
-    any: Option<Regex>,
+    /// `(?:p1)|(?:p2)|…`, built when first asked for (a profile is loaded
+    /// a few times a run, and most lists are asked only on some pages);
+    /// `None` for a list of fewer than two patterns, or if the joined
+    /// expression outgrows the regex crate's size limit.
+    joined: OnceLock<Option<Regex>>,
 }
 
-/// Texts up to this many bytes are asked \"any\" with the joined expression.
+/// Texts up to this many bytes are asked "any" with the joined expression.
 const SHORT_TEXT: usize = 1024;
 
 impl PatternList {
@@ -34,23 +37,33 @@ impl PatternList {
             .iter()
             .map(|p| Regex::new(p).map_err(|e| format!("bad regex `{p}`: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let any = (compiled.len() > 1)
-            .then(|| {
-                let joined: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
-                Regex::new(&joined.join("|")).ok()
-            })
-            .flatten();
         Ok(Self {
             patterns: compiled,
-            any,
+            joined: OnceLock::new(),
         })
+    }
+
+    fn joined(&self) -> Option<&Regex> {
+        self.joined
+            .get_or_init(|| {
+                if self.patterns.len() < 2 {
+                    return None;
+                }
+                let parts: Vec<String> = self
+                    .patterns
+                    .iter()
+                    .map(|re| format!("(?:{})", re.as_str()))
+                    .collect();
+                Regex::new(&parts.join("|")).ok()
+            })
+            .as_ref()
     }
 
     /// Whether any pattern matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        match &self.any {
-            Some(any) if text.len() <= SHORT_TEXT => any.is_match(text),
-            _ => self.patterns.iter().any(|re| re.is_match(text)),
+        match (text.len() <= SHORT_TEXT).then(|| self.joined()).flatten() {
+            Some(joined) => joined.is_match(text),
+            None => self.patterns.iter().any(|re| re.is_match(text)),
         }
     }
 
@@ -59,7 +72,7 @@ impl PatternList {
     pub fn find_first<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
         // Used on titles and short pages, where nothing matching is the
         // common answer: one joined pass says so.
-        if self.any.as_ref().is_some_and(|any| !any.is_match(text)) {
+        if self.joined().is_some_and(|joined| !joined.is_match(text)) {
             return None;
         }
         self.patterns.iter().find_map(|re| re.find(text))
