@@ -267,24 +267,28 @@ pub fn is_private_host(host: &Host<&str>) -> bool {
         Host::Ipv4(ip) => is_private_v4(*ip),
         Host::Ipv6(ip) => is_private_v6(ip),
         Host::Domain(name) => {
-            // Asked for every link: compared in place, not on a lower-cased copy.
+            // Asked for every link: compared in place, not on a lower-cased
+            // copy, and only on the last label (`cn`, `com`: no private
+            // suffix has their length).
             let name = name.trim_end_matches('.').as_bytes();
-            let ends_with = |suffix: &str| {
-                name.len() >= suffix.len()
-                    && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+            let Some(dot) = memchr::memrchr(b'.', name) else {
+                return true;
             };
-            !name.contains(&b'.')
-                || [
-                    ".localhost",
-                    ".local",
-                    ".lan",
-                    ".internal",
-                    ".intranet",
-                    ".corp",
-                    ".home.arpa",
-                ]
-                .into_iter()
-                .any(ends_with)
+            let last = &name[dot + 1..];
+            let is = |label: &str| last.eq_ignore_ascii_case(label.as_bytes());
+            match last.len() {
+                3 => is("lan"),
+                4 => {
+                    is("corp")
+                        || (is("arpa")
+                            && name[..dot].len() >= 5
+                            && name[..dot][name[..dot].len() - 5..].eq_ignore_ascii_case(b".home"))
+                }
+                5 => is("local"),
+                8 => is("internal") || is("intranet"),
+                9 => is("localhost"),
+                _ => false,
+            }
         }
     }
 }

@@ -94,6 +94,68 @@ fn private_hosts() {
     assert!(!priv_("http://8.8.8.8/"));
 }
 
+/// The last-label test answers as the suffix list it replaced, on names
+/// of every case, with and without a trailing dot.
+#[test]
+fn private_domains_are_judged_as_the_suffix_list_judged_them() {
+    fn by_suffixes(name: &str) -> bool {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        !name.contains('.')
+            || [
+                ".localhost",
+                ".local",
+                ".lan",
+                ".internal",
+                ".intranet",
+                ".corp",
+                ".home.arpa",
+            ]
+            .iter()
+            .any(|s| name.ends_with(s))
+    }
+    let mut checked = 0;
+    for stem in [
+        "",
+        "a.",
+        "www.sfx.gov.",
+        "home.",
+        "x.home.",
+        "lan.",
+        "corp.example.",
+    ] {
+        for last in [
+            "cn",
+            "com",
+            "lan",
+            "LAN",
+            "corp",
+            "Corp",
+            "arpa",
+            "local",
+            "locals",
+            "internal",
+            "intranet",
+            "INTRANET",
+            "localhost",
+            "localhost2",
+            "gov",
+            "home",
+            "net",
+        ] {
+            for dot in ["", "."] {
+                let name = format!("{stem}{last}{dot}");
+                assert_eq!(
+                    is_private_host(&url::Host::Domain(name.as_str())),
+                    by_suffixes(&name),
+                    "{name}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 7 * 17 * 2);
+}
+
 fn outcome(url: &str, result: FetchResult, hops: Vec<Hop>, final_url: &str) -> FetchOutcome {
     FetchOutcome {
         url: url.into(),

@@ -61,6 +61,16 @@ pub(crate) fn labelled_date(text: &str) -> Option<NaiveDate> {
     re.captures(text).and_then(|c| parse_date(&c[1]))
 }
 
+/// [`truncate_chars`] of a string the caller owns: kept as it is when it
+/// is short enough (a link's text, a hundred times a page), not copied.
+pub(crate) fn truncate_owned(mut s: String, max: usize) -> String {
+    if let Some((at, _)) = s.char_indices().nth(max) {
+        s.truncate(at);
+        s.push('…');
+    }
+    s
+}
+
 pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -68,5 +78,31 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{truncate_chars, truncate_owned};
+
+    /// An owned string is cut exactly where a borrowed one is.
+    #[test]
+    fn owned_and_borrowed_truncation_agree() {
+        for s in [
+            "",
+            "abc",
+            "示范县人民政府",
+            "示范县人民政府网站首页",
+            "a示b范c县d",
+        ] {
+            for max in 0..12 {
+                assert_eq!(
+                    truncate_owned(s.to_string(), max),
+                    truncate_chars(s, max),
+                    "{s} {max}"
+                );
+            }
+        }
+        assert_eq!(truncate_owned("示范县人民政府".into(), 3), "示范县…");
     }
 }

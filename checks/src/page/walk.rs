@@ -283,7 +283,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                     kind: LinkKind::Anchor,
                                     raw: href.to_string(),
                                     target,
-                                    text: truncate_chars(&alt(), LINK_TEXT_MAX),
+                                    text: truncate_owned(alt(), LINK_TEXT_MAX),
                                 });
                             }
                         }
@@ -475,7 +475,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                     kind: LinkKind::Anchor,
                                     raw: open.raw,
                                     target,
-                                    text: truncate_chars(&label, LINK_TEXT_MAX),
+                                    text: truncate_owned(label, LINK_TEXT_MAX),
                                 });
                             }
                         }
