@@ -276,14 +276,13 @@ pub fn is_private_host(host: &Host<&str>) -> bool {
             };
             let last = &name[dot + 1..];
             let is = |label: &str| last.eq_ignore_ascii_case(label.as_bytes());
+            let ends_with = |suffix: &[u8]| {
+                name.len() >= suffix.len()
+                    && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+            };
             match last.len() {
                 3 => is("lan"),
-                4 => {
-                    is("corp")
-                        || (is("arpa")
-                            && name[..dot].len() >= 5
-                            && name[..dot][name[..dot].len() - 5..].eq_ignore_ascii_case(b".home"))
-                }
+                4 => is("corp") || ends_with(b".home.arpa"),
                 5 => is("local"),
                 8 => is("internal") || is("intranet"),
                 9 => is("localhost"),
