@@ -300,40 +300,49 @@ pub(crate) fn not_in_spill(site: &SiteReport) -> io::Error {
 /// Writes the `pages.csv` rows of one site's pages (no header).
 pub fn write_page_rows<W: Write>(w: &mut csv::Writer<W>, site: &SiteReport) -> io::Result<()> {
     for p in &site.pages {
-        let bytes = p.bytes.to_string();
-        let depth = p.depth.to_string();
-        let ms = p.response_ms.to_string();
-        let home = if p.is_home { "yes" } else { "" };
-        let facts = fact_cells(p.facts.as_deref());
-        let mut cells: Vec<&str> = vec![
-            &p.url,
-            &p.status,
-            &p.content_type,
-            &p.charset,
-            &bytes,
-            &depth,
-            &p.title,
-            &ms,
-            &site.name,
-            home,
-        ];
-        cells.extend(facts.iter().map(String::as_str));
-        cells.push(&p.content_hash);
-        cells.push(
-            p.facts
-                .as_ref()
-                .and_then(|f| f.cms.as_deref())
-                .unwrap_or_default(),
-        );
-        // `page`: read from Chromium's rendering; `footer`: the footer was.
-        cells.push(match p.facts.as_deref() {
-            Some(f) if f.rendered => "page",
-            Some(f) if f.footer_rendered => "footer",
-            _ => "",
-        });
-        row(w, &cells)?;
+        write_page_row(w, p, &site.name)?;
     }
     Ok(())
+}
+
+/// Writes the `pages.csv` row of one page of the site named `site`.
+pub fn write_page_row<W: Write>(
+    w: &mut csv::Writer<W>,
+    p: &govscan_checks::PageRecord,
+    site: &str,
+) -> io::Result<()> {
+    let bytes = p.bytes.to_string();
+    let depth = p.depth.to_string();
+    let ms = p.response_ms.to_string();
+    let home = if p.is_home { "yes" } else { "" };
+    let facts = fact_cells(p.facts.as_deref());
+    let mut cells: Vec<&str> = vec![
+        &p.url,
+        &p.status,
+        &p.content_type,
+        &p.charset,
+        &bytes,
+        &depth,
+        &p.title,
+        &ms,
+        site,
+        home,
+    ];
+    cells.extend(facts.iter().map(String::as_str));
+    cells.push(&p.content_hash);
+    cells.push(
+        p.facts
+            .as_ref()
+            .and_then(|f| f.cms.as_deref())
+            .unwrap_or_default(),
+    );
+    // `page`: read from Chromium's rendering; `footer`: the footer was.
+    cells.push(match p.facts.as_deref() {
+        Some(f) if f.rendered => "page",
+        Some(f) if f.footer_rendered => "footer",
+        _ => "",
+    });
+    row(w, &cells)
 }
 
 /// The page-fact cells of a `pages.csv` row (empty for URLs only checked).

@@ -1,33 +1,58 @@
-//! The pages of finished sites, kept on disk until the reports are written.
+//! The pages of a run's sites, kept on disk until the reports are written.
 //!
-//! A run over a county's or a province's sites used to hold every page
-//! record of every finished site in memory until the last site ended:
-//! memory grew with the whole run (about 1.2 KB a page), not with the site
-//! being crawled. A finished site's pages are only needed again for
-//! `pages.csv` and `report.json`, so they are written once, in those two
-//! files' own encodings, to an unnamed temporary file, and copied into the
-//! reports at the end: nothing is serialised twice, and memory holds only
-//! the sites' findings and summaries.
+//! A site's page records are only needed again for `pages.csv` and
+//! `report.json`, at the end of the run. Held in memory they made the run
+//! grow by about 1.2 KB a page: with the site being crawled (a 200,000-page
+//! site) and with every finished site (a county's 300). So each record is
+//! written once, as soon as its page is done, in those two files' own
+//! encodings, to an unnamed temporary file, and copied into the reports at
+//! the end: nothing is serialised twice, and memory holds 16 bytes a page
+//! (where its record is) in place of the record.
 
 use crate::csv_out;
 use crate::model::SiteReport;
+use govscan_checks::PageRecord;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-/// Where a finished site's pages went: byte ranges of the spill file.
+/// A site's encoded pages are written to the file in chunks of this size:
+/// one write for some hundred pages, and memory for no more than a chunk.
+const CHUNK_BYTES: usize = 256 << 10;
+
+/// Not yet written: the fragment is in its writer's buffer.
+const UNWRITTEN: u32 = u32::MAX;
+
+/// Where one page's record is: its `report.json` encoding followed by its
+/// `pages.csv` row, at `offset` in a chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fragment {
+    chunk: u32,
+    offset: u32,
+    json: u32,
+    csv: u32,
+}
+
+/// Where a site's pages went, in the order the reports list them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpilledPages {
-    json: (u64, u64),
-    csv: (u64, u64),
+    pages: Box<[Fragment]>,
     /// Page records spilled.
     pub count: usize,
     /// Of those, the pages crawled (read), for the overview's page counts.
     pub crawled: usize,
 }
 
-/// An unnamed temporary file holding finished sites' pages.
+/// A chunk of encoded pages: in the file, or kept in memory when the file
+/// could not be written (a full disk), so that nothing is lost.
+#[derive(Debug)]
+enum Chunk {
+    File(u64),
+    Memory(Arc<[u8]>),
+}
+
+/// An unnamed temporary file holding the run's page records.
 ///
 /// It lives in the output folder rather than the system's temporary one,
 /// which is often a RAM disk (`tmpfs`), and it has no name: the operating
@@ -35,6 +60,7 @@ pub struct SpilledPages {
 #[derive(Debug)]
 pub struct PageSpill {
     file: Mutex<File>,
+    chunks: Mutex<Vec<Chunk>>,
 }
 
 impl PageSpill {
@@ -51,70 +77,269 @@ impl PageSpill {
         })?;
         Ok(PageSpill {
             file: Mutex::new(file),
+            chunks: Mutex::default(),
         })
     }
 
     /// Moves `site`'s pages to the spill file: its `pages` is emptied and
     /// its `spilled` says where they went. A site already spilled, or one
-    /// without pages, is left alone. On an error the pages stay in memory.
+    /// without pages, is left alone. When the file cannot be written the
+    /// encoded pages stay in memory, nothing is lost, and the error is
+    /// returned for the run log.
     pub fn put(&self, site: &mut SiteReport) -> io::Result<()> {
         if site.spilled.is_some() || site.pages.is_empty() {
             return Ok(());
         }
-        // Encoded straight into the file: a large site's pages as one JSON
-        // buffer would cost as much memory again as the records themselves.
-        // Sites ending together wait for the lock, which only a site's end
-        // takes.
-        let mut file = self.lock();
-        let start = file.seek(SeekFrom::End(0))?;
-        let mut w = BufWriter::with_capacity(1 << 16, &mut *file);
-        serde_json::to_writer(&mut w, &site.pages).map_err(io::Error::other)?;
-        let json_end = w.stream_position()?;
-        let mut rows = csv::Writer::from_writer(&mut w);
-        csv_out::write_page_rows(&mut rows, site)?;
-        rows.flush()?;
-        drop(rows);
-        let csv_end = w.stream_position()?;
-        w.flush()?;
-        drop(w);
-        drop(file);
-        site.spilled = Some(SpilledPages {
-            json: (start, json_end - start),
-            csv: (json_end, csv_end - json_end),
-            count: site.pages.len(),
-            crawled: site.pages.iter().filter(|p| p.crawled).count(),
-        });
+        let mut writer = SitePageWriter::new(&site.name);
+        for page in &site.pages {
+            writer.push(self, page)?;
+        }
+        let crawled = site.pages.iter().filter(|p| p.crawled).count();
+        let (spilled, failed) = writer.finish(self, 0..site.pages.len(), crawled);
+        site.spilled = Some(spilled);
         site.pages = Vec::new();
-        Ok(())
+        failed.map_or(Ok(()), Err)
     }
 
     /// Copies the spilled pages' JSON array (as `report.json` holds it) to `out`.
     pub fn copy_json(&self, pages: &SpilledPages, out: &mut dyn Write) -> io::Result<()> {
-        self.copy(pages.json, out)
+        let mut buf = Vec::new();
+        out.write_all(b"[")?;
+        for (i, page) in pages.pages.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            self.read(page, 0, page.json, &mut buf)?;
+            out.write_all(&buf)?;
+        }
+        out.write_all(b"]")
     }
 
     /// Copies the spilled pages' `pages.csv` rows to `out`.
     pub fn copy_csv(&self, pages: &SpilledPages, out: &mut dyn Write) -> io::Result<()> {
-        self.copy(pages.csv, out)
-    }
-
-    fn copy(&self, (start, len): (u64, u64), out: &mut dyn Write) -> io::Result<()> {
-        let mut file = self.lock();
-        file.seek(SeekFrom::Start(start))?;
-        let copied = io::copy(&mut (&mut *file).take(len), out)?;
-        if copied != len {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the temporary page file is shorter than written (was the disk full?)",
-            ));
+        let mut buf = Vec::new();
+        for page in pages.pages.iter() {
+            self.read(page, page.json, page.csv, &mut buf)?;
+            out.write_all(&buf)?;
         }
         Ok(())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, File> {
-        // A panic while holding the lock leaves at worst a partly written
-        // tail that no range points to: the file is still usable.
-        self.file.lock().unwrap_or_else(|e| e.into_inner())
+    /// Appends a chunk; where it went, and the error when it had to stay
+    /// in memory.
+    fn append(&self, bytes: &[u8]) -> (u32, Option<io::Error>) {
+        let written = {
+            let mut file = lock(&self.file);
+            file.seek(SeekFrom::End(0))
+                .and_then(|at| file.write_all(bytes).map(|()| at))
+        };
+        // A failed write may leave a partial tail that no chunk points to.
+        let (chunk, failed) = match written {
+            Ok(at) => (Chunk::File(at), None),
+            Err(e) => (Chunk::Memory(bytes.into()), Some(e)),
+        };
+        let mut chunks = lock(&self.chunks);
+        chunks.push(chunk);
+        (
+            u32::try_from(chunks.len() - 1).unwrap_or(u32::MAX - 1),
+            failed,
+        )
+    }
+
+    /// Reads `len` bytes at `skip` into `page`'s fragment, into `buf`.
+    fn read(&self, page: &Fragment, skip: u32, len: u32, buf: &mut Vec<u8>) -> io::Result<()> {
+        buf.clear();
+        let start = u64::from(page.offset) + u64::from(skip);
+        let at = match lock(&self.chunks).get(page.chunk as usize) {
+            Some(Chunk::File(at)) => at + start,
+            Some(Chunk::Memory(bytes)) => {
+                let range = usize::try_from(start).unwrap_or(usize::MAX)..;
+                let bytes = bytes.get(range).and_then(|b| b.get(..len as usize));
+                buf.extend_from_slice(bytes.ok_or_else(short)?);
+                return Ok(());
+            }
+            None => return Err(io::Error::other("a page record was never written")),
+        };
+        let mut file = lock(&self.file);
+        file.seek(SeekFrom::Start(at))?;
+        let copied = (&mut *file).take(u64::from(len)).read_to_end(buf)?;
+        if copied != len as usize {
+            return Err(short());
+        }
+        Ok(())
+    }
+}
+
+fn short() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        "the temporary page file is shorter than written (was the disk full?)",
+    )
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock leaves at worst a partly written tail
+    // that no chunk points to, or a chunk list one entry short: still usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One site's pages, written to a [`PageSpill`] as they are crawled.
+///
+/// Each record is encoded once, when its page is done, and the site keeps
+/// 16 bytes for it. A page is named by the number [`SitePageWriter::push`]
+/// gave it; the site's end orders them for the reports.
+#[derive(Debug)]
+pub struct SitePageWriter {
+    site: String,
+    /// Encoded pages not written yet.
+    buf: Vec<u8>,
+    pages: Vec<Fragment>,
+    /// The pages whose fragment is in `buf`.
+    unwritten: Vec<u32>,
+    failed: Option<io::Error>,
+}
+
+impl SitePageWriter {
+    /// A writer for the pages of the site named `site` (its `pages.csv` column).
+    pub fn new(site: &str) -> SitePageWriter {
+        SitePageWriter {
+            site: site.to_string(),
+            buf: Vec::new(),
+            pages: Vec::new(),
+            unwritten: Vec::new(),
+            failed: None,
+        }
+    }
+
+    /// Encodes `record` and returns its number.
+    pub fn push(&mut self, spill: &PageSpill, record: &PageRecord) -> io::Result<usize> {
+        let fragment = self.encode(record)?;
+        self.pages.push(fragment);
+        let page = self.pages.len() - 1;
+        self.unwritten.push(page as u32);
+        self.write_full(spill);
+        Ok(page)
+    }
+
+    /// Page records written so far.
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Whether no page was written.
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
+    /// Reads page `page`'s record back.
+    pub fn record(&self, spill: &PageSpill, page: usize) -> io::Result<PageRecord> {
+        let f = self
+            .pages
+            .get(page)
+            .ok_or_else(|| io::Error::other("no such page"))?;
+        let json = if f.chunk == UNWRITTEN {
+            let start = f.offset as usize;
+            self.buf
+                .get(start..start + f.json as usize)
+                .ok_or_else(short)?
+                .to_vec()
+        } else {
+            let mut buf = Vec::new();
+            spill.read(f, 0, f.json, &mut buf)?;
+            buf
+        };
+        serde_json::from_slice(&json).map_err(io::Error::other)
+    }
+
+    /// Rewrites page `page`'s record with `change` applied (a page found to
+    /// be another's twin after the crawl).
+    pub fn change(
+        &mut self,
+        spill: &PageSpill,
+        page: usize,
+        change: impl FnOnce(&mut PageRecord),
+    ) -> io::Result<()> {
+        let mut record = self.record(spill, page)?;
+        change(&mut record);
+        let fragment = self.encode(&record)?;
+        self.pages[page] = fragment;
+        self.unwritten.push(page as u32);
+        self.write_full(spill);
+        Ok(())
+    }
+
+    /// Writes what is left and returns where the pages went, in `order`
+    /// (page numbers, each once), with the first write error if a chunk had
+    /// to stay in memory.
+    pub fn finish(
+        mut self,
+        spill: &PageSpill,
+        order: impl IntoIterator<Item = usize>,
+        crawled: usize,
+    ) -> (SpilledPages, Option<io::Error>) {
+        self.write(spill);
+        let pages: Box<[Fragment]> = order
+            .into_iter()
+            .filter_map(|i| self.pages.get(i).copied())
+            .collect();
+        let spilled = SpilledPages {
+            count: pages.len(),
+            pages,
+            crawled,
+        };
+        (spilled, self.failed)
+    }
+
+    fn encode(&mut self, record: &PageRecord) -> io::Result<Fragment> {
+        let start = self.buf.len();
+        let encoded = (|| {
+            serde_json::to_writer(&mut self.buf, record).map_err(io::Error::other)?;
+            let json = self.buf.len() - start;
+            let mut row = csv::Writer::from_writer(&mut self.buf);
+            csv_out::write_page_row(&mut row, record, &self.site)?;
+            row.flush()?;
+            drop(row);
+            Ok::<_, io::Error>(json)
+        })();
+        let json = match encoded {
+            Ok(json) => json,
+            Err(e) => {
+                self.buf.truncate(start);
+                return Err(e);
+            }
+        };
+        let size =
+            |n: usize| u32::try_from(n).map_err(|_| io::Error::other("page record too large"));
+        Ok(Fragment {
+            chunk: UNWRITTEN,
+            offset: size(start)?,
+            json: size(json)?,
+            csv: size(self.buf.len() - start - json)?,
+        })
+    }
+
+    fn write_full(&mut self, spill: &PageSpill) {
+        if self.buf.len() >= CHUNK_BYTES {
+            self.write(spill);
+        }
+    }
+
+    fn write(&mut self, spill: &PageSpill) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let (chunk, failed) = spill.append(&self.buf);
+        if self.failed.is_none() {
+            self.failed = failed;
+        }
+        for &page in &self.unwritten {
+            let f = &mut self.pages[page as usize];
+            if f.chunk == UNWRITTEN {
+                f.chunk = chunk;
+            }
+        }
+        self.unwritten.clear();
+        self.buf.clear();
     }
 }
 
@@ -208,7 +433,7 @@ mod tests {
         assert!(on_disk.sites[0].pages.is_empty(), "the pages left memory");
         assert_eq!(on_disk.sites[0].pages_read(), 1);
         assert_eq!(on_disk.sites[1].spilled, None, "nothing to spill");
-        assert_eq!(on_disk.sites[2].spilled.map(|s| s.count), Some(1));
+        assert_eq!(on_disk.sites[2].spilled.as_ref().map(|s| s.count), Some(1));
         // The spill file has no name: the folder holds only the reports.
         assert_eq!(
             std::fs::read_dir(spilled.path()).map(|d| d.count()).ok(),
@@ -244,5 +469,114 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("a.gov.cn"), "{err}");
+    }
+
+    fn spill_in(dir: &Path) -> PageSpill {
+        PageSpill::in_dir(dir).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A site written a page at a time, out of order and with a page
+    /// changed after it was written, reads back as the same site written
+    /// whole in report order.
+    fn written_page_by_page(spill: &PageSpill, pages: &[PageRecord]) -> SiteReport {
+        let mut writer = SitePageWriter::new("a.gov.cn");
+        // Crawled in reverse; the twin changed at the end.
+        let mut numbers = vec![0; pages.len()];
+        for (i, page) in pages.iter().enumerate().rev() {
+            let mut record = page.clone();
+            if i == 1 {
+                record.crawled = true;
+                record.title = "twin".into();
+            }
+            numbers[i] = writer
+                .push(spill, &record)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        writer
+            .change(spill, numbers[1], |r| {
+                r.crawled = false;
+                r.title = pages[1].title.clone();
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            writer
+                .record(spill, numbers[2])
+                .unwrap_or_else(|e| panic!("{e}")),
+            pages[2]
+        );
+        let crawled = pages.iter().filter(|p| p.crawled).count();
+        let (spilled, failed) = writer.finish(spill, numbers, crawled);
+        assert!(failed.is_none(), "{failed:?}");
+        let mut site = site("a.gov.cn", Vec::new());
+        site.spilled = Some(spilled);
+        site
+    }
+
+    fn many_pages() -> Vec<PageRecord> {
+        // Over a chunk: the pages span several writes.
+        (0..600)
+            .map(|i| {
+                page(
+                    &format!("http://a.gov.cn/{i:04}.html"),
+                    &"标题".repeat(200),
+                    i != 1 && i % 7 != 0,
+                )
+            })
+            .collect()
+    }
+
+    fn outputs(dir: &Path, report: &mut RunReport, spill: Option<&PageSpill>) -> Vec<String> {
+        crate::write_run(dir, report, &Profile::national(), spill)
+            .unwrap_or_else(|e| panic!("{e}"));
+        ["pages.csv", "report.json", "sites.csv"]
+            .iter()
+            .map(|n| String::from_utf8_lossy(&written(dir, n)).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn pages_written_as_they_are_crawled_read_as_if_kept_in_memory() {
+        let pages = many_pages();
+        let kept = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut in_memory = run();
+        in_memory.sites = vec![site("a.gov.cn", pages.clone())];
+        let expected = outputs(kept.path(), &mut in_memory, None);
+
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let spill = spill_in(dir.path());
+        let mut on_disk = run();
+        on_disk.sites = vec![written_page_by_page(&spill, &pages)];
+        assert!(lock(&spill.chunks).len() > 1, "several chunks");
+        assert_eq!(
+            on_disk.sites[0].pages_read(),
+            in_memory.sites[0].pages_read()
+        );
+        assert_eq!(outputs(dir.path(), &mut on_disk, Some(&spill)), expected);
+    }
+
+    #[test]
+    fn a_spill_file_that_cannot_be_written_keeps_the_pages_in_memory() {
+        let pages = many_pages();
+        let kept = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut in_memory = run();
+        in_memory.sites = vec![site("a.gov.cn", pages.clone())];
+        let expected = outputs(kept.path(), &mut in_memory, None);
+
+        // A file open for reading only: every write fails, as on a full disk.
+        let read_only = File::open("/dev/null").unwrap_or_else(|e| panic!("{e}"));
+        let spill = PageSpill {
+            file: Mutex::new(read_only),
+            chunks: Mutex::default(),
+        };
+        let mut on_disk = run();
+        on_disk.sites = vec![site("a.gov.cn", pages)];
+        let err = spill.put(&mut on_disk.sites[0]).err();
+        assert!(err.is_some(), "the failure is reported for the run log");
+        assert!(on_disk.sites[0].pages.is_empty());
+        assert!(lock(&spill.chunks)
+            .iter()
+            .all(|c| matches!(c, Chunk::Memory(_))));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outputs(dir.path(), &mut on_disk, Some(&spill)), expected);
     }
 }

@@ -68,6 +68,10 @@ pub struct RunContext {
     pub today: chrono::NaiveDate,
     /// The history store, when the run keeps one.
     pub history: Option<HistoryContext>,
+    /// Where the sites' page records go as they are crawled (a scan's
+    /// output folder); `None` keeps them in memory (a province worker,
+    /// which sends each site's whole report to the database).
+    pub page_spill: Option<Arc<govscan_reports::PageSpill>>,
     /// The threads that parse and analyse pages (one per core): never the
     /// async workers; a full pool holds fetching back.
     pub analysis: Arc<super::pool::AnalysisPool>,

@@ -24,6 +24,7 @@ mod response;
 pub mod robots;
 pub mod site;
 mod site_end;
+mod site_pages;
 mod site_state;
 pub mod twins;
 pub mod urlnorm;
@@ -121,6 +122,9 @@ pub(crate) fn failed_site(
         spec,
         home,
         pages: Vec::new(),
+        spilled: None,
+        pages_read: 0,
+        urls_fetched: 0,
         findings,
         notes: vec![format!("内部错误：{reason}")],
         interrupted: false,

@@ -87,12 +87,11 @@ impl Progress {
         if let Some(t) = &handle.ticker {
             t.abort();
         }
-        let pages = result.pages.iter().filter(|p| p.crawled).count();
         let line = format!(
             "完成 {}：页面 {}，请求 {}，问题 {}{}",
             result.spec.name,
-            pages,
-            result.pages.len(),
+            result.pages_read,
+            result.urls_fetched,
             result.findings.len(),
             if result.interrupted {
                 "（已中断）"

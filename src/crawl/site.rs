@@ -13,6 +13,7 @@ use super::coverage::Coverage;
 use super::jobs::{run_job, Job, JobDone, JobKind, SiteShared};
 use super::ledger::{failed_redirect, Emit, Landing, Ledger, Target};
 use super::robots::{sitemap_seeds, Robots};
+use super::site_pages::SitePages;
 use super::site_state::SiteCrawl;
 use super::urlnorm::{is_attachment, normalise, Scope, TrapGuard};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -20,6 +21,7 @@ use govscan_checks::links::{is_private_host, LinkUse};
 use govscan_checks::record::PageRecord;
 use govscan_checks::site::SiteSummary;
 use govscan_checks::{FailureKind, FetchOutcome, FetchResult, Finding};
+use govscan_reports::spill::SpilledPages;
 use regex::Regex;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -75,8 +77,15 @@ pub struct SiteResult {
     pub spec: SiteSpec,
     /// The home page after redirects.
     pub home: String,
-    /// Every fetched URL.
+    /// Every fetched URL's record, in report order, when kept in memory
+    /// (a province worker's); empty when they went to the run's spill file.
     pub pages: Vec<PageRecord>,
+    /// Where the records went, when written to the run's spill file.
+    pub spilled: Option<SpilledPages>,
+    /// Pages read (crawled).
+    pub pages_read: usize,
+    /// URLs fetched (pages and link checks).
+    pub urls_fetched: usize,
     /// Findings, in the order found.
     pub findings: Vec<Finding>,
     /// Run-log notes (traps, robots), not findings.
@@ -153,7 +162,7 @@ pub async fn crawl_site(
             "robots.txt 禁止抓取首页 {seed}；如为本单位网站，可使用 --ignore-robots"
         ));
     }
-    let mut pages: Vec<PageRecord> = Vec::new();
+    let mut pages = SitePages::new(&spec.name, ctx.page_spill.clone());
     let mut findings: Vec<Finding> = Vec::new();
     let mut ipv6_sample = super::ipv6_probe::Ipv6Sample::default();
     let mut home = seed.to_string();
@@ -426,12 +435,9 @@ pub async fn crawl_site(
             site.ledger
                 .add_referrer(&key, &page_url, &link_use, &mut emit);
         }
-        if let Some(record) = pages.last_mut() {
-            record.crawled = true;
-            let mut facts = analysis.facts;
-            site.share_repeated(&mut facts);
-            record.facts = Some(Box::new(facts));
-        }
+        let mut facts = analysis.facts;
+        site.share_repeated(&mut facts);
+        pages.read(facts);
     }
     let pending_crawls = site
         .frontier

@@ -8,10 +8,10 @@ use super::ipv6_probe::Ipv6Sample;
 use super::jobs::SiteShared;
 use super::ledger::{Ledger, Resolved, Target};
 use super::site::{normalise_str, SiteResult, SiteSpec};
+use super::site_pages::{FinishedPages, SitePages};
 use super::twins::merge_index_twins;
 use foldhash::HashSet;
 use govscan_checks::audit::{judge_audit, not_audited_finding, AuditStatus, HomeState};
-use govscan_checks::record::PageRecord;
 use govscan_checks::site::{site_checks, SiteInput, SitePage, SiteSummary};
 use govscan_checks::{CheckId, Finding};
 use std::sync::atomic::Ordering;
@@ -24,7 +24,7 @@ pub(super) struct CrawlEnd {
     pub(super) spec: SiteSpec,
     /// The home page after redirects.
     pub(super) home: String,
-    pub(super) pages: Vec<PageRecord>,
+    pub(super) pages: SitePages,
     pub(super) findings: Vec<Finding>,
     pub(super) notes: Vec<String>,
     pub(super) ledger: Ledger,
@@ -57,17 +57,22 @@ pub(super) async fn conclude(
         pending_crawls,
         beyond_limits,
     } = end;
-    merge_index_twins(&mut pages, &mut findings);
+    pages.close();
+    let dropped = merge_index_twins(&mut pages.views, &mut findings);
     // Pages finish in a different order each run; the site-wide checks and
     // the reports see them in one, so the same site gives the same report.
-    pages.sort_unstable_by(|a, b| a.url.cmp(&b.url));
+    let mut order: Vec<usize> = (0..pages.views.len()).collect();
+    order.sort_by(|&a, &b| pages.views[a].url.cmp(&pages.views[b].url));
+    let views = &pages.views;
 
-    let pages_read = pages.iter().filter(|p| p.crawled).count();
+    let pages_read = views.iter().filter(|p| p.crawled).count();
+    let urls_fetched = views.len();
     // The home page may have been crawled under its final URL before the
     // redirect that leads there was seen (a sitemap naming /index.html):
     // it was read all the same.
     let home_key = normalise_str(&home);
-    if pages.iter().any(|p| p.crawled && p.url == home_key) {
+    let home_view = views.iter().position(|p| p.crawled && p.url == home_key);
+    if home_view.is_some() {
         coverage.home_read_elsewhere();
     }
     let scope = &shared.scope;
@@ -113,10 +118,11 @@ pub(super) async fn conclude(
         }
     } else {
         // Site-wide checks over every crawled page's facts.
-        let site_pages: Vec<SitePage<'_>> = pages
+        let site_pages: Vec<SitePage<'_>> = order
             .iter()
-            .filter_map(|p| {
-                p.facts.as_ref().map(|facts| SitePage {
+            .filter_map(|&i| {
+                let p = &views[i];
+                p.facts.as_deref().map(|facts| SitePage {
                     url: p.url.as_str(),
                     facts,
                 })
@@ -137,12 +143,30 @@ pub(super) async fn conclude(
         findings.extend(site_findings);
         summary
     };
-    if ctx.fetcher_v6.is_some() && audit.status != AuditStatus::NotAudited {
+    // The records in report order, written away off the async workers;
+    // the per-page views are done with.
+    let wants_home = ctx.fetcher_v6.is_some() && audit.status != AuditStatus::NotAudited;
+    let finished = tokio::task::spawn_blocking(move || {
+        pages.finish(
+            &order,
+            &dropped,
+            home_view.filter(|_| wants_home),
+            pages_read,
+        )
+    })
+    .await;
+    let mut notes = notes;
+    let finished = match finished {
+        Ok(f) => f,
+        Err(e) => {
+            notes.push(format!("内部错误：页面记录未能整理：{e}"));
+            FinishedPages::default()
+        }
+    };
+    notes.extend(finished.notes);
+    if wants_home {
         let home_url = Url::parse(&home_key).unwrap_or_else(|_| spec.seed.clone());
-        let home_v4 = pages
-            .iter()
-            .find(|p| p.url == home_key)
-            .and_then(|p| p.facts.as_deref());
+        let home_v4 = finished.home.as_ref().and_then(|p| p.facts.as_deref());
         let (v6_findings, v6_summary) = super::ipv6_probe::ipv6_probe(
             ctx,
             std::mem::take(&mut ipv6_sample),
@@ -165,7 +189,10 @@ pub(super) async fn conclude(
     SiteResult {
         spec,
         home,
-        pages,
+        pages: finished.kept,
+        spilled: finished.spilled,
+        pages_read,
+        urls_fetched,
         findings,
         notes,
         interrupted,

@@ -169,7 +169,8 @@ async fn work_on_run(
         site_ids,
     };
     blocking(store, |s| s.start_writer()).await?;
-    let ctx = start_context(&setup, today, Some(history), stop.clone(), progress).await?;
+    // Records stay in memory: the site's whole report goes to the database.
+    let ctx = start_context(&setup, today, Some(history), None, stop.clone(), progress).await?;
     let slots = cmd.parallel_sites.max(1);
     let mut set: JoinSet<(Claim, JobEnd)> = JoinSet::new();
     let mut claimed = 0usize;
@@ -310,7 +311,7 @@ async fn scan_under_lease(
     if !crate::store::flushed(&**store).await {
         return JobEnd::Failed("站点的抓取记录未能写入数据库".into());
     }
-    let pages = result.pages.iter().filter(|p| p.crawled).count() as i64;
+    let pages = result.pages_read as i64;
     let report = site_report(result);
     let json = match serde_json::to_vec(&report) {
         Ok(j) => j,

@@ -303,10 +303,19 @@ pub async fn run_scan(setup: ScanSetup) -> anyhow::Result<ScanOutcome> {
             }
         }
     });
-    let ctx = start_context(&setup, now, history, cancel_rx.clone(), &progress).await?;
-    let fetcher = ctx.fetcher.clone();
-    // A finished site's pages wait on disk, not in memory, for the reports.
+    // The sites' page records wait on disk, not in memory, for the
+    // reports: written as each page is done.
     let spill = Arc::new(PageSpill::in_dir(&setup.out)?);
+    let ctx = start_context(
+        &setup,
+        now,
+        history,
+        Some(spill.clone()),
+        cancel_rx.clone(),
+        &progress,
+    )
+    .await?;
+    let fetcher = ctx.fetcher.clone();
     let spill_progress = progress.clone();
     let site_spill = spill.clone();
     let sites = crawl_all(
@@ -485,6 +494,7 @@ pub async fn start_context(
     setup: &ScanSetup,
     today: chrono::NaiveDate,
     history: Option<HistoryContext>,
+    page_spill: Option<Arc<PageSpill>>,
     cancel: watch::Receiver<bool>,
     progress: &Progress,
 ) -> anyhow::Result<Arc<RunContext>> {
@@ -521,6 +531,7 @@ pub async fn start_context(
         cancel,
         today,
         history,
+        page_spill,
         analysis: Arc::new(
             crate::crawl::pool::AnalysisPool::new(crate::crawl::pool::analysis_threads())
                 .context("starting the page analysis threads")?,

@@ -49,7 +49,7 @@ pub(crate) fn site_report(r: SiteResult) -> SiteReport {
         summary: r.summary,
         score: None,
         history: None,
-        spilled: None,
+        spilled: r.spilled,
     }
 }
 

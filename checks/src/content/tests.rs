@@ -4,7 +4,7 @@
 use crate::finding::{CheckId, Finding, Severity};
 use crate::page::{analyse_page, PageAnalysis, PageInput};
 use crate::profile::Profile;
-use crate::site::{site_checks, SiteInput, SitePage};
+use crate::site::{site_checks, SiteFacts, SiteInput, SitePage};
 use chrono::NaiveDate;
 use std::collections::HashSet;
 use url::Url;
@@ -49,15 +49,14 @@ fn site_with(
     uncrawled: usize,
 ) -> Vec<Finding> {
     let dead = HashSet::new();
+    let kept: Vec<SiteFacts> = pages.iter().map(|(_, a)| a.facts.clone().into()).collect();
     let input = SiteInput {
         site: "测试县",
         home: "http://www.x.gov.cn/",
         pages: pages
             .iter()
-            .map(|(u, a)| SitePage {
-                url: u,
-                facts: &a.facts,
-            })
+            .zip(&kept)
+            .map(|((u, _), facts)| SitePage { url: u, facts })
             .collect(),
         dead: &dead,
         today: today(),

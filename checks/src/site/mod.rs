@@ -5,7 +5,7 @@
 
 use crate::columns::{column_states, ColumnPage, ColumnState};
 use crate::finding::{CheckId, Finding, Severity};
-use crate::page::{PageFacts, PageKind};
+use crate::page::PageKind;
 use crate::policy::needs_interpretation;
 use crate::profile::Profile;
 use crate::sink::FindingSink;
@@ -14,7 +14,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+mod facts;
 mod policy;
+pub use facts::SiteFacts;
 use policy::policy_pairing;
 
 /// Availability of the home page over the last days, from `govscan probe`.
@@ -41,8 +43,8 @@ pub struct Availability {
 pub struct SitePage<'a> {
     /// Its URL (normalised).
     pub url: &'a str,
-    /// Its facts.
-    pub facts: &'a PageFacts,
+    /// What the site-wide checks read of its facts.
+    pub facts: &'a SiteFacts,
 }
 
 /// Everything the site checks read.
@@ -242,13 +244,13 @@ fn columns_and_home(
     let mut list_pages: Vec<ColumnPage<'_>> = input
         .pages
         .iter()
-        .filter(|p| p.facts.kind == PageKind::List && !lists_sub_columns(&p.facts.list))
+        .filter(|p| p.facts.kind == PageKind::List && !lists_sub_columns(p.facts.list()))
         .filter_map(|p| {
             Some(ColumnPage {
                 url: p.url,
                 name: p.facts.column.as_deref().filter(|c| !c.is_empty())?,
-                column_type: p.facts.meta.column_type.as_deref(),
-                list: &p.facts.list,
+                column_type: p.facts.column_type(),
+                list: p.facts.list(),
                 rendered: p.facts.rendered,
                 from_api: false,
             })
@@ -256,7 +258,7 @@ fn columns_and_home(
         .collect();
     // A platform's catalogue columns, whatever kind of page lists them.
     list_pages.extend(input.pages.iter().flat_map(|p| {
-        p.facts.platform_columns.iter().map(|c| ColumnPage {
+        p.facts.platform_columns().iter().map(|c| ColumnPage {
             url: &c.url,
             name: &c.name,
             column_type: None,
@@ -389,7 +391,7 @@ fn columns_and_home(
     // Home page: its newest dated item; a navigation-only home page is judged
     // by its second-level pages. Undated items are not updates.
     let home = input.pages.iter().find(|p| p.facts.kind == PageKind::Home);
-    let home_newest = home.and_then(|h| h.facts.list.newest);
+    let home_newest = home.and_then(|h| h.facts.list().newest);
     let (newest, basis) = match home_newest {
         Some(n) => (Some(n), "首页"),
         None => (

@@ -54,8 +54,7 @@ pub(super) fn policy_pairing(
     let interp_by_url: HashMap<&str, &SitePage<'_>> = interps.iter().map(|i| (i.url, *i)).collect();
     let doc_no = |d: &SitePage<'_>| {
         d.facts
-            .policy
-            .as_ref()
+            .policy()
             .and_then(|m| m.doc_no.clone())
             .filter(|n| n.chars().count() > 3)
     };
@@ -65,15 +64,15 @@ pub(super) fn policy_pairing(
     for i in &interps {
         let by_link = i
             .facts
-            .related
+            .related()
             .iter()
             .find_map(|r| doc_by_url.get(&*r.url).copied());
         if let Some(d) = by_link {
             linked_doc.insert(i.url);
             pair_of.insert(i.url, d);
         } else if let Some(d) = docs.iter().find(|d| {
-            titles_match(&i.facts.headline, &d.facts.headline)
-                || doc_no(d).is_some_and(|n| i.facts.headline.contains(&n))
+            titles_match(i.facts.headline(), d.facts.headline())
+                || doc_no(d).is_some_and(|n| i.facts.headline().contains(&n))
         }) {
             pair_of.insert(i.url, d);
         }
@@ -84,7 +83,7 @@ pub(super) fn policy_pairing(
         if !linked_doc.contains(i.url) {
             let dead: Vec<&str> = i
                 .facts
-                .related
+                .related()
                 .iter()
                 .filter(|r| input.dead.contains(&*r.url))
                 .filter(|r| {
@@ -105,14 +104,15 @@ pub(super) fn policy_pairing(
                     target,
                     "dead",
                     "解读页面关联的政策文件链接已失效（死链），解读失去对应的原文".to_string(),
-                    i.facts.headline.to_string(),
+                    i.facts.headline().to_string(),
                     false,
                 );
             } else {
                 let detail = match pair {
                     Some(d) => format!(
                         "解读页面未链接其政策文件原文“{}”（{}），应在解读中提供原文链接",
-                        d.facts.headline, d.url
+                        d.facts.headline(),
+                        d.url
                     ),
                     None => "解读页面未链接任何政策文件原文，站内也未找到标题或文号对应的文件"
                         .to_string(),
@@ -123,13 +123,13 @@ pub(super) fn policy_pairing(
                     pair.map_or("", |d| d.url),
                     "no_link",
                     detail,
-                    i.facts.headline.to_string(),
+                    i.facts.headline().to_string(),
                     false,
                 );
             }
         }
         if let Some(d) = pair {
-            if let (Some(dp), Some(ip)) = (d.facts.published, i.facts.published) {
+            if let (Some(dp), Some(ip)) = (d.facts.published(), i.facts.published()) {
                 let n = profile.calendar.working_days_between(dp, ip);
                 if n.days > window {
                     let caveat = if n.covered {
@@ -151,7 +151,7 @@ pub(super) fn policy_pairing(
         }
     }
     for d in &docs {
-        let meta = match &d.facts.policy {
+        let meta = match d.facts.policy() {
             Some(m) => m,
             None => continue,
         };
@@ -160,7 +160,7 @@ pub(super) fn policy_pairing(
         }
         summary.policy_needing_interpretation += 1;
         if d.facts
-            .related
+            .related()
             .iter()
             .any(|r| interp_by_url.contains_key(&*r.url))
         {
@@ -174,11 +174,13 @@ pub(super) fn policy_pairing(
         let detail = match elsewhere.first() {
             Some(i) if linked_doc.contains(i.url) => format!(
                 "本文件未链接其政策解读；解读“{}”（{}）已链接本文件，请在本页增加“相关解读”链接",
-                i.facts.headline, i.url
+                i.facts.headline(),
+                i.url
             ),
             Some(i) => format!(
                 "本文件未链接其政策解读；按标题/文号匹配到解读“{}”（{}），请互相链接",
-                i.facts.headline, i.url
+                i.facts.headline(),
+                i.url
             ),
             None => "本文件需要政策解读，但页面未链接解读，站内也未找到对应的解读".to_string(),
         };
@@ -195,7 +197,7 @@ pub(super) fn policy_pairing(
             meta.doc_no
                 .clone()
                 .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| d.facts.headline.to_string()),
+                .unwrap_or_else(|| d.facts.headline().to_string()),
             false,
         );
     }

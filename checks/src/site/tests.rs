@@ -3,6 +3,7 @@
 use super::policy::titles_match;
 use super::*;
 use crate::columns::ListFacts;
+use crate::page::PageFacts;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
@@ -46,9 +47,11 @@ fn a_home_page_without_an_accessibility_entry() {
 
 fn run(facts: &[(String, PageFacts)]) -> Vec<Finding> {
     let dead = HashSet::new();
+    let kept: Vec<SiteFacts> = facts.iter().map(|(_, f)| f.clone().into()).collect();
     let pages = facts
         .iter()
-        .map(|(u, f)| SitePage { url: u, facts: f })
+        .zip(&kept)
+        .map(|((u, _), f)| SitePage { url: u, facts: f })
         .collect();
     let input = SiteInput {
         site: "测试",
