@@ -11,11 +11,12 @@ use govscan_checks::{
     CheckId, FailureKind, FetchOutcome, FetchResult, Finding, Hop, LinkKind, Profile,
 };
 use serde::{Deserialize, Serialize};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// What a request ended in, shared by every URL whose redirects lead there.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Landing {
     pub(crate) outcome: FetchOutcome,
     pub(crate) not_found: Option<String>,
@@ -83,6 +84,9 @@ pub(crate) struct Ledger {
     /// Reverse redirect edges: target key → keys redirecting to it.
     pub(crate) redirected_from: HashMap<String, Vec<String>>,
     pub(crate) emitted: HashSet<(Arc<str>, String, CheckId)>,
+    /// The landings of fine pages kept without URLs, one per distinct
+    /// content (see [`Ledger::kept`]).
+    plain: HashMap<u64, Arc<Landing>>,
 }
 
 pub(crate) struct Emit<'a> {
@@ -194,10 +198,11 @@ impl Ledger {
         let mut work: Vec<(String, Arc<Landing>)> = vec![(key.to_string(), landing)];
         while let Some((key, landing)) = work.pop() {
             let verdict = judge(&landing.outcome, landing.not_found.as_deref(), rules);
+            let kept = self.kept(&landing, &verdict);
             let previous = self.targets.insert(
                 key.clone(),
                 Target::Done(Resolved {
-                    landing: Some(kept(&landing, &verdict)),
+                    landing: Some(kept),
                     verdict,
                 }),
             );
@@ -268,28 +273,52 @@ impl Ledger {
     }
 }
 
-/// What the ledger keeps of a target's landing for the rest of the crawl.
-/// A page that answered at its own URL without redirects and is fine (most
-/// of a site) needs no URLs: its key names it, and a redirect that reaches
-/// it later takes the key as where it ended. Dropping them saves two URL
-/// strings per target for as long as the site's crawl lasts.
-fn kept(landing: &Arc<Landing>, verdict: &LinkVerdict) -> Arc<Landing> {
-    let o = &landing.outcome;
-    if *verdict != LinkVerdict::Ok || !o.hops.is_empty() || o.final_url.is_empty() {
-        return landing.clone();
+impl Ledger {
+    /// What the ledger keeps of a target's landing for the rest of the
+    /// crawl. A page that answered at its own URL without redirects and is
+    /// fine (most of a site) needs no URLs: its key names it, and a
+    /// redirect that reaches it later takes the key as where it ended.
+    /// Without its URLs, such a landing is the same for every page of a
+    /// template (status, content type, the template's anchors): one copy
+    /// is kept for all of them, instead of one of some 250 bytes a page.
+    fn kept(&mut self, landing: &Arc<Landing>, verdict: &LinkVerdict) -> Arc<Landing> {
+        let o = &landing.outcome;
+        if *verdict != LinkVerdict::Ok || !o.hops.is_empty() || o.final_url.is_empty() {
+            return landing.clone();
+        }
+        let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+        (&o.content_type, &landing.not_found, &landing.anchors).hash(&mut hasher);
+        if let FetchResult::Status(code) = &o.result {
+            code.hash(&mut hasher);
+        }
+        let key = hasher.finish();
+        let same = |k: &Landing| {
+            k.outcome.result == o.result
+                && k.outcome.content_type == o.content_type
+                && k.outcome.blocked == o.blocked
+                && k.not_found == landing.not_found
+                && k.anchors == landing.anchors
+        };
+        if let Some(shared) = self.plain.get(&key).filter(|k| same(k)) {
+            return shared.clone();
+        }
+        let kept = Arc::new(Landing {
+            outcome: FetchOutcome {
+                url: String::new(),
+                final_url: String::new(),
+                result: o.result.clone(),
+                hops: Vec::new(),
+                content_type: o.content_type.clone(),
+                blocked: o.blocked.clone(),
+            },
+            not_found: landing.not_found.clone(),
+            anchors: landing.anchors.clone(),
+        });
+        // The first landing of a hash is the shared one; another with the
+        // same hash (a collision) keeps its own copy.
+        self.plain.entry(key).or_insert_with(|| kept.clone());
+        kept
     }
-    Arc::new(Landing {
-        outcome: FetchOutcome {
-            url: String::new(),
-            final_url: String::new(),
-            result: o.result.clone(),
-            hops: Vec::new(),
-            content_type: o.content_type.clone(),
-            blocked: o.blocked.clone(),
-        },
-        not_found: landing.not_found.clone(),
-        anchors: landing.anchors.clone(),
-    })
 }
 
 /// Gives one referrer the finding its target's verdict calls for (made by
@@ -416,5 +445,52 @@ mod tests {
         assert_eq!(landing.outcome.final_url, x);
         assert_eq!(landing.outcome.hops.len(), 1);
         assert_eq!(landing.outcome.hops[0].url, old);
+    }
+
+    #[test]
+    fn fine_pages_of_one_template_share_one_kept_landing() {
+        let profile = Profile::national();
+        let mut findings = Vec::new();
+        let bad = AtomicU64::new(0);
+        let mut emit = Emit {
+            site: "s",
+            profile: &profile,
+            findings: &mut findings,
+            bad_links: &bad,
+            max_redirects: 5,
+        };
+        let mut ledger = Ledger::default();
+        let kept = |ledger: &Ledger, key: &str| match ledger.targets.get(key) {
+            Some(Target::Done(Resolved {
+                landing: Some(l), ..
+            })) => l.clone(),
+            _ => panic!("{key} not resolved"),
+        };
+        let (a, b, c) = (
+            "http://a.gov.cn/a.html",
+            "http://a.gov.cn/b.html",
+            "http://a.gov.cn/c.html",
+        );
+        ledger.resolve(a, fine(a, &["_jiucuo_"]), &profile.links, &mut emit);
+        ledger.resolve(b, fine(b, &["_jiucuo_"]), &profile.links, &mut emit);
+        ledger.resolve(c, fine(c, &["_jiucuo_", "part2"]), &profile.links, &mut emit);
+        assert!(Arc::ptr_eq(&kept(&ledger, a), &kept(&ledger, b)));
+        assert!(!Arc::ptr_eq(&kept(&ledger, a), &kept(&ledger, c)));
+        // Each still judges its own fragments: #part2 is on c only.
+        let page: Arc<str> = Arc::from("http://a.gov.cn/");
+        for target in [b, c] {
+            let url = format!("{target}#part2");
+            let link = LinkUse {
+                page: &page,
+                home: false,
+                kind: LinkKind::Anchor,
+                target: &url,
+                text: "第二部分",
+                fragment: Some("part2"),
+            };
+            ledger.add_referrer(target, &page, &link, &mut emit);
+        }
+        let missing: Vec<&str> = emit.findings.iter().map(|f| f.target.as_str()).collect();
+        assert_eq!(missing, ["http://a.gov.cn/b.html#part2"]);
     }
 }
