@@ -309,7 +309,12 @@ impl SitePageWriter {
         let encoded = (|| {
             serde_json::to_writer(&mut self.buf, record).map_err(io::Error::other)?;
             let json = self.buf.len() - start;
-            let mut row = csv::Writer::from_writer(&mut self.buf);
+            // A row is some 400 bytes: csv's default 8 KB buffer, zeroed
+            // for every page, cost more than the row (callgrind: a re-scan
+            // +2%).
+            let mut row = csv::WriterBuilder::new()
+                .buffer_capacity(1024)
+                .from_writer(&mut self.buf);
             csv_out::write_page_row(&mut row, record, &self.site)?;
             row.flush()?;
             drop(row);
