@@ -473,7 +473,12 @@ mod tests {
         );
         ledger.resolve(a, fine(a, &["_jiucuo_"]), &profile.links, &mut emit);
         ledger.resolve(b, fine(b, &["_jiucuo_"]), &profile.links, &mut emit);
-        ledger.resolve(c, fine(c, &["_jiucuo_", "part2"]), &profile.links, &mut emit);
+        ledger.resolve(
+            c,
+            fine(c, &["_jiucuo_", "part2"]),
+            &profile.links,
+            &mut emit,
+        );
         assert!(Arc::ptr_eq(&kept(&ledger, a), &kept(&ledger, b)));
         assert!(!Arc::ptr_eq(&kept(&ledger, a), &kept(&ledger, c)));
         // Each still judges its own fragments: #part2 is on c only.
