@@ -101,7 +101,7 @@ impl SitePages {
 
     /// Writes the current record away and keeps its view.
     fn store_current(&mut self) {
-        let Some(mut record) = self.current.take() else {
+        let Some(record) = self.current.take() else {
             return;
         };
         let twin = if record.crawled && !record.content_hash.is_empty() {
@@ -113,7 +113,8 @@ impl SitePages {
         } else {
             None
         };
-        let (number, facts) = match &mut self.records {
+        let crawled = record.crawled;
+        let (number, facts, url) = match &mut self.records {
             Records::Spilled { spill, writer } => {
                 let number = match writer.push(spill, &record) {
                     Ok(n) => n,
@@ -123,18 +124,20 @@ impl SitePages {
                         usize::MAX
                     }
                 };
-                (number, record.facts.take().map(|f| Box::new((*f).into())))
+                let facts = record.facts.map(|f| Box::new((*f).into()));
+                (number, facts, record.url)
             }
             Records::Kept(kept) => {
                 let facts = record.facts.as_deref().map(|f| Box::new(f.clone().into()));
-                kept.push(record.clone());
-                (kept.len() - 1, facts)
+                let url = record.url.clone();
+                kept.push(record);
+                (kept.len() - 1, facts, url)
             }
         };
         self.views.push(PageView {
-            url: record.url,
+            url,
             record: number,
-            crawled: record.crawled,
+            crawled,
             facts,
             twin,
         });
