@@ -553,13 +553,18 @@ mod tests {
             .collect()
     }
 
+    /// The outputs of a run whose one site's pages stay in memory.
+    fn kept_in_memory(pages: &[PageRecord]) -> (Vec<String>, RunReport) {
+        let kept = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut in_memory = run();
+        in_memory.sites = vec![site("a.gov.cn", pages.to_vec())];
+        (outputs(kept.path(), &mut in_memory, None), in_memory)
+    }
+
     #[test]
     fn pages_written_as_they_are_crawled_read_as_if_kept_in_memory() {
         let pages = many_pages();
-        let kept = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mut in_memory = run();
-        in_memory.sites = vec![site("a.gov.cn", pages.clone())];
-        let expected = outputs(kept.path(), &mut in_memory, None);
+        let (expected, in_memory) = kept_in_memory(&pages);
 
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let spill = spill_in(dir.path());
@@ -576,10 +581,7 @@ mod tests {
     #[test]
     fn a_spill_file_that_cannot_be_written_keeps_the_pages_in_memory() {
         let pages = many_pages();
-        let kept = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mut in_memory = run();
-        in_memory.sites = vec![site("a.gov.cn", pages.clone())];
-        let expected = outputs(kept.path(), &mut in_memory, None);
+        let (expected, _) = kept_in_memory(&pages);
 
         // A file open for reading only: every write fails, as on a full disk.
         let read_only = File::open("/dev/null").unwrap_or_else(|e| panic!("{e}"));

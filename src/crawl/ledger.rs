@@ -396,18 +396,25 @@ mod tests {
         })
     }
 
+    fn test_emit<'a>(
+        profile: &'a Profile,
+        findings: &'a mut Vec<Finding>,
+        bad: &'a AtomicU64,
+    ) -> Emit<'a> {
+        Emit {
+            site: "s",
+            profile,
+            findings,
+            bad_links: bad,
+            max_redirects: 5,
+        }
+    }
+
     #[test]
     fn a_fine_page_keeps_no_urls_and_still_judges_links_and_redirects() {
         let profile = Profile::national();
-        let mut findings = Vec::new();
-        let bad = AtomicU64::new(0);
-        let mut emit = Emit {
-            site: "s",
-            profile: &profile,
-            findings: &mut findings,
-            bad_links: &bad,
-            max_redirects: 5,
-        };
+        let (mut findings, bad) = (Vec::new(), AtomicU64::new(0));
+        let mut emit = test_emit(&profile, &mut findings, &bad);
         let mut ledger = Ledger::default();
         let x = "http://a.gov.cn/x";
         ledger.resolve(x, fine(x, &["here"]), &profile.links, &mut emit);
@@ -450,15 +457,8 @@ mod tests {
     #[test]
     fn fine_pages_of_one_template_share_one_kept_landing() {
         let profile = Profile::national();
-        let mut findings = Vec::new();
-        let bad = AtomicU64::new(0);
-        let mut emit = Emit {
-            site: "s",
-            profile: &profile,
-            findings: &mut findings,
-            bad_links: &bad,
-            max_redirects: 5,
-        };
+        let (mut findings, bad) = (Vec::new(), AtomicU64::new(0));
+        let mut emit = test_emit(&profile, &mut findings, &bad);
         let mut ledger = Ledger::default();
         let kept = |ledger: &Ledger, key: &str| match ledger.targets.get(key) {
             Some(Target::Done(Resolved {
