@@ -94,7 +94,8 @@ impl PageSpill {
         }
         let mut writer = SitePageWriter::new(&site.name);
         for page in &site.pages {
-            writer.push(self, page)?;
+            writer.push(page)?;
+            writer.write_full(self);
         }
         let crawled = site.pages.iter().filter(|p| p.crawled).count();
         let (spilled, failed) = writer.finish(self, 0..site.pages.len(), crawled);
@@ -125,6 +126,21 @@ impl PageSpill {
             out.write_all(&buf)?;
         }
         Ok(())
+    }
+
+    /// Chunks written so far (in the file or, after a failed write, in memory).
+    pub fn chunks(&self) -> usize {
+        lock(&self.chunks).len()
+    }
+
+    /// Writes a site's chunk (a blocking write: off the async workers).
+    pub fn write_chunk(&self, chunk: FullChunk) -> WrittenChunk {
+        let (index, failed) = self.append(&chunk.bytes);
+        WrittenChunk {
+            index,
+            pages: chunk.pages,
+            failed,
+        }
     }
 
     /// Appends a chunk; where it went, and the error when it had to stay
@@ -225,14 +241,46 @@ impl SitePageWriter {
         }
     }
 
-    /// Encodes `record` and returns its number.
-    pub fn push(&mut self, spill: &PageSpill, record: &PageRecord) -> io::Result<usize> {
+    /// Encodes `record` and returns its number. Nothing is written: see
+    /// [`SitePageWriter::full_chunk`] and [`SitePageWriter::write_full`].
+    pub fn push(&mut self, record: &PageRecord) -> io::Result<usize> {
         let fragment = self.encode(record)?;
         self.pages.push(fragment);
         let page = self.pages.len() - 1;
         self.unwritten.push(page as u32);
-        self.write_full(spill);
         Ok(page)
+    }
+
+    /// The encoded pages once they fill a chunk, for the caller to write
+    /// where blocking is allowed ([`PageSpill::write_chunk`]) and hand back
+    /// ([`SitePageWriter::written`]); a crawl's task must not block its
+    /// async worker on the disk. Until then the pages may not be read back.
+    pub fn full_chunk(&mut self) -> Option<FullChunk> {
+        (self.buf.len() >= CHUNK_BYTES).then(|| FullChunk {
+            bytes: std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK_BYTES)),
+            pages: std::mem::take(&mut self.unwritten),
+        })
+    }
+
+    /// Records where a chunk from [`SitePageWriter::full_chunk`] went.
+    pub fn written(&mut self, chunk: WrittenChunk) {
+        if self.failed.is_none() {
+            self.failed = chunk.failed;
+        }
+        for page in chunk.pages {
+            if let Some(f) = self.pages.get_mut(page as usize) {
+                if f.chunk == UNWRITTEN {
+                    f.chunk = chunk.index;
+                }
+            }
+        }
+    }
+
+    /// Writes the encoded pages if they fill a chunk (a blocking write).
+    pub fn write_full(&mut self, spill: &PageSpill) {
+        if let Some(chunk) = self.full_chunk() {
+            self.written(spill.write_chunk(chunk));
+        }
     }
 
     /// Page records written so far.
@@ -337,29 +385,31 @@ impl SitePageWriter {
         })
     }
 
-    fn write_full(&mut self, spill: &PageSpill) {
-        if self.buf.len() >= CHUNK_BYTES {
-            self.write(spill);
-        }
-    }
-
     fn write(&mut self, spill: &PageSpill) {
         if self.buf.is_empty() {
             return;
         }
-        let (chunk, failed) = spill.append(&self.buf);
-        if self.failed.is_none() {
-            self.failed = failed;
-        }
-        for &page in &self.unwritten {
-            let f = &mut self.pages[page as usize];
-            if f.chunk == UNWRITTEN {
-                f.chunk = chunk;
-            }
-        }
-        self.unwritten.clear();
-        self.buf.clear();
+        let chunk = FullChunk {
+            bytes: std::mem::take(&mut self.buf),
+            pages: std::mem::take(&mut self.unwritten),
+        };
+        self.written(spill.write_chunk(chunk));
     }
+}
+
+/// A chunk of a site's encoded pages, to be written.
+#[derive(Debug)]
+pub struct FullChunk {
+    bytes: Vec<u8>,
+    pages: Vec<u32>,
+}
+
+/// Where a [`FullChunk`] went.
+#[derive(Debug)]
+pub struct WrittenChunk {
+    index: u32,
+    pages: Vec<u32>,
+    failed: Option<io::Error>,
 }
 
 #[cfg(test)]
@@ -507,9 +557,8 @@ mod tests {
                 record.crawled = true;
                 record.title = "twin".into();
             }
-            numbers[i] = writer
-                .push(spill, &record)
-                .unwrap_or_else(|e| panic!("{e}"));
+            numbers[i] = writer.push(&record).unwrap_or_else(|e| panic!("{e}"));
+            writer.write_full(spill);
         }
         writer
             .change(spill, numbers[1], |r| {

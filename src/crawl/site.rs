@@ -244,7 +244,7 @@ pub async fn crawl_site(
         if done.is_home {
             coverage.home_answered(outcome);
         }
-        pages.push(PageRecord {
+        let record = PageRecord {
             content_hash: done.body_hash.clone().unwrap_or_default(),
             url: done.key.clone(),
             status: site.share(&outcome.status_label()),
@@ -261,7 +261,8 @@ pub async fn crawl_site(
             is_home: done.is_home,
             crawled: false,
             facts: None,
-        });
+        };
+        pages.push(record).await;
 
         // A site page answered with a redirect: the target is a URL of its
         // own (requested once), and this key shares its verdict.

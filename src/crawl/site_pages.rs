@@ -86,9 +86,29 @@ impl SitePages {
     }
 
     /// Starts the record of a fetched URL (the one before it is done).
-    pub(crate) fn push(&mut self, record: PageRecord) {
+    pub(crate) async fn push(&mut self, record: PageRecord) {
         self.store_current();
         self.current = Some(record);
+        self.write_full().await;
+    }
+
+    /// Writes the encoded records once they fill a chunk, on a blocking
+    /// thread: the crawl's task waits, its async worker does not.
+    async fn write_full(&mut self) {
+        let Records::Spilled { spill, writer } = &mut self.records else {
+            return;
+        };
+        let Some(chunk) = writer.full_chunk() else {
+            return;
+        };
+        let spill = spill.clone();
+        match tokio::task::spawn_blocking(move || spill.write_chunk(chunk)).await {
+            Ok(written) => writer.written(written),
+            // Only a panic in the write or the runtime shutting down.
+            Err(e) => self
+                .notes
+                .push(format!("内部错误：一批页面记录未能写入报告：{e}")),
+        }
     }
 
     /// The URL being handled was read as a page of the site: its facts.
@@ -115,8 +135,8 @@ impl SitePages {
         };
         let crawled = record.crawled;
         let (number, facts, url) = match &mut self.records {
-            Records::Spilled { spill, writer } => {
-                let number = match writer.push(spill, &record) {
+            Records::Spilled { writer, .. } => {
+                let number = match writer.push(&record) {
                     Ok(n) => n,
                     Err(e) => {
                         self.notes
@@ -240,23 +260,25 @@ mod tests {
         }
     }
 
-    fn crawl(pages: &mut SitePages) {
-        pages.push(record("http://a.gov.cn/b/index.html", "h1"));
+    async fn crawl(pages: &mut SitePages) {
+        pages
+            .push(record("http://a.gov.cn/b/index.html", "h1"))
+            .await;
         pages.read(facts("乙"));
-        pages.push(record("http://a.gov.cn/x.pdf", ""));
-        pages.push(record("http://a.gov.cn/", "h0"));
+        pages.push(record("http://a.gov.cn/x.pdf", "")).await;
+        pages.push(record("http://a.gov.cn/", "h0")).await;
         pages.read(facts("首页"));
         pages.close();
     }
 
-    #[test]
-    fn written_and_kept_records_come_out_the_same() {
+    #[tokio::test]
+    async fn written_and_kept_records_come_out_the_same() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let spill = Arc::new(PageSpill::in_dir(dir.path()).unwrap_or_else(|e| panic!("{e}")));
         let mut written = SitePages::new("a", Some(spill.clone()));
         let mut kept = SitePages::new("a", None);
-        crawl(&mut written);
-        crawl(&mut kept);
+        crawl(&mut written).await;
+        crawl(&mut kept).await;
         for pages in [&written, &kept] {
             assert_eq!(pages.views.len(), 3);
             assert!(pages.views[0].crawled && !pages.views[1].crawled);
@@ -301,6 +323,39 @@ mod tests {
             .copy_json(&spilled, &mut json)
             .unwrap_or_else(|e| panic!("{e}"));
         let back: Vec<PageRecord> = serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, kept.kept);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_large_site_is_written_in_chunks_while_it_is_crawled() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let spill = Arc::new(PageSpill::in_dir(dir.path()).unwrap_or_else(|e| panic!("{e}")));
+        let mut written = SitePages::new("a", Some(spill.clone()));
+        let mut kept = SitePages::new("a", None);
+        for i in 0..600 {
+            for pages in [&mut written, &mut kept] {
+                let mut r = record(&format!("http://a.gov.cn/{i:04}.html"), "");
+                r.title = "示范县".repeat(100).into();
+                pages.push(r).await;
+                pages.read(facts("文章"));
+            }
+        }
+        assert!(
+            spill.chunks() >= 2,
+            "written while crawled: {}",
+            spill.chunks()
+        );
+        let order: Vec<usize> = (0..600).rev().collect();
+        let written = written.finish(&order, &[], None, 600);
+        let kept = kept.finish(&order, &[], None, 600);
+        assert!(written.notes.is_empty(), "{:?}", written.notes);
+        let spilled = written.spilled.unwrap_or_else(|| panic!("not spilled"));
+        let mut json = Vec::new();
+        spill
+            .copy_json(&spilled, &mut json)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let back: Vec<PageRecord> = serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.len(), 600);
         assert_eq!(back, kept.kept);
     }
 }
