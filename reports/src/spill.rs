@@ -340,10 +340,22 @@ impl SitePageWriter {
         crawled: usize,
     ) -> (SpilledPages, Option<io::Error>) {
         self.write(spill);
+        let mut lost = 0;
         let pages: Box<[Fragment]> = order
             .into_iter()
             .filter_map(|i| self.pages.get(i).copied())
+            // A chunk handed out and never handed back (its writer
+            // panicked): its pages are left out, not the whole report.
+            .filter(|f| {
+                lost += usize::from(f.chunk == UNWRITTEN);
+                f.chunk != UNWRITTEN
+            })
             .collect();
+        if lost > 0 && self.failed.is_none() {
+            self.failed = Some(io::Error::other(format!(
+                "{lost} page records were lost before they were written"
+            )));
+        }
         let spilled = SpilledPages {
             count: pages.len(),
             pages,
@@ -648,5 +660,30 @@ mod tests {
             .all(|c| matches!(c, Chunk::Memory(_))));
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(outputs(dir.path(), &mut on_disk, Some(&spill)), expected);
+    }
+
+    #[test]
+    fn a_chunk_never_handed_back_leaves_its_pages_out_not_the_report() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let spill = spill_in(dir.path());
+        let pages = many_pages();
+        let mut writer = SitePageWriter::new("a.gov.cn");
+        let mut lost = None;
+        for page in &pages {
+            writer.push(page).unwrap_or_else(|e| panic!("{e}"));
+            if lost.is_none() {
+                lost = writer.full_chunk();
+            }
+        }
+        let lost = lost.unwrap_or_else(|| panic!("no chunk filled"));
+        let (spilled, failed) = writer.finish(&spill, 0..pages.len(), 0);
+        assert!(failed.is_some_and(|e| e.to_string().contains("lost")));
+        assert_eq!(spilled.count, pages.len() - lost.pages.len());
+        let mut json = Vec::new();
+        spill
+            .copy_json(&spilled, &mut json)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let back: Vec<PageRecord> = serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back[..], pages[lost.pages.len()..]);
     }
 }

@@ -220,7 +220,9 @@ impl SitePages {
                 // A record that could not be encoded (usize::MAX) is left out.
                 let (spilled, failed) = writer.finish(&spill, numbers, crawled);
                 if let Some(e) = failed {
-                    notes.push(format!("页面记录未能暂存到磁盘，保留在内存中：{e}"));
+                    notes.push(format!(
+                        "页面记录写入临时文件时出错（未写入的记录保留在内存中）：{e}"
+                    ));
                 }
                 FinishedPages {
                     kept: Vec::new(),
