@@ -63,6 +63,9 @@ pub struct FooterInput<'a> {
     pub url: &'a Url,
     /// Visible text.
     pub text: &'a str,
+    /// Where the footer's own lines start in `text` ([`footer_start`]):
+    /// found once a page, as the page's content ends there too.
+    pub footer_start: usize,
     /// Inline script text.
     pub script_text: &'a str,
     /// Every link.
@@ -225,10 +228,11 @@ pub fn footer_start(text: &str) -> usize {
 }
 
 /// The part of the visible text that is the footer: from a little before
-/// the earliest of the last footer markers (to take in the 网站地图 and
-/// 联系我们 lines above it) to the end.
-pub fn footer_region(text: &str) -> &str {
-    let start = match footer_start(text) {
+/// the earliest of the last footer markers (`footer_start`, from
+/// [`footer_start`]; to take in the 网站地图 and 联系我们 lines above it)
+/// to the end.
+pub fn footer_region(text: &str, footer_start: usize) -> &str {
+    let start = match footer_start {
         pos if pos < text.len() => pos.saturating_sub(150),
         _ => text.len().saturating_sub(1200),
     };
@@ -491,7 +495,7 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
     }
 
     // 主办单位 and 联系方式
-    let region = footer_region(input.text);
+    let region = footer_region(input.text, input.footer_start);
     let host = rules
         .host_pattern
         .captures_iter(region)

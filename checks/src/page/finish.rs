@@ -105,10 +105,12 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
     }
 
     // Footer.
+    let footer_start = footer::footer_start(&text);
     facts.footer = std::sync::Arc::new(footer::extract(
         &FooterInput {
             url: input.url,
             text: &text,
+            footer_start,
             script_text: &script_text,
             links: &links,
             scripts: &scripts,
@@ -136,7 +138,7 @@ pub(super) fn finish(w: Walked, input: &PageInput<'_>, profile: &Profile) -> Pag
     if facts.meta.article_title.as_deref() == Some(&*facts.headline) {
         facts.meta.article_title = Some(facts.headline.clone());
     }
-    let main_text = &text[..footer::footer_start(&text)];
+    let main_text = &text[..footer_start];
     // Lists a platform ships inside a script: Hanweb's inline datastore
     // records are items; TRS's script pager names the older list pages.
     let mut from_datastore = 0u32;

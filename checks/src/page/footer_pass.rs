@@ -53,6 +53,7 @@ pub fn footer_source_facts(
         let input = FooterInput {
             url,
             text: "",
+            footer_start: 0,
             script_text: &decoded.text,
             links: &[],
             scripts: &[],
