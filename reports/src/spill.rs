@@ -256,10 +256,7 @@ impl SitePageWriter {
     /// ([`SitePageWriter::written`]); a crawl's task must not block its
     /// async worker on the disk. Until then the pages may not be read back.
     pub fn full_chunk(&mut self) -> Option<FullChunk> {
-        (self.buf.len() >= CHUNK_BYTES).then(|| FullChunk {
-            bytes: std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK_BYTES)),
-            pages: std::mem::take(&mut self.unwritten),
-        })
+        (self.buf.len() >= CHUNK_BYTES).then(|| self.take_chunk(CHUNK_BYTES))
     }
 
     /// Records where a chunk from [`SitePageWriter::full_chunk`] went.
@@ -281,16 +278,6 @@ impl SitePageWriter {
         if let Some(chunk) = self.full_chunk() {
             self.written(spill.write_chunk(chunk));
         }
-    }
-
-    /// Page records written so far.
-    pub fn len(&self) -> usize {
-        self.pages.len()
-    }
-
-    /// Whether no page was written.
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
     }
 
     /// Reads page `page`'s record back.
@@ -401,11 +388,17 @@ impl SitePageWriter {
         if self.buf.is_empty() {
             return;
         }
-        let chunk = FullChunk {
-            bytes: std::mem::take(&mut self.buf),
-            pages: std::mem::take(&mut self.unwritten),
-        };
+        let chunk = self.take_chunk(0);
         self.written(spill.write_chunk(chunk));
+    }
+
+    /// The encoded pages and their numbers, the buffer left empty with
+    /// room for `capacity` bytes.
+    fn take_chunk(&mut self, capacity: usize) -> FullChunk {
+        FullChunk {
+            bytes: std::mem::replace(&mut self.buf, Vec::with_capacity(capacity)),
+            pages: std::mem::take(&mut self.unwritten),
+        }
     }
 }
 
