@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// What a request ended in, shared by every URL whose redirects lead there.
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Landing {
     pub(crate) outcome: FetchOutcome,
     pub(crate) not_found: Option<String>,
