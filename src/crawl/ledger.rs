@@ -59,34 +59,55 @@ impl Referrer {
     }
 }
 
+/// A target's verdict and what it landed on. Fine pages of one template
+/// share one (see [`Ledger::kept`]).
 pub(crate) struct Resolved {
     pub(crate) verdict: LinkVerdict,
     pub(crate) landing: Option<Arc<Landing>>,
+}
+
+/// A target that answered with a redirect: boxed, as few targets do, so
+/// that every other entry stays small.
+pub(crate) struct Redirect {
+    to: String,
+    status: u16,
+    waiting: Vec<Referrer>,
 }
 
 pub(crate) enum Target {
     /// Queued or in flight; referrers wait for the verdict.
     Pending(Vec<Referrer>),
     /// Answered with a redirect to another key, whose verdict it will share.
-    Redirect {
-        to: String,
-        status: u16,
-        waiting: Vec<Referrer>,
-    },
+    Redirect(Box<Redirect>),
     /// Verdict known.
-    Done(Resolved),
+    Done(Arc<Resolved>),
+}
+
+/// A target's name in the ledger: the 128-bit hash of its normalised URL
+/// (`urlnorm::url_hash`, the same the crawl's memory of read pages uses),
+/// 16 bytes in the table instead of the URL on the heap. The ledger is
+/// asked once per link of every page (some 100 a page) and holds every URL
+/// a site links to, so both its size and its look-ups matter; nothing reads
+/// a target's URL back from it but the bad ones' (kept in [`Ledger::bad`]).
+fn id(key: &str) -> u128 {
+    govscan_checks::urlnorm::url_hash(key)
 }
 
 /// Per-target state: waiting referrers, a redirect edge, or the verdict.
 #[derive(Default)]
 pub(crate) struct Ledger {
-    pub(crate) targets: HashMap<String, Target>,
+    targets: HashMap<u128, Target>,
     /// Reverse redirect edges: target key → keys redirecting to it.
-    pub(crate) redirected_from: HashMap<String, Vec<String>>,
+    redirected_from: HashMap<String, Vec<String>>,
     pub(crate) emitted: HashSet<(Arc<str>, String, CheckId)>,
-    /// The landings of fine pages kept without URLs, one per distinct
-    /// content (see [`Ledger::kept`]).
-    plain: HashMap<u64, Arc<Landing>>,
+    /// The verdicts of fine pages kept without URLs, one per distinct
+    /// landing (see [`Ledger::kept`]).
+    plain: HashMap<u64, Arc<Resolved>>,
+    /// The URLs of the targets whose verdict is a dead or wrong link, for
+    /// the site-wide checks ([`Ledger::bad_targets`]).
+    bad: HashMap<u128, String>,
+    /// The one verdict of every target not fetched (see [`Ledger::skip`]).
+    not_checked: Option<Arc<Resolved>>,
 }
 
 pub(crate) struct Emit<'a> {
@@ -99,12 +120,25 @@ pub(crate) struct Emit<'a> {
 
 impl Ledger {
     pub(crate) fn contains(&self, key: &str) -> bool {
-        self.targets.contains_key(key)
+        self.targets.contains_key(&id(key))
     }
 
-    pub(crate) fn insert_pending(&mut self, key: String) {
+    /// The verdict of `key`, once it has one.
+    pub(crate) fn done(&self, key: &str) -> Option<&Resolved> {
+        match self.targets.get(&id(key)) {
+            Some(Target::Done(resolved)) => Some(resolved),
+            _ => None,
+        }
+    }
+
+    /// The normalised URLs of the targets judged dead or wrong links.
+    pub(crate) fn bad_targets(&self) -> std::collections::HashSet<String> {
+        self.bad.values().cloned().collect()
+    }
+
+    pub(crate) fn insert_pending(&mut self, key: &str) {
         self.targets
-            .entry(key)
+            .entry(id(key))
             .or_insert_with(|| Target::Pending(Vec::new()));
     }
 
@@ -117,10 +151,20 @@ impl Ledger {
         link: &LinkUse<'_>,
         emit: &mut Emit<'_>,
     ) -> bool {
-        match self.targets.get_mut(key) {
-            Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => {
-                list.push(Referrer::keep(page, link))
-            }
+        self.refer(id(key), key, page, link, emit)
+    }
+
+    fn refer(
+        &mut self,
+        id: u128,
+        key: &str,
+        page: &Arc<str>,
+        link: &LinkUse<'_>,
+        emit: &mut Emit<'_>,
+    ) -> bool {
+        match self.targets.get_mut(&id) {
+            Some(Target::Pending(list)) => list.push(Referrer::keep(page, link)),
+            Some(Target::Redirect(redirect)) => redirect.waiting.push(Referrer::keep(page, link)),
             Some(Target::Done(resolved)) => {
                 judge_referrer(&mut self.emitted, key, resolved, page, link, emit)
             }
@@ -138,18 +182,17 @@ impl Ledger {
         link: &LinkUse<'_>,
         emit: &mut Emit<'_>,
     ) {
-        if !self.add_referrer_if_known(key, page, link, emit) {
-            self.targets.insert(
-                key.to_string(),
-                Target::Pending(vec![Referrer::keep(page, link)]),
-            );
+        let id = id(key);
+        if !self.refer(id, key, page, link, emit) {
+            self.targets
+                .insert(id, Target::Pending(vec![Referrer::keep(page, link)]));
         }
     }
 
     /// Where a key's redirects lead, if it redirects; `None` at a non-redirect.
     pub(crate) fn redirect_of(&self, key: &str) -> Option<&str> {
-        match self.targets.get(key) {
-            Some(Target::Redirect { to, .. }) => Some(to),
+        match self.targets.get(&id(key)) {
+            Some(Target::Redirect(redirect)) => Some(&redirect.to),
             _ => None,
         }
     }
@@ -157,17 +200,18 @@ impl Ledger {
     /// Records that `from` answered with a redirect to `to`. Returns true
     /// when this closes a loop (`to` leads back to `from`).
     pub(crate) fn add_redirect(&mut self, from: &str, to: &str, status: u16) -> bool {
-        let waiting = match self.targets.remove(from) {
-            Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => list,
+        let waiting = match self.targets.remove(&id(from)) {
+            Some(Target::Pending(list)) => list,
+            Some(Target::Redirect(redirect)) => redirect.waiting,
             _ => Vec::new(),
         };
         self.targets.insert(
-            from.to_string(),
-            Target::Redirect {
+            id(from),
+            Target::Redirect(Box::new(Redirect {
                 to: to.to_string(),
                 status,
                 waiting,
-            },
+            })),
         );
         self.redirected_from
             .entry(to.to_string())
@@ -198,33 +242,29 @@ impl Ledger {
         let mut work: Vec<(String, Arc<Landing>)> = vec![(key.to_string(), landing)];
         while let Some((key, landing)) = work.pop() {
             let verdict = judge(&landing.outcome, landing.not_found.as_deref(), rules);
-            let kept = self.kept(&landing, &verdict);
-            let previous = self.targets.insert(
-                key.clone(),
-                Target::Done(Resolved {
-                    landing: Some(kept),
-                    verdict,
-                }),
-            );
+            let resolved = self.kept(&landing, verdict);
+            self.settle(&key, resolved.clone());
+            let previous = self
+                .targets
+                .insert(id(&key), Target::Done(resolved.clone()));
             let waiting = match previous {
-                Some(Target::Pending(list)) | Some(Target::Redirect { waiting: list, .. }) => list,
+                Some(Target::Pending(list)) => list,
+                Some(Target::Redirect(redirect)) => redirect.waiting,
                 _ => Vec::new(),
             };
-            if let Some(Target::Done(resolved)) = self.targets.get(&key) {
-                for r in &waiting {
-                    judge_referrer(
-                        &mut self.emitted,
-                        &key,
-                        resolved,
-                        &r.page,
-                        &r.as_use(),
-                        emit,
-                    );
-                }
+            for r in &waiting {
+                judge_referrer(
+                    &mut self.emitted,
+                    &key,
+                    &resolved,
+                    &r.page,
+                    &r.as_use(),
+                    emit,
+                );
             }
             for from in self.redirected_from.remove(&key).unwrap_or_default() {
-                let status = match self.targets.get(&from) {
-                    Some(Target::Redirect { status, .. }) => *status,
+                let status = match self.targets.get(&id(&from)) {
+                    Some(Target::Redirect(redirect)) => redirect.status,
                     _ => continue, // already resolved (a loop member)
                 };
                 let mut hops = vec![Hop {
@@ -263,28 +303,43 @@ impl Ledger {
 
     /// Marks a key as not fetched (excluded, robots.txt, trap): no verdict.
     pub(crate) fn skip(&mut self, key: &str) {
-        self.targets.insert(
-            key.to_string(),
-            Target::Done(Resolved {
-                verdict: LinkVerdict::NotChecked,
-                landing: None,
-            }),
-        );
+        let resolved = self
+            .not_checked
+            .get_or_insert_with(|| {
+                Arc::new(Resolved {
+                    verdict: LinkVerdict::NotChecked,
+                    landing: None,
+                })
+            })
+            .clone();
+        self.settle(key, resolved.clone());
+        self.targets.insert(id(key), Target::Done(resolved));
     }
-}
 
-impl Ledger {
-    /// What the ledger keeps of a target's landing for the rest of the
-    /// crawl. A page that answered at its own URL without redirects and is
-    /// fine (most of a site) needs no URLs: its key names it, and a
-    /// redirect that reaches it later takes the key as where it ended.
-    /// Without its URLs, such a landing is the same for every page of a
-    /// template (status, content type, the template's anchors): one copy
-    /// is kept for all of them, instead of one of some 250 bytes a page.
-    fn kept(&mut self, landing: &Arc<Landing>, verdict: &LinkVerdict) -> Arc<Landing> {
+    /// Keeps the URL of a target whose verdict is bad, and forgets it when
+    /// a later verdict is not.
+    fn settle(&mut self, key: &str, resolved: Arc<Resolved>) {
+        if resolved.verdict.is_bad() {
+            self.bad.insert(id(key), key.to_string());
+        } else if !self.bad.is_empty() {
+            self.bad.remove(&id(key));
+        }
+    }
+
+    /// The verdict the ledger keeps of a target for the rest of the crawl.
+    /// A page that answered at its own URL without redirects and is fine
+    /// (most of a site) needs no URLs: its key names it, and a redirect
+    /// that reaches it later takes the key as where it ended. Without its
+    /// URLs, such a verdict is the same for every page of a template
+    /// (status, content type, the template's anchors): one copy is kept for
+    /// all of them, instead of one of some 300 bytes a page.
+    fn kept(&mut self, landing: &Arc<Landing>, verdict: LinkVerdict) -> Arc<Resolved> {
         let o = &landing.outcome;
-        if *verdict != LinkVerdict::Ok || !o.hops.is_empty() || o.final_url.is_empty() {
-            return landing.clone();
+        if verdict != LinkVerdict::Ok || !o.hops.is_empty() || o.final_url.is_empty() {
+            return Arc::new(Resolved {
+                verdict,
+                landing: Some(landing.clone()),
+            });
         }
         let mut hasher = foldhash::fast::FixedState::default().build_hasher();
         (&o.content_type, &landing.not_found, &landing.anchors).hash(&mut hasher);
@@ -292,29 +347,34 @@ impl Ledger {
             code.hash(&mut hasher);
         }
         let key = hasher.finish();
-        let same = |k: &Landing| {
-            k.outcome.result == o.result
-                && k.outcome.content_type == o.content_type
-                && k.outcome.blocked == o.blocked
-                && k.not_found == landing.not_found
-                && k.anchors == landing.anchors
+        let same = |r: &Resolved| {
+            r.landing.as_ref().is_some_and(|k| {
+                k.outcome.result == o.result
+                    && k.outcome.content_type == o.content_type
+                    && k.outcome.blocked == o.blocked
+                    && k.not_found == landing.not_found
+                    && k.anchors == landing.anchors
+            })
         };
-        if let Some(shared) = self.plain.get(&key).filter(|k| same(k)) {
+        if let Some(shared) = self.plain.get(&key).filter(|r| same(r)) {
             return shared.clone();
         }
-        let kept = Arc::new(Landing {
-            outcome: FetchOutcome {
-                url: String::new(),
-                final_url: String::new(),
-                result: o.result.clone(),
-                hops: Vec::new(),
-                content_type: o.content_type.clone(),
-                blocked: o.blocked.clone(),
-            },
-            not_found: landing.not_found.clone(),
-            anchors: landing.anchors.clone(),
+        let kept = Arc::new(Resolved {
+            verdict,
+            landing: Some(Arc::new(Landing {
+                outcome: FetchOutcome {
+                    url: String::new(),
+                    final_url: String::new(),
+                    result: o.result.clone(),
+                    hops: Vec::new(),
+                    content_type: o.content_type.clone(),
+                    blocked: o.blocked.clone(),
+                },
+                not_found: landing.not_found.clone(),
+                anchors: landing.anchors.clone(),
+            })),
         });
-        // The first landing of a hash is the shared one; another with the
+        // The first verdict of a hash is the shared one; another with the
         // same hash (a collision) keeps its own copy.
         self.plain.entry(key).or_insert_with(|| kept.clone());
         kept
@@ -418,7 +478,7 @@ mod tests {
         let mut ledger = Ledger::default();
         let x = "http://a.gov.cn/x";
         ledger.resolve(x, fine(x, &["here"]), &profile.links, &mut emit);
-        let Some(Target::Done(resolved)) = ledger.targets.get(x) else {
+        let Some(resolved) = ledger.done(x) else {
             panic!("not resolved")
         };
         let kept = resolved.landing.clone().unwrap();
@@ -444,7 +504,7 @@ mod tests {
         let old = "http://a.gov.cn/old";
         assert!(!ledger.add_redirect(old, x, 301));
         ledger.resolve(x, kept, &profile.links, &mut emit);
-        let Some(Target::Done(resolved)) = ledger.targets.get(old) else {
+        let Some(resolved) = ledger.done(old) else {
             panic!("redirect not resolved")
         };
         assert_eq!(resolved.verdict, LinkVerdict::Ok);
@@ -455,15 +515,54 @@ mod tests {
     }
 
     #[test]
+    fn a_ledger_entry_stays_small() {
+        // Every URL a site links to has one: 16 bytes of key and this.
+        assert!(std::mem::size_of::<Target>() <= 32);
+    }
+
+    #[test]
+    fn bad_targets_are_the_dead_ones_and_what_redirects_to_them() {
+        let profile = Profile::national();
+        let (mut findings, bad) = (Vec::new(), AtomicU64::new(0));
+        let mut emit = test_emit(&profile, &mut findings, &bad);
+        let mut ledger = Ledger::default();
+        let (gone, old, fine_url, skipped) = (
+            "http://a.gov.cn/gone",
+            "http://a.gov.cn/old",
+            "http://a.gov.cn/fine",
+            "http://a.gov.cn/robots-only",
+        );
+        let mut dead = fine(gone, &[]);
+        Arc::get_mut(&mut dead).unwrap().outcome.result = FetchResult::Status(404);
+        ledger.insert_pending(old);
+        assert!(!ledger.add_redirect(old, gone, 302));
+        ledger.resolve(gone, dead, &profile.links, &mut emit);
+        ledger.resolve(fine_url, fine(fine_url, &[]), &profile.links, &mut emit);
+        ledger.skip(skipped);
+        let mut targets: Vec<String> = ledger.bad_targets().into_iter().collect();
+        targets.sort();
+        assert_eq!(targets, [gone, old]);
+        assert!(ledger.done(old).is_some_and(|r| r.verdict.is_bad()));
+        assert_eq!(
+            ledger.done(skipped).map(|r| &r.verdict),
+            Some(&LinkVerdict::NotChecked)
+        );
+        // A target judged again with a fine verdict is no longer bad.
+        ledger.resolve(gone, fine(gone, &[]), &profile.links, &mut emit);
+        let targets: Vec<String> = ledger.bad_targets().into_iter().collect();
+        assert_eq!(targets, [old]);
+    }
+
+    #[test]
     fn fine_pages_of_one_template_share_one_kept_landing() {
         let profile = Profile::national();
         let (mut findings, bad) = (Vec::new(), AtomicU64::new(0));
         let mut emit = test_emit(&profile, &mut findings, &bad);
         let mut ledger = Ledger::default();
-        let kept = |ledger: &Ledger, key: &str| match ledger.targets.get(key) {
-            Some(Target::Done(Resolved {
+        let kept = |ledger: &Ledger, key: &str| match ledger.done(key) {
+            Some(Resolved {
                 landing: Some(l), ..
-            })) => l.clone(),
+            }) => l.clone(),
             _ => panic!("{key} not resolved"),
         };
         let (a, b, c) = (

@@ -11,7 +11,7 @@
 use super::context::{RunContext, SiteProgress};
 use super::coverage::Coverage;
 use super::jobs::{run_job, Job, JobDone, JobKind, SiteShared};
-use super::ledger::{failed_redirect, Emit, Landing, Ledger, Target};
+use super::ledger::{failed_redirect, Emit, Landing, Ledger};
 use super::robots::{sitemap_seeds, Robots};
 use super::site_pages::SitePages;
 use super::site_state::SiteCrawl;
@@ -167,7 +167,7 @@ pub async fn crawl_site(
     let mut ipv6_sample = super::ipv6_probe::Ipv6Sample::default();
     let mut home = seed.to_string();
 
-    site.ledger.insert_pending(seed.to_string());
+    site.ledger.insert_pending(seed.as_str());
     site.frontier.push_back(Job {
         url: seed.clone(),
         depth: 0,
@@ -290,7 +290,7 @@ pub async fn crawl_site(
                     failed_redirect(&done.key, &next_key, *status, FailureKind::RedirectLoop);
                 site.ledger
                     .resolve(&done.key, landing, &ctx.profile.links, &mut emit);
-            } else if let Some(Target::Done(resolved)) = site.ledger.targets.get(&next_key) {
+            } else if let Some(resolved) = site.ledger.done(&next_key) {
                 if let Some(landing) = resolved.landing.clone() {
                     // Re-resolving the target propagates to this key.
                     site.ledger
@@ -328,7 +328,7 @@ pub async fn crawl_site(
                     done.depth.saturating_sub(1),
                     &mut emit,
                 );
-                if let Some(Target::Done(_)) = site.ledger.targets.get(&next_key) {
+                if site.ledger.done(&next_key).is_some() {
                     site.ledger.skip(&done.key); // excluded, robots.txt or trap
                 }
             }
@@ -352,11 +352,7 @@ pub async fn crawl_site(
         if !final_key.is_empty()
             && final_key != done.key
             && Url::parse(&final_key).is_ok_and(|u| !shared.scope.contains(&u))
-            && !site
-                .ledger
-                .targets
-                .get(&final_key)
-                .is_some_and(|t| matches!(t, Target::Done(_)))
+            && site.ledger.done(&final_key).is_none()
         {
             site.ledger.resolve(
                 &final_key,

@@ -6,7 +6,7 @@ use super::context::{RunContext, SiteProgress};
 use super::coverage::Coverage;
 use super::ipv6_probe::Ipv6Sample;
 use super::jobs::SiteShared;
-use super::ledger::{Ledger, Resolved, Target};
+use super::ledger::Ledger;
 use super::site::{normalise_str, SiteResult, SiteSpec};
 use super::site_pages::{FinishedPages, SitePages};
 use super::twins::merge_index_twins;
@@ -80,19 +80,16 @@ pub(super) async fn conclude(
         Url::parse(u).is_ok_and(|u| scope.contains(&u))
     });
     let audit = judge_audit(&audit_input, &ctx.profile.audit);
-    let dead: std::collections::HashSet<String> = ledger
-        .targets
-        .iter()
-        .filter(|(_, t)| matches!(t, Target::Done(Resolved { verdict, .. }) if verdict.is_bad()))
-        .map(|(k, _)| k.clone())
-        .collect();
+    let dead = ledger.bad_targets();
     // The sampled links that loaded over IPv4: the only ones the IPv6
     // checks try again (asked of the sample, not of every link the ledger
     // holds: on a 200,000-page site that copy was the end's memory peak).
     let ok_over_v4: HashSet<String> = ipv6_sample
         .keys()
         .filter(|k| {
-            matches!(ledger.targets.get(k), Some(Target::Done(Resolved { verdict, .. })) if *verdict == govscan_checks::LinkVerdict::Ok)
+            ledger
+                .done(k)
+                .is_some_and(|r| r.verdict == govscan_checks::LinkVerdict::Ok)
         })
         .collect();
     // The crawl's per-URL state is done with: freed before the site-wide

@@ -221,7 +221,7 @@ impl SiteCrawl<'_> {
             }
         };
         let _ = emit;
-        self.ledger.insert_pending(key.clone());
+        self.ledger.insert_pending(&key);
         self.frontier.push_back(Job {
             url: target,
             depth,
