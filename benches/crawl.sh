@@ -9,6 +9,8 @@
 #   IPV6=1 benches/crawl.sh N       the portal's host has an AAAA record too (IPv6 checks fetch)
 #   IPV6=off benches/crawl.sh N     without the IPv6 checks
 #   EXTRA="--render never" benches/crawl.sh N   more scan flags
+#   DEAD_LINKS=1 benches/crawl.sh --realistic N  two dead links in the footer template:
+#                                   two findings on every page (the findings' worst case)
 #
 # The demo portal is served by a separate govscan process (`govscan demo
 # --serve-only --bench`, in memory); the scan runs every check. Prints pages/s,
@@ -39,6 +41,7 @@ if [ "$mode" = portal ]; then
   demo_args=(--articles "$(( n * 128 / 100 ))")  # about N pages: lists and service pages come on top of the articles
 elif [ "$mode" = realistic ]; then
   demo_args=(--realistic "$n")
+  [ "${DEAD_LINKS:-}" = 1 ] && demo_args+=(--dead-template-links)
 else
   demo_args=(--articles 80 --extra-sites "$((n - 2))" --extra-site-pages 100)
 fi

@@ -220,6 +220,10 @@ pub struct DemoCmd {
     /// (5–10 KB, 80–150 links each, 10% GBK, ~125 paginated columns).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub realistic: usize,
+    /// Benchmark: the realistic portal's footer template carries two dead
+    /// links, so every page has two findings (the findings' worst case).
+    #[arg(long, requires = "realistic")]
+    pub dead_template_links: bool,
     /// Pages of each extra site.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub extra_site_pages: usize,

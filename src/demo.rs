@@ -82,6 +82,7 @@ pub async fn run_demo(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         extra_sites: cmd.extra_sites,
         extra_site_pages: cmd.extra_site_pages,
         realistic: cmd.realistic,
+        dead_template_links: cmd.dead_template_links,
     };
     let demo = portal::build_with(addr.port(), closed, now, &options);
     let v6_hosts = if v6_listener.is_some() {

@@ -24,7 +24,7 @@ const SAMPLE: usize = 400;
 fn realistic_pages(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let mut portal = Portal::new();
-    county::build(&mut portal, 8080, today, 20_000);
+    county::build(&mut portal, 8080, today, 20_000, false);
     let routes = portal.html_routes(COUNTY_HOST);
     let step = (routes.len() / SAMPLE).max(1);
     let pages: Vec<(Url, String, Vec<u8>)> = routes

@@ -60,8 +60,17 @@ fn column_dir(c: usize) -> String {
 }
 
 /// Adds the realistic county portal of about `pages` pages to `portal`;
-/// returns its home URL.
-pub fn build(portal: &mut Portal, port: u16, now: NaiveDate, pages: usize) -> String {
+/// returns its home URL. With `dead_template_links`, the footer template
+/// carries two dead links (an in-site page and an outside site, both gone),
+/// as real portals often do after a redesign: two findings on every page,
+/// the worst case for the memory that findings take.
+pub fn build(
+    portal: &mut Portal,
+    port: u16,
+    now: NaiveDate,
+    pages: usize,
+    dead_template_links: bool,
+) -> String {
     let articles_per_column = (pages.saturating_sub(1) / COLUMNS).max(PER_LIST_PAGE + 1)
         * PER_LIST_PAGE
         / (PER_LIST_PAGE + 1);
@@ -74,7 +83,7 @@ pub fn build(portal: &mut Portal, port: u16, now: NaiveDate, pages: usize) -> St
             )
         })
         .collect();
-    let footer = footer(port);
+    let footer = footer(port, dead_template_links);
     for host in 0..OUTSIDE_HOSTS {
         for p in 0..OUTSIDE_PAGES {
             portal.page(
@@ -322,9 +331,16 @@ fn related(port: u16, c: usize, i: usize) -> String {
 }
 
 /// The national footer; the badge and widget hosts are the demo's stubs.
-fn footer(port: u16) -> String {
+fn footer(port: u16, dead_template_links: bool) -> String {
+    let gone = if dead_template_links {
+        format!(
+            r#" | <a href="/old-entry.html">旧版入口</a> | <a href="http://www.bench-gone.gov.cn:{port}/">原网站</a>"#
+        )
+    } else {
+        String::new()
+    };
     format!(
-        r#"<div class="footer"><p><a href="/sitemap/index.html">网站地图</a> | <a href="/lxwm/">联系我们</a></p>
+        r#"<div class="footer"><p><a href="/sitemap/index.html">网站地图</a> | <a href="/lxwm/">联系我们</a>{gone}</p>
 <p>主办单位：示范县人民政府办公室 地址：示范县人民路1号 联系电话：0571-12345678</p>
 <p><a href="http://beian.miit.gov.cn:{port}/" target="_blank">浙ICP备12345678号-1</a> <a href="http://beian.mps.gov.cn:{port}/#/query/webSearch?code=33999902000123" target="_blank">浙公网安备 33999902000123号</a> 网站标识码：3399990001</p>
 <div class="footer-badges"><a href="http://bszs.conac.cn:{port}/sitename?method=show&amp;id=0A1B2C3D4E5F60718293A4B5C6D7E8F9" target="_blank"><img id="imgConac" src="http://dcs.conac.cn:{port}/image/red.png" alt="党政机关"></a><script id="_jiucuo_" sitecode='3399990001' src='http://zfwzgl.www.gov.cn:{port}/exposure/jiucuo.js'></script></div></div>"#

@@ -208,6 +208,8 @@ pub struct DemoOptions {
     /// Serve only the realistic benchmark county of about this many pages
     /// (see [`crate::county`]); 0 = the usual demo.
     pub realistic: usize,
+    /// The realistic portal's footer template carries two dead links.
+    pub dead_template_links: bool,
     /// Pages of each extra site.
     pub extra_site_pages: usize,
 }
@@ -216,7 +218,13 @@ pub struct DemoOptions {
 pub fn build_with(port: u16, closed_port: u16, now: NaiveDate, opts: &DemoOptions) -> Demo {
     if opts.realistic > 0 {
         let mut portal = Portal::new();
-        let home = crate::county::build(&mut portal, port, now, opts.realistic);
+        let home = crate::county::build(
+            &mut portal,
+            port,
+            now,
+            opts.realistic,
+            opts.dead_template_links,
+        );
         return Demo {
             portal,
             sites: vec![("示范县人民政府（基准）".to_string(), home)],

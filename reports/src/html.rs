@@ -10,7 +10,7 @@ use crate::overview::{problem_key, site_row, ProblemKey, SiteRow};
 use govscan_checks::audit::AuditStatus;
 use govscan_checks::score::{SiteScore, Verdict};
 use govscan_checks::{CheckId, Finding, Profile};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::charts::{chart_by_category, column_charts, sparkline};
@@ -88,6 +88,9 @@ pub(crate) struct Issue<'a> {
 fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
     let mut out: Vec<Issue<'a>> = Vec::new();
     let mut index: HashMap<(usize, ProblemKey<'a>), usize> = HashMap::new();
+    // Each issue's pages once: a dead link in a template is one finding on
+    // every page, tens of thousands for one issue.
+    let mut listed: HashSet<(usize, &'a str)> = HashSet::new();
     for (si, site) in sites.iter().enumerate() {
         let history = site
             .history
@@ -102,7 +105,7 @@ fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
                 let key = (si, problem_key(f));
                 if let Some(&i) = index.get(&key) {
                     let issue = &mut out[i];
-                    if !issue.pages.contains(&f.page.as_str()) {
+                    if listed.insert((i, &f.page)) {
                         issue.pages.push(&f.page);
                     }
                     issue.new |= new;
@@ -113,6 +116,7 @@ fn group_issues<'a>(sites: &'a [SiteReport]) -> Vec<Issue<'a>> {
                     continue;
                 }
                 index.insert(key, out.len());
+                listed.insert((out.len(), &f.page));
             }
             out.push(Issue {
                 site: si,

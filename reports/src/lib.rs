@@ -91,6 +91,8 @@ fn write_json(path: &Path, run: &mut RunReport, spill: Option<&PageSpill>) -> io
 }
 
 /// Writes one site's JSON object, its pages from `spill` when spilled.
+/// Streamed: a site's findings can be tens of MB of JSON (a dead link in
+/// the template is one finding on every page).
 fn write_site_json(
     w: &mut dyn Write,
     site: &SiteReport,
@@ -100,17 +102,85 @@ fn write_site_json(
         return serde_json::to_writer(w, site).map_err(io::Error::other);
     };
     let spill = spill.ok_or_else(|| csv_out::not_in_spill(site))?;
-    let json = serde_json::to_vec(site).map_err(io::Error::other)?;
-    // The first `"pages":[]` is the field's: the fields before it are
-    // strings and arrays of strings, in which every quote is escaped, so
-    // the sequence cannot occur inside them.
-    const EMPTY_PAGES: &[u8] = b"\"pages\":[]";
-    let at = memchr::memmem::find(&json, EMPTY_PAGES)
-        .ok_or_else(|| io::Error::other("a site's JSON has no pages field"))?;
-    let value_at = at + EMPTY_PAGES.len() - 2;
-    w.write_all(&json[..value_at])?;
-    spill.copy_json(pages, w)?;
-    w.write_all(&json[value_at + 2..])
+    let mut splice = PagesSplice {
+        out: w,
+        pages,
+        spill,
+        matched: 0,
+        done: false,
+    };
+    serde_json::to_writer(&mut splice, site).map_err(io::Error::other)?;
+    if !splice.done {
+        return Err(io::Error::other("a site's JSON has no pages field"));
+    }
+    Ok(())
+}
+
+/// Passes a spilled site's JSON through, writing its pages from the spill
+/// file in place of the empty array its `pages` field serialises as. The
+/// first `"pages":[]` is the field's: the fields before it are strings and
+/// arrays of strings, in which every quote is escaped, so the sequence
+/// cannot occur inside them.
+pub(crate) struct PagesSplice<'a> {
+    pub(crate) out: &'a mut dyn Write,
+    pub(crate) pages: &'a spill::SpilledPages,
+    pub(crate) spill: &'a PageSpill,
+    /// How many bytes of [`EMPTY_PAGES`] the output has just ended with.
+    pub(crate) matched: usize,
+    /// Whether the pages are written: the rest passes through.
+    pub(crate) done: bool,
+}
+
+/// What an empty `pages` field serialises as.
+const EMPTY_PAGES: &[u8] = b"\"pages\":[]";
+
+impl Write for PagesSplice<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        if self.done {
+            return self.out.write_all(buf);
+        }
+        // `[` (the array's opening) is held back until the next byte shows
+        // whether it opens the empty array; everything else is written.
+        let open = EMPTY_PAGES.len() - 2;
+        let mut from = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            if self.matched == open + 1 {
+                if b == b']' {
+                    self.out.write_all(&buf[from..i])?;
+                    self.spill.copy_json(self.pages, self.out)?;
+                    self.done = true;
+                    return self.out.write_all(&buf[i + 1..]);
+                }
+                // Not the empty array after all: the held `[` goes out.
+                self.out.write_all(&buf[from..i])?;
+                self.out.write_all(b"[")?;
+                from = i;
+                self.matched = 0;
+            }
+            // A mismatched byte can only start a new match: the pattern's
+            // one border, `"`, would need a letter right after a string's
+            // closing quote, which JSON never has.
+            self.matched = if b == EMPTY_PAGES[self.matched] {
+                self.matched + 1
+            } else {
+                usize::from(b == EMPTY_PAGES[0])
+            };
+            if self.matched == open + 1 {
+                self.out.write_all(&buf[from..i])?;
+                from = i + 1;
+            }
+        }
+        self.out.write_all(&buf[from..])
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// The JSON Schema of `report.json`, generated from the types that write it.

@@ -531,6 +531,47 @@ mod tests {
     }
 
     #[test]
+    fn a_site_json_streamed_in_any_pieces_gets_its_pages_in_the_one_right_place() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let spill = PageSpill::in_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let mut site = run().sites.remove(2);
+        spill.put(&mut site).unwrap_or_else(|e| panic!("{e}"));
+        let Some(pages) = &site.spilled else {
+            panic!("not spilled")
+        };
+        let mut expected_pages = Vec::new();
+        spill
+            .copy_json(pages, &mut expected_pages)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let expected_pages = String::from_utf8_lossy(&expected_pages).into_owned();
+        // Near misses first (an escaped quote, a `[` that opens something
+        // else, a string that ends after `"pa`), then the field, then the
+        // sequence again; written in pieces of every size.
+        let input = r#"{"a":"x\"pages\":[]","b":"pages":[1],"c":"pa","pages":[],"z":"\"pages\":[]","y":"pages":[]}"#;
+        let expected = input.replacen(
+            r#","pages":[],"#,
+            &format!(r#","pages":{expected_pages},"#),
+            1,
+        );
+        assert_ne!(expected, input);
+        for piece in [1, 2, 3, 5, 7, 11, input.len()] {
+            let mut out = Vec::new();
+            let mut splice = crate::PagesSplice {
+                out: &mut out,
+                pages,
+                spill: &spill,
+                matched: 0,
+                done: false,
+            };
+            for part in input.as_bytes().chunks(piece) {
+                splice.write_all(part).unwrap_or_else(|e| panic!("{e}"));
+            }
+            assert!(splice.done, "pieces of {piece}");
+            assert_eq!(String::from_utf8_lossy(&out), expected, "pieces of {piece}");
+        }
+    }
+
+    #[test]
     fn a_spilled_site_without_its_file_is_an_error_not_an_empty_report() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let spill = PageSpill::in_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
