@@ -35,14 +35,49 @@ pub fn esc(s: &str) -> String {
 }
 
 /// JSON that is safe inside `<script type="application/json">`.
-fn script_json(v: &serde_json::Value) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+/// Appends `v` to `h` as JSON that is safe inside a `<script>` element:
+/// `<`, `>`, `&` and the two JavaScript line separators, which only occur
+/// inside strings, are escaped as they are written. Written straight into
+/// the page: with a finding on every page, the data is several MB, and
+/// escaping a finished copy took three more.
+fn push_script_json(h: &mut String, v: &impl serde::Serialize) {
+    let mut out = std::mem::take(h).into_bytes();
+    let mark = out.len();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    if v.serialize(&mut ser).is_err() {
+        out.truncate(mark);
+        out.extend_from_slice(b"{}");
+    }
+    *h = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}
+
+/// serde_json's compact output with the characters a `<script>` element
+/// must not see in a string escaped (see [`push_script_json`]).
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            let escaped = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            w.write_all(&fragment.as_bytes()[start..i])?;
+            w.write_all(escaped.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
 }
 
 /// An http(s) URL as a link; anything else as text.
@@ -348,20 +383,65 @@ pub fn render(run: &RunReport, scores: &[SiteScore], profile: &Profile) -> Strin
             serde_json::json!({ "title": id.title_zh(), "rule": id.rule_zh(), "fix": profile.fix_zh(*id) }),
         );
     }
-    let data = serde_json::json!({
-        "sites": run.sites.iter().map(|s| serde_json::json!({ "name": s.name, "url": s.url })).collect::<Vec<_>>(),
-        "checks": checks,
-        "issues": issues.iter().map(|it| {
-            let f = it.first;
-            let detail = f.detail.strip_prefix("首页链接 · ").unwrap_or(&f.detail);
-            serde_json::json!([it.site, f.check.as_str(), f.severity.as_str(), f.target, f.status, detail, f.evidence, it.pages, if it.new { 1 } else { 0 }, it.first_seen.unwrap_or("")])
-        }).collect::<Vec<_>>(),
-    });
-    let _ = write!(
-        h,
-        r#"</main><script type="application/json" id="govscan-data">{}</script><script>{JS}</script></body></html>"#,
-        script_json(&data)
+    /// A site as the page's script reads it.
+    #[derive(serde::Serialize)]
+    struct ScriptSite<'a> {
+        name: &'a str,
+        url: &'a str,
+    }
+    /// An issue as the page's script reads it (an array, by position).
+    type ScriptIssue<'a> = (
+        usize,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a [&'a str],
+        u8,
+        &'a str,
     );
+    /// The page script's data, borrowed from the run.
+    #[derive(serde::Serialize)]
+    struct ScriptData<'a> {
+        checks: serde_json::Map<String, serde_json::Value>,
+        issues: Vec<ScriptIssue<'a>>,
+        sites: Vec<ScriptSite<'a>>,
+    }
+    let data = ScriptData {
+        sites: run
+            .sites
+            .iter()
+            .map(|s| ScriptSite {
+                name: &s.name,
+                url: &s.url,
+            })
+            .collect(),
+        checks,
+        issues: issues
+            .iter()
+            .map(|it| {
+                let f = it.first;
+                let detail = f.detail.strip_prefix("首页链接 · ").unwrap_or(&f.detail);
+                (
+                    it.site,
+                    f.check.as_str(),
+                    f.severity.as_str(),
+                    f.target.as_str(),
+                    f.status.as_str(),
+                    detail,
+                    f.evidence.as_str(),
+                    it.pages.as_slice(),
+                    u8::from(it.new),
+                    it.first_seen.unwrap_or(""),
+                )
+            })
+            .collect(),
+    };
+    h.push_str(r#"</main><script type="application/json" id="govscan-data">"#);
+    push_script_json(&mut h, &data);
+    let _ = write!(h, r#"</script><script>{JS}</script></body></html>"#);
     h
 }
 
@@ -578,7 +658,16 @@ mod tests {
         assert!(url_link("javascript:alert(1)").starts_with("<span"));
         assert!(url_link("https://a.gov.cn/?a=1&b=2")
             .contains("href=\"https://a.gov.cn/?a=1&amp;b=2\""));
-        let j = script_json(&serde_json::json!({"t": "</script><script>alert(1)</script>"}));
-        assert!(!j.contains("</script>") && !j.contains('<'));
+        let value = serde_json::json!({"t": "</script><script>alert(1)</script> & \u{2028}", "<k>": [1, "a>b"]});
+        let mut j = String::from("<script>");
+        push_script_json(&mut j, &value);
+        let j = j.strip_prefix("<script>").unwrap_or_default();
+        assert!(
+            !j.contains("</script>") && !j.contains(['<', '>', '&', '\u{2028}']),
+            "{j}"
+        );
+        // The script reads back exactly what was written.
+        let back: serde_json::Value = serde_json::from_str(j).unwrap_or_default();
+        assert_eq!(back, value);
     }
 }

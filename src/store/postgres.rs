@@ -538,14 +538,24 @@ impl HistoryQueries for PgQueries<'_> {
             Ok(row.map(|r| (r.get(0), r.get(1))))
         })
     }
-    fn findings_of(&mut self, run: i64, site: i64) -> anyhow::Result<Vec<(String, String)>> {
-        self.0.with(|c| {
-            let rows = c.query(
+    fn each_finding_of(
+        &mut self,
+        run: i64,
+        site: i64,
+        each: &mut dyn FnMut(&str, &str),
+    ) -> anyhow::Result<()> {
+        // Read first and handed over after: a lost connection retries the
+        // query, which must not give `each` a row twice.
+        let rows = self.0.with(|c| {
+            c.query(
                 "SELECT fingerprint, data FROM findings WHERE run_id = $1 AND site_id = $2",
                 &[&run, &site],
-            )?;
-            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-        })
+            )
+        })?;
+        for row in &rows {
+            each(row.get(0), row.get(1));
+        }
+        Ok(())
     }
     fn first_seen(
         &mut self,

@@ -6,7 +6,7 @@ use flate2::read::DeflateDecoder;
 use govscan_checks::history::{FindingHistory, SiteHistory, TrendPoint};
 use govscan_checks::site::Availability;
 use govscan_checks::{fingerprint, Finding};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Read;
 
 /// Every time a store keeps is UTC, in one RFC 3339 form, so that SQL
@@ -91,8 +91,14 @@ pub(crate) fn unpack(blob: &[u8]) -> Option<Vec<u8>> {
 pub(crate) trait HistoryQueries {
     /// The latest completed run before `run` that judged `site`: id and date.
     fn previous_run(&mut self, site: i64, run: i64) -> anyhow::Result<Option<(i64, String)>>;
-    /// A run's findings of a site: fingerprint and finding (JSON).
-    fn findings_of(&mut self, run: i64, site: i64) -> anyhow::Result<Vec<(String, String)>>;
+    /// Gives `each` a run's findings of a site, one at a time: fingerprint
+    /// and finding (JSON).
+    fn each_finding_of(
+        &mut self,
+        run: i64,
+        site: i64,
+        each: &mut dyn FnMut(&str, &str),
+    ) -> anyhow::Result<()>;
     /// The date of the first completed run before `run` with this finding.
     fn first_seen(
         &mut self,
@@ -115,37 +121,41 @@ pub(crate) fn site_history(
     now: &str,
 ) -> anyhow::Result<SiteHistory> {
     let previous = q.previous_run(site, run)?;
-    let mut before: HashMap<String, Finding> = HashMap::new();
+    let fingerprints: Vec<String> = findings
+        .iter()
+        .map(|f| fingerprint(site_url, f.check, &f.page, &f.target))
+        .collect();
+    let current: HashSet<&str> = fingerprints.iter().map(String::as_str).collect();
+    // Of the previous run's findings, only the fixed ones are read whole: a
+    // site with a dead link in its template has tens of thousands that are
+    // still there, which need no more than their fingerprint.
+    let mut still_there: HashSet<&str> = HashSet::new();
+    let mut fixed: Vec<(String, Finding)> = Vec::new();
     if let Some((prev, _)) = &previous {
-        for (fp, data) in q.findings_of(*prev, site)? {
-            if let Ok(f) = serde_json::from_str::<Finding>(&data) {
-                before.insert(fp, f);
+        q.each_finding_of(*prev, site, &mut |fp, data| {
+            if let Some(&kept) = current.get(fp) {
+                still_there.insert(kept);
+            } else if let Ok(f) = serde_json::from_str::<Finding>(data) {
+                fixed.push((fp.to_string(), f));
             }
-        }
+        })?;
     }
     let mut history = SiteHistory {
         previous_run: previous.as_ref().map(|p| p.1.clone()),
         ..SiteHistory::default()
     };
-    let mut current = HashSet::new();
-    for f in findings {
-        let fp = fingerprint(site_url, f.check, &f.page, &f.target);
-        let first = q.first_seen(site, &fp, run)?;
+    for fp in &fingerprints {
+        let first = q.first_seen(site, fp, run)?;
         history.findings.push(FindingHistory {
-            new: previous.is_some() && !before.contains_key(&fp),
+            new: previous.is_some() && !still_there.contains(fp.as_str()),
             first_seen: first.unwrap_or_else(|| now.to_string()),
             fingerprint: fp.clone(),
         });
-        current.insert(fp);
     }
-    let mut fixed: Vec<(&String, &Finding)> = before
-        .iter()
-        .filter(|(fp, _)| !current.contains(*fp))
-        .collect();
-    fixed.sort_by(|a, b| (a.1.check, &a.1.page).cmp(&(b.1.check, &b.1.page)));
+    fixed.sort_by(|a, b| (a.1.check, &a.1.page, &a.0).cmp(&(b.1.check, &b.1.page, &b.0)));
     for (fp, f) in fixed {
-        let first = q.first_seen(site, fp, run)?;
-        history.fixed.push(f.clone());
+        let first = q.first_seen(site, &fp, run)?;
+        history.fixed.push(f);
         history.fixed_first_seen.push(first.unwrap_or_default());
     }
     let mut trend = q.trend(site, run)?;

@@ -380,12 +380,20 @@ impl HistoryQueries for SqliteQueries<'_> {
             )
             .optional()?)
     }
-    fn findings_of(&mut self, run: i64, site: i64) -> anyhow::Result<Vec<(String, String)>> {
+    fn each_finding_of(
+        &mut self,
+        run: i64,
+        site: i64,
+        each: &mut dyn FnMut(&str, &str),
+    ) -> anyhow::Result<()> {
         let mut q = self.0.prepare_cached(
             "SELECT fingerprint, data FROM findings WHERE run_id = ?1 AND site_id = ?2",
         )?;
-        let rows = q.query_map(params![run, site], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut rows = q.query(params![run, site])?;
+        while let Some(row) = rows.next()? {
+            each(row.get_ref(0)?.as_str()?, row.get_ref(1)?.as_str()?);
+        }
+        Ok(())
     }
     fn first_seen(
         &mut self,
