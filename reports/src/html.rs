@@ -34,7 +34,6 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// JSON that is safe inside `<script type="application/json">`.
 /// Appends `v` to `h` as JSON that is safe inside a `<script>` element:
 /// `<`, `>`, `&` and the two JavaScript line separators, which only occur
 /// inside strings, are escaped as they are written. Written straight into

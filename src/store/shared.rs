@@ -144,12 +144,17 @@ pub(crate) fn site_history(
         previous_run: previous.as_ref().map(|p| p.1.clone()),
         ..SiteHistory::default()
     };
-    for fp in &fingerprints {
-        let first = q.first_seen(site, fp, run)?;
+    let new: Vec<bool> = fingerprints
+        .iter()
+        .map(|fp| previous.is_some() && !still_there.contains(fp.as_str()))
+        .collect();
+    drop((current, still_there));
+    for (fp, new) in fingerprints.into_iter().zip(new) {
+        let first = q.first_seen(site, &fp, run)?;
         history.findings.push(FindingHistory {
-            new: previous.is_some() && !still_there.contains(fp.as_str()),
+            new,
             first_seen: first.unwrap_or_else(|| now.to_string()),
-            fingerprint: fp.clone(),
+            fingerprint: fp,
         });
     }
     fixed.sort_by(|a, b| (a.1.check, &a.1.page, &a.0).cmp(&(b.1.check, &b.1.page, &b.0)));
