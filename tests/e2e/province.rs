@@ -266,8 +266,8 @@ async fn three_workers_one_killed_report_what_one_machine_reports() {
     let hosts: Vec<String> = (1..=12)
         .map(|i| format!("s{i:02}.sfx-prov.gov.cn"))
         .collect();
-    // Sites of 30 slow pages: long enough to be killed in the middle of.
-    let (portal, sites, _server) = serve_sites(dir.path(), &hosts, 30).await;
+    // Sites of 60 slow pages: long enough to be killed in the middle of.
+    let (portal, sites, _server) = serve_sites(dir.path(), &hosts, 60).await;
     queue(
         &db,
         &sites,
@@ -313,7 +313,11 @@ async fn three_workers_one_killed_report_what_one_machine_reports() {
                 .and_then(|r| r.first().cloned().flatten())
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(0);
-            n >= 5 && stored >= 3
+            // Its writer commits in batches (some 15 pages at once, about
+            // halfway through a site's 61 requests). A site seen when
+            // (nearly) all were made is passed over and the next one w1
+            // takes is watched, so that enough of it is left to resume.
+            (5..=50).contains(&n) && stored >= 3
         }
     })
     .await;
