@@ -11,6 +11,10 @@ use std::fmt::Write as _;
 
 /// The realistic portal's host.
 pub const COUNTY_HOST: &str = "www.bench-county.gov.cn";
+/// The outside site the dead template links point at: mapped to the demo
+/// server like every other host, which answers 404 for a host it does not
+/// serve.
+const GONE_HOST: &str = "www.bench-gone.gov.cn";
 /// Outside hosts the pages link to (sister sites, the city, ministries).
 const OUTSIDE_HOSTS: usize = 40;
 const OUTSIDE_PAGES: usize = 25;
@@ -305,7 +309,9 @@ pub fn build(
 
 /// The hosts the realistic portal links to, for `--resolve`.
 pub fn hosts() -> Vec<String> {
-    std::iter::once(COUNTY_HOST.to_string())
+    [COUNTY_HOST, GONE_HOST]
+        .into_iter()
+        .map(str::to_string)
         .chain((0..OUTSIDE_HOSTS).map(outside_host))
         .chain(WIDGET_HOSTS.iter().map(|h| h.to_string()))
         .collect()
@@ -334,7 +340,7 @@ fn related(port: u16, c: usize, i: usize) -> String {
 fn footer(port: u16, dead_template_links: bool) -> String {
     let gone = if dead_template_links {
         format!(
-            r#" | <a href="/old-entry.html">旧版入口</a> | <a href="http://www.bench-gone.gov.cn:{port}/">原网站</a>"#
+            r#" | <a href="/old-entry.html">旧版入口</a> | <a href="http://{GONE_HOST}:{port}/">原网站</a>"#
         )
     } else {
         String::new()
@@ -373,5 +379,36 @@ fn add_page(portal: &mut Portal, path: &str, html: String, gbk: bool) {
         portal.add(COUNTY_HOST, path, Route::new(200, "text/html", bytes));
     } else {
         portal.add(COUNTY_HOST, path, Route::html(html));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dead_template_links_are_on_every_page_and_lead_nowhere() {
+        let now = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        for dead in [false, true] {
+            let mut portal = Portal::new();
+            build(&mut portal, 8080, now, 400, dead);
+            let pages = portal.html_routes(COUNTY_HOST);
+            assert!(pages.len() > 300, "{}", pages.len());
+            let with_both = pages
+                .iter()
+                .filter(|(_, _, body)| {
+                    let body = String::from_utf8_lossy(body);
+                    body.contains("href=\"/old-entry.html\"")
+                        && body.contains(&format!("http://{GONE_HOST}:8080/"))
+                })
+                .count();
+            // GBK pages carry the links too (their markup is ASCII).
+            assert_eq!(with_both, if dead { pages.len() } else { 0 });
+            assert!(!portal.has(COUNTY_HOST, "/old-entry.html"));
+            assert!(portal.html_routes(GONE_HOST).is_empty());
+        }
+        // The demo maps the gone host to its server (which answers 404),
+        // so a scan of it never looks the name up.
+        assert!(hosts().iter().any(|h| h == GONE_HOST));
     }
 }
