@@ -99,7 +99,10 @@ pub(crate) struct Ledger {
     targets: HashMap<u128, Target>,
     /// Reverse redirect edges: target key → keys redirecting to it.
     redirected_from: HashMap<String, Vec<String>>,
-    pub(crate) emitted: HashSet<(Arc<str>, String, CheckId)>,
+    /// The findings already made: page, the target's [`id`] (with the
+    /// fragment, for a missing anchor) and check. A hash, not the URL: a
+    /// dead link in a template is one finding on every page.
+    emitted: HashSet<(Arc<str>, u128, CheckId)>,
     /// The verdicts of fine pages kept without URLs, one per distinct
     /// landing (see [`Ledger::kept`]).
     plain: HashMap<u64, Arc<Resolved>>,
@@ -385,7 +388,7 @@ impl Ledger {
 /// `govscan_checks::links::link_finding`), once per page, target and check
 /// (every distinct missing anchor is its own).
 pub(crate) fn judge_referrer(
-    emitted: &mut HashSet<(Arc<str>, String, CheckId)>,
+    emitted: &mut HashSet<(Arc<str>, u128, CheckId)>,
     key: &str,
     resolved: &Resolved,
     page: &Arc<str>,
@@ -398,8 +401,8 @@ pub(crate) fn judge_referrer(
         return;
     };
     let emitted_key = match (link.fragment, finding.check) {
-        (Some(fragment), CheckId::LinkFragment) => format!("{key}#{fragment}"),
-        _ => key.to_string(),
+        (Some(fragment), CheckId::LinkFragment) => id(&format!("{key}#{fragment}")),
+        _ => id(key),
     };
     if !emitted.insert((page.clone(), emitted_key, finding.check)) {
         return;
