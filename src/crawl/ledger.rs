@@ -68,13 +68,13 @@ pub(crate) struct Resolved {
 
 /// A target that answered with a redirect: boxed, as few targets do, so
 /// that every other entry stays small.
-pub(crate) struct Redirect {
+struct Redirect {
     to: String,
     status: u16,
     waiting: Vec<Referrer>,
 }
 
-pub(crate) enum Target {
+enum Target {
     /// Queued or in flight; referrers wait for the verdict.
     Pending(Vec<Referrer>),
     /// Answered with a redirect to another key, whose verdict it will share.
