@@ -1,5 +1,6 @@
 //! Unit tests of the footer reading.
 
+use super::region::FOOTER_MARKERS;
 use super::*;
 
 #[test]
