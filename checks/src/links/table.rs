@@ -151,9 +151,14 @@ impl<'a> LinkView<'a> {
         normal: bool,
         private: bool,
     ) -> LinkView<'a> {
-        // `#` only ever starts the fragment of a serialised URL.
-        let (whole, fragment) = match target.split_once('#') {
-            Some((whole, fragment)) => (whole, Some(fragment).filter(|f| !f.is_empty())),
+        // The first `#` starts the fragment of a serialised URL. memchr,
+        // not `split_once`: asked for every link of every page, the
+        // standard library's char search was 5% of a re-scan (callgrind).
+        let (whole, fragment) = match memchr::memchr(b'#', target.as_bytes()) {
+            Some(at) => (
+                &target[..at],
+                Some(&target[at + 1..]).filter(|f| !f.is_empty()),
+            ),
             None => (target, None),
         };
         LinkView {
@@ -338,6 +343,30 @@ mod tests {
             assert_eq!(LinkKind::from_code(kind.code()), Some(kind));
         }
         assert_eq!(LinkKind::from_code(8), None);
+    }
+
+    /// The target splits at its first `#`, as `split_once` does: a
+    /// fragment may hold another `#`, an empty one is none.
+    #[test]
+    fn a_target_splits_at_its_first_hash() {
+        for target in [
+            "http://x.gov.cn/a.html",
+            "http://x.gov.cn/a.html#top",
+            "http://x.gov.cn/a.html#",
+            "http://x.gov.cn/a#b#c",
+            "http://x.gov.cn/%E6%94%BF%E5%8A%A1?q=公开#第一节",
+            "#",
+            "",
+        ] {
+            let v = LinkView::new(LinkKind::Anchor, target, "", None, true, false);
+            let (whole, fragment) = target.split_once('#').unwrap_or((target, ""));
+            assert_eq!(v.key(), Some(whole), "{target}");
+            assert_eq!(
+                v.fragment(),
+                Some(fragment).filter(|f| !f.is_empty()),
+                "{target}"
+            );
+        }
     }
 
     #[test]
