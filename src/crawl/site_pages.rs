@@ -7,13 +7,12 @@
 //! so one large site grew the run by that much per page; it now costs the
 //! URL and, for an article page, a few shared pointers.
 
-use super::urlnorm::index_variant;
+use super::urlnorm::index_variant_str;
 use govscan_checks::record::PageRecord;
 use govscan_checks::site::SiteFacts;
 use govscan_checks::PageFacts;
 use govscan_reports::spill::{PageSpill, SitePageWriter, SpilledPages};
 use std::sync::Arc;
-use url::Url;
 
 /// What the site's end reads of one fetched URL.
 #[derive(Debug)]
@@ -125,10 +124,7 @@ impl SitePages {
             return;
         };
         let twin = if record.crawled && !record.content_hash.is_empty() {
-            Url::parse(&record.url)
-                .ok()
-                .as_ref()
-                .and_then(index_variant)
+            index_variant_str(&record.url)
                 .map(|(dir, _)| Box::new((dir, record.content_hash.clone())))
         } else {
             None

@@ -7,7 +7,7 @@ use super::jobs::{Job, JobKind, SiteShared};
 use super::ledger::{Emit, Ledger};
 use super::robots::Robots;
 use super::site::CrawlOptions;
-use super::urlnorm::{index_variant, is_attachment, Trap, TrapGuard};
+use super::urlnorm::{index_variant, index_variant_str, is_attachment, Trap, TrapGuard};
 use foldhash::{HashMap, HashSet};
 use govscan_checks::footer::FooterFacts;
 use std::collections::VecDeque;
@@ -120,7 +120,7 @@ impl SiteCrawl<'_> {
         if self.index_alias.is_some() {
             return;
         }
-        let Some((dir, name)) = Url::parse(key).ok().as_ref().and_then(index_variant) else {
+        let Some((dir, name)) = index_variant_str(key) else {
             return;
         };
         match self.index_pages.get(&dir) {
