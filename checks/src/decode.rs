@@ -78,8 +78,10 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
     // A UTF-16 declaration in an ASCII-compatible prescan is a lie (WHATWG).
     let declared = declared.map(|(e, s)| (e.output_encoding(), s));
 
-    // Validated once: the text below is this slice when it is valid.
-    let valid_utf8 = std::str::from_utf8(bytes).ok();
+    // Validated once: the text below is this slice when it is valid. With
+    // SIMD: the standard library's check takes Chinese text a character at
+    // a time (1.3% of a scan's instructions).
+    let valid_utf8 = simdutf8::basic::from_utf8(bytes).ok();
     let is_utf8 = valid_utf8.is_some();
     match declared {
         Some((enc, source)) if enc == UTF_8 => {
