@@ -151,14 +151,31 @@ pub(super) fn visible_chars_exceed(html: &[u8], limit: usize) -> bool {
     fn starts_ci(hay: &[u8], needle: &[u8]) -> bool {
         hay.len() >= needle.len() && hay[..needle.len()].eq_ignore_ascii_case(needle)
     }
-    fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-        hay.windows(needle.len())
-            .position(|w| w.eq_ignore_ascii_case(needle))
+    /// Where `end` (a closing tag, so starting with `<`) next occurs.
+    fn find_ci(hay: &[u8], end: &[u8]) -> Option<usize> {
+        let mut from = 0;
+        while let Some(p) = memchr::memchr(b'<', &hay[from..]) {
+            if starts_ci(&hay[from + p..], end) {
+                return Some(from + p);
+            }
+            from += p + 1;
+        }
+        None
     }
     let mut count = 0usize;
     let mut in_tag = false;
     let mut i = 0usize;
     while i < html.len() {
+        if in_tag {
+            // Nothing inside a tag counts: on to the next byte that can
+            // change that. Every page passes here, and most of a page's
+            // bytes are in its tags (0.4% of a scan's instructions when
+            // each byte was looked at).
+            match memchr::memchr2(b'<', b'>', &html[i..]) {
+                Some(p) => i += p,
+                None => return false,
+            }
+        }
         let c = html[i];
         if c == b'<' {
             let end: Option<&[u8]> = if starts_ci(&html[i..], b"<script") {

@@ -11,6 +11,12 @@ fn the_early_visible_text_count_agrees_with_the_full_one() {
         "<p>一二三四五六七八九十</p><Style>x</STYLE>abc",
         "<script>never closed",
         "",
+        // Long tags with CJK attributes, a `<` inside a tag, a `</scrip`
+        // inside a script, text after an unclosed tag.
+        "<ul><li><a href=\"/政务公开/2026/11/art_1.html\" title=\"关于印发 通知\">关于印发通知</a><span class=\"d\">2026-11-02</span></li></ul>",
+        "<div data-x=\"a<b\">一二</div>三<p",
+        "<SCRIPT>if (a </scrip b) {}</SCRIPT>四五<STYLE>x</style>六",
+        "<a href=x>八</a  >九 十<br/>",
     ];
     for page in pages {
         for limit in 0..30 {
