@@ -10,9 +10,6 @@ pub(crate) fn push_collapsed(out: &mut String, s: &str) {
     // 0xE2, U+3000 0xE3), and a CJK character, which starts otherwise, is
     // never decoded or looked up in the Unicode tables. `i` stays on
     // character boundaries.
-    // Collapsing never lengthens: one reservation instead of a growth per
-    // run (a page's text grows a text node at a time).
-    out.reserve(s.len());
     let bytes = s.as_bytes();
     let mut run_start = 0;
     let mut i = 0;
