@@ -97,7 +97,7 @@ pub(crate) fn unpack(blob: &[u8]) -> Option<Vec<u8>> {
     if let Some(rest) = blob.strip_prefix(RAW_MAGIC) {
         // The size must account for the rest exactly: anything else is an
         // earlier version's deflate stream that happens to start alike.
-        if size(rest).is_some() && size(rest) == rest.len().checked_sub(4) {
+        if size(rest).is_some_and(|n| rest.len() == n + 4) {
             return Some(rest[4..].to_vec());
         }
     }
