@@ -57,3 +57,52 @@ fn footer_starts_at_the_earliest_last_marker() {
         "正文。".len()
     );
 }
+
+/// The 网站地图 link is the first anchor whose text holds one of the
+/// profile's sitemap texts; a contact link is an anchor saying 联系我们;
+/// a sitemap text only in script is `script`.
+#[test]
+fn sitemap_and_contact_links_are_found_by_their_text() {
+    let page = Url::parse("http://www.a.gov.cn/x/1.html").unwrap();
+    let anchor = |href: &str, text: &str| Link {
+        kind: LinkKind::Anchor,
+        raw: href.to_string(),
+        target: LinkTarget::Web(page.join(href).unwrap()),
+        text: text.to_string(),
+    };
+    let read = |links: &[Link], script_text: &str| {
+        extract(
+            &FooterInput {
+                url: &page,
+                text: "正文",
+                footer_start: "正文".len(),
+                script_text,
+                links,
+                scripts: &[],
+                markers: &[],
+            },
+            &Profile::national(),
+        )
+    };
+    let links = [
+        anchor("/a.html", "首页"),
+        anchor("/map/?from=top", "站点地图（旧）"),
+        anchor("/sitemap.html", "网站地图"),
+        anchor("/lxwm.html", "【联系我们】"),
+    ];
+    let facts = read(&links, "");
+    assert_eq!(facts.sitemap, Presence::Yes);
+    assert_eq!(
+        facts.sitemap_url.as_deref(),
+        Some("http://www.a.gov.cn/map/?from=top")
+    );
+    assert!(facts.contact);
+    let none = read(&links[..1], "");
+    assert_eq!(none.sitemap, Presence::No);
+    assert!(!none.contact);
+    let scripted = read(
+        &links[..1],
+        "document.write('<a href=/s.html>网站地图</a>')",
+    );
+    assert_eq!(scripted.sitemap, Presence::Script);
+}
