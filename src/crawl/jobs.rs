@@ -189,13 +189,13 @@ pub(crate) async fn crawl_job(job: &Job, shared: &SiteShared) -> JobResult {
                     Some(held_by) => s.previous_fetch_in(held_by, site, &url),
                     None => s.previous_fetch(run, site, &url),
                 }
-                .filter(|p| p.analysis.is_some())?;
+                .filter(|p| p.has_analysis())?;
                 // Rebuilt here, off the runtime, before the server answers:
                 // on an unchanged site nearly every answer is a 304, and
                 // handing each page to the analysis pool afterwards cost a
                 // thread wake-up per page, more than the rebuild wasted on
                 // a page that did change.
-                let replayed = replay(&for_job, &prev.data, prev.analysis.as_deref());
+                let replayed = prev.with_analysis(|a| replay(&for_job, &prev.data, Some(a)))?;
                 Some(Previous {
                     validators: Validators {
                         etag: prev.etag,

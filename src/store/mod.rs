@@ -135,8 +135,20 @@ impl PreviousFetch {
             etag,
             last_modified,
             data: shared::unpack(data)?,
-            analysis: analysis.and_then(shared::unpack),
+            analysis: analysis.map(<[u8]>::to_vec),
         })
+    }
+
+    /// Whether the fetch has an analysis stored (a page's).
+    pub fn has_analysis(&self) -> bool {
+        self.analysis.is_some()
+    }
+
+    /// Runs `read` on the analysis, unpacked into a buffer the thread keeps
+    /// ([`shared::with_unpacked`]); `None` without one or when it cannot be
+    /// unpacked.
+    pub fn with_analysis<T>(&self, read: impl FnOnce(&[u8]) -> T) -> Option<T> {
+        shared::with_unpacked(self.analysis.as_deref()?, read)
     }
 }
 
@@ -160,8 +172,9 @@ pub struct PreviousFetch {
     pub last_modified: Option<String>,
     /// The fetch data (JSON).
     pub data: Vec<u8>,
-    /// The analysis (JSON), for pages.
-    pub analysis: Option<Vec<u8>>,
+    /// The analysis as the store keeps it (packed), for pages: read with
+    /// [`PreviousFetch::with_analysis`].
+    analysis: Option<Vec<u8>>,
 }
 
 /// What a run concluded about one site, as the store keeps it for the
