@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use chrono::{Datelike, NaiveDate};
-use govscan_checks::dates::{find_dates, parse_date};
+use govscan_checks::dates::{find_dates, item_date, parse_date};
 use govscan_checks::formats::{find_icp, find_police, find_site_code, judge_doc_no, DocNo};
 use govscan_checks::page::{analyse_page, PageInput};
 use govscan_checks::privacy::{id_check_char, is_valid_id};
@@ -245,6 +245,61 @@ proptest! {
     ) {
         prop_assert_eq!(find_dates(&s), dates_by_regex(&s), "{:?}", s);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    /// A list item's date is what it was when its bare `MM-DD` was found by
+    /// a regular expression, on text made of the pieces such items have.
+    #[test]
+    fn item_dates_agree_with_the_expression_they_replaced(
+        s in prop_oneof![
+            prop::collection::vec(
+                prop::sample::select(vec![
+                    "11", "-", "20", "02", "30", "13", "1", "2026", "[", "]", "［", "］",
+                    "(", ")", "（", "）", " ", "\u{3000}", "\t", "会议", "第", "条", "x",
+                ]),
+                0..14,
+            )
+            .prop_map(|p| p.concat()),
+            "[0-9 \\[\\]()（）x-]{0,24}",
+        ],
+        context in proptest::option::of(2020i32..2027),
+    ) {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        prop_assert_eq!(
+            item_date(&s, || context, today),
+            item_date_by_regex(&s, context, today),
+            "{:?}", s
+        );
+    }
+}
+
+/// `item_date` as it stood, its bare `MM-DD` found by a regular expression.
+fn item_date_by_regex(s: &str, context: Option<i32>, today: NaiveDate) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    if let Some(d) = find_dates(s).into_iter().last() {
+        return Some(d);
+    }
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?:[\[［(（]\s*([01][0-9])-([0-3][0-9])\s*[\]］)）]|(?:^|\s)([01][0-9])-([0-3][0-9])\s*$)",
+        )
+        .unwrap()
+    });
+    let c = re.captures(s)?;
+    let (m, d) = match (c.get(1), c.get(2)) {
+        (Some(m), Some(d)) => (m.as_str(), d.as_str()),
+        _ => (c.get(3)?.as_str(), c.get(4)?.as_str()),
+    };
+    let year = context.unwrap_or(today.year());
+    let date = NaiveDate::from_ymd_opt(year, m.parse().ok()?, d.parse().ok()?)?;
+    if context.is_none() && date > today {
+        return NaiveDate::from_ymd_opt(year - 1, date.month(), date.day());
+    }
+    Some(date)
 }
 
 /// The expression `find_dates` was written from, as it stood.
