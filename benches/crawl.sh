@@ -11,6 +11,8 @@
 #   EXTRA="--render never" benches/crawl.sh N   more scan flags
 #   DEAD_LINKS=1 benches/crawl.sh --realistic N  two dead links in the footer template:
 #                                   two findings on every page (the findings' worst case)
+#   STORE=1 benches/crawl.sh N      the portal with the history store on (the speed
+#                                   issue's first figure was measured so)
 #
 # The demo portal is served by a separate govscan process (`govscan demo
 # --serve-only --bench`, in memory); the scan runs every check. Prints pages/s,
@@ -57,7 +59,7 @@ tick=$(getconf CLK_TCK)
 server_before=$(cpu "$server")
 
 store=(--no-db)
-[ "$mode" = realistic ] && store=(--db "$tmp/govscan.db")
+if [ "$mode" = realistic ] || [ "${STORE:-}" = 1 ]; then store=(--db "$tmp/govscan.db"); fi
 # IPV6=1: the county portal's host gets an AAAA record too ([::1]), so the
 # IPv6 checks fetch its home page and sampled links over IPv6; IPV6=off runs
 # without the IPv6 checks. Unset: every host is IPv4 only (AAAA lookups only).
