@@ -188,7 +188,10 @@ pub(super) fn visible_chars_exceed(html: &[u8], limit: usize) -> bool {
             if let Some(end) = end {
                 match find_ci(&html[i..], end) {
                     Some(p) => {
+                        // The closing tag's attributes, up to its `>`, are
+                        // in a tag: not visible text.
                         i += p + end.len();
+                        in_tag = true;
                         continue;
                     }
                     None => return false,

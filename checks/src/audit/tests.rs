@@ -17,6 +17,10 @@ fn the_early_visible_text_count_agrees_with_the_full_one() {
         "<div data-x=\"a<b\">一二</div>三<p",
         "<SCRIPT>if (a </scrip b) {}</SCRIPT>四五<STYLE>x</style>六",
         "<a href=x>八</a  >九 十<br/>",
+        // What follows a closing script or style tag's name is still the
+        // tag's, up to its `>`.
+        "<script>x</script foo=\"一二\">三</p>",
+        "<style>a</stylex>b</style>c",
     ];
     for page in pages {
         for limit in 0..30 {
