@@ -58,12 +58,26 @@ pub fn find_police(text: &str) -> Option<String> {
     if !crate::text::has_digit_run(text, 14) {
         return None;
     }
+    // Every form of the label ends in 安备 or 网备, at most three characters
+    // (公安网, nine bytes) after its start: no match starts before the first
+    // of them less nine bytes. The expression is asked from there on, as
+    // its only literal (公) is too common for it to skip ahead by itself:
+    // it read the whole page a byte at a time, 8 µs on a 10 KB page.
+    let bytes = text.as_bytes();
+    let first = ["安备", "网备"]
+        .iter()
+        .filter_map(|label| memchr::memmem::find(bytes, label.as_bytes()))
+        .min()?;
+    let mut start = first.saturating_sub(9);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let caps = re(
         &RE,
         r"公(?:网|安网?)安?备(?:案)?[^0-9]{0,12}?([0-9]{14})(?:[^0-9]|$)",
     )
-    .captures(text)?;
+    .captures_at(text, start)?;
     Some(caps.get(1)?.as_str().to_string())
 }
 

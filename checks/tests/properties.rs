@@ -276,6 +276,48 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    /// A 公安 filing number is found where the expression alone, asked
+    /// from the start of the text, found it.
+    #[test]
+    fn police_numbers_agree_with_the_expression_alone(
+        parts in prop::collection::vec(
+            prop::sample::select(vec![
+                "公", "网", "安", "备", "案", "京", "号", " ", "：", "\n", "12345", "11010202007633",
+                "0", "x", "公开", "办公", "安全", "准备", "公网安备", "公安网安备", "公安网备",
+                "公安安备", "公网备", "公安备", "京公网安备 11010202007633号",
+            ]),
+            0..16,
+        )
+    ) {
+        let s = parts.concat();
+        prop_assert_eq!(
+            govscan_checks::formats::find_police(&s),
+            police_by_regex(&s),
+            "{:?}", s
+        );
+    }
+}
+
+/// `find_police` as it stood: the expression asked over the whole text.
+fn police_by_regex(s: &str) -> Option<String> {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    if !s
+        .as_bytes()
+        .windows(14)
+        .any(|w| w.iter().all(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"公(?:网|安网?)安?备(?:案)?[^0-9]{0,12}?([0-9]{14})(?:[^0-9]|$)")
+            .unwrap()
+    });
+    Some(re.captures(s)?.get(1)?.as_str().to_string())
+}
+
 /// `item_date` as it stood, its bare `MM-DD` found by a regular expression.
 fn item_date_by_regex(s: &str, context: Option<i32>, today: NaiveDate) -> Option<NaiveDate> {
     use chrono::Datelike;
