@@ -86,9 +86,48 @@ impl std::ops::Deref for PatternList {
     }
 }
 
+/// A profile's list of literal texts (`sitemap_texts`…), asked "is any of
+/// them in this text" of every anchor of a page. Each text's searcher is
+/// built once, with the profile: `str::contains` sets one up on every call,
+/// which on a link text of a few characters is most of what the call costs
+/// (callgrind, realistic pages: the sitemap link's search was 0.8% of a
+/// scan).
+#[derive(Debug, Clone, Default)]
+pub struct LiteralList {
+    texts: Vec<String>,
+    finders: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl LiteralList {
+    /// The list; empty texts are kept in `texts` but never match (an empty
+    /// text would be in every text).
+    pub fn new(texts: Vec<String>) -> Self {
+        let finders = texts
+            .iter()
+            .filter(|t| !t.is_empty())
+            .map(|t| memchr::memmem::Finder::new(t.as_bytes()).into_owned())
+            .collect();
+        Self { texts, finders }
+    }
+
+    /// Whether any of the texts is in `text`.
+    pub fn any_in(&self, text: &str) -> bool {
+        self.finders
+            .iter()
+            .any(|f| f.find(text.as_bytes()).is_some())
+    }
+}
+
+impl std::ops::Deref for LiteralList {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.texts
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::PatternList;
+    use super::{LiteralList, PatternList};
 
     fn list(patterns: &[&str]) -> PatternList {
         let owned: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
@@ -148,5 +187,36 @@ mod tests {
     fn a_bad_pattern_is_named() {
         let err = PatternList::new(&["ok".to_string(), "(".to_string()]).unwrap_err();
         assert!(err.contains("`(`"), "{err}");
+    }
+
+    /// A literal list answers as `str::contains` does, on link texts and
+    /// on a page's worth of text, and an empty text in the list matches
+    /// nothing.
+    #[test]
+    fn literals_answer_as_contains_does() {
+        let texts: Vec<String> = ["网站地图", "站点地图", ""]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let list = LiteralList::new(texts.clone());
+        assert_eq!(list.len(), 3);
+        for text in [
+            "网站地图",
+            "【站点地图】",
+            "网站 地图",
+            "地图",
+            "",
+            "SiteMap",
+            "网站导航 | 网站地图 | 联系我们",
+        ] {
+            let expected = texts
+                .iter()
+                .filter(|t| !t.is_empty())
+                .any(|t| text.contains(t.as_str()));
+            assert_eq!(list.any_in(text), expected, "{text}");
+            let long = format!("{}{text}", "正文。".repeat(200));
+            assert_eq!(list.any_in(&long), expected, "long …{text}");
+        }
+        assert!(!LiteralList::new(vec![String::new()]).any_in("任何文字"));
     }
 }

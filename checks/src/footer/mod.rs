@@ -357,21 +357,13 @@ pub fn extract(input: &FooterInput<'_>, profile: &Profile) -> FooterFacts {
     }
 
     // 网站地图
-    let sitemap_link = anchors.iter().find(|(l, _)| {
-        l.kind == LinkKind::Anchor
-            && rules
-                .sitemap_texts
-                .iter()
-                .any(|t| l.text.contains(t.as_str()))
-    });
+    let sitemap_link = anchors
+        .iter()
+        .find(|(l, _)| l.kind == LinkKind::Anchor && rules.sitemap_texts.any_in(&l.text));
     if let Some((_, u)) = sitemap_link {
         f.sitemap = Presence::Yes;
         f.sitemap_url = Some(crate::urlnorm::normalise(u).to_string());
-    } else if rules
-        .sitemap_texts
-        .iter()
-        .any(|t| script_text.contains(t.as_str()))
-    {
+    } else if rules.sitemap_texts.any_in(&script_text) {
         f.sitemap = Presence::Script;
     }
 

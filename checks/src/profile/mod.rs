@@ -336,7 +336,7 @@ impl Profile {
             icp_link_hosts: file.footer.icp_link_hosts,
             police_link_hosts: file.footer.police_link_hosts,
             jiucuo_legacy_hosts: file.footer.jiucuo_legacy_hosts,
-            sitemap_texts: file.footer.sitemap_texts,
+            sitemap_texts: crate::patterns::LiteralList::new(file.footer.sitemap_texts),
             host_pattern: one("footer.host_pattern", &file.footer.host_pattern)?,
             contact_patterns: compile("footer.contact_patterns", &file.footer.contact_patterns)?,
             source_name_pattern: one(

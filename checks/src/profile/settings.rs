@@ -187,7 +187,7 @@ pub struct FooterRules {
     /// Legacy 找错 hosts.
     pub jiucuo_legacy_hosts: Vec<String>,
     /// Link texts of a sitemap link.
-    pub sitemap_texts: Vec<String>,
+    pub sitemap_texts: crate::patterns::LiteralList,
     /// 主办单位 label and value.
     pub host_pattern: Regex,
     /// Any of these in the footer counts as 联系方式.
