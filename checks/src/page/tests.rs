@@ -533,3 +533,25 @@ fn the_headline_title_and_article_title_share_one_string_where_they_are_one_text
     );
     assert!(std::sync::Arc::ptr_eq(&b.facts.headline, &b.facts.title));
 }
+
+/// A list item's link is its first anchor with a web target, without the
+/// fragment; an item whose anchors lead nowhere has none.
+#[test]
+fn a_list_items_link_is_its_first_web_anchor() {
+    let html = r##"<html><head><title>通知公告</title><meta name="ColumnName" content="通知公告"></head><body>
+        <ul>
+        <li><a href="javascript:;">展开</a><a href="/a.html#top">关于做好冬季防火工作的通知一</a></li>
+        <li><a href="b.html">关于开展二〇二六年度安全检查的通知</a> <a href="/c.html">另一个链接</a></li>
+        <li><a href="#">关于召开全县经济工作会议的通知三</a></li>
+        <li><span>关于印发工作要点的通知（无链接）</span></li>
+        </ul><p>暂无信息</p></body></html>"##;
+    let a = analyse(html, "http://www.x.gov.cn/col/tzgg/index.html");
+    assert_eq!(a.facts.kind, PageKind::List);
+    assert_eq!(
+        a.facts.list.item_links,
+        vec![
+            "http://www.x.gov.cn/a.html".to_string(),
+            "http://www.x.gov.cn/col/tzgg/b.html".to_string(),
+        ]
+    );
+}
