@@ -9,7 +9,16 @@ use serde::Serialize;
 
 /// The stored bytes of `value`.
 pub fn encode<T: Serialize + ?Sized>(value: &T) -> Option<Vec<u8>> {
-    rmp_serde::encode::to_vec_named(value).ok()
+    encode_sized(value, 256)
+}
+
+/// [`encode`], into a buffer of `capacity` bytes to start with: a page's
+/// analysis takes several KB, and grown from empty its buffer was copied a
+/// dozen times a page (callgrind: 0.3% of a realistic scan).
+pub fn encode_sized<T: Serialize + ?Sized>(value: &T, capacity: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(capacity);
+    rmp_serde::encode::write_named(&mut out, value).ok()?;
+    Some(out)
 }
 
 /// Reads back what [`encode`] stored; `None` for other bytes (damaged, or

@@ -286,7 +286,9 @@ pub struct StoredAnalysis<'a> {
 impl<'a> StoredAnalysis<'a> {
     /// The bytes the history store keeps (see [`crate::stored_form`]).
     pub fn encode(&self) -> Option<Vec<u8>> {
-        crate::stored_form::encode(self)
+        // About what the realistic county's pages take (their link table is
+        // most of it): one growth at most on a page with more links.
+        crate::stored_form::encode_sized(self, 8 * 1024)
     }
 
     /// The stored form of an analysis.
