@@ -499,7 +499,13 @@ mod tests {
                 "INSERT INTO sites(id, url, name) VALUES (1, 'http://a.gov.cn/', 'a');
                  INSERT INTO probes(site_id, at, ok, status, ms) VALUES (1, '2026-12-02T22:00:00.5+08:00', 1, '200', 5);
                  INSERT INTO probes(site_id, at, ok, status, ms) VALUES (1, '2026-12-02T15:00:00+00:00', 0, 'timeout', 15000);
-                 INSERT INTO analyses(key, data) VALUES ('k', x'00');",
+                 INSERT INTO analyses(key, data) VALUES ('k', x'00');
+                 INSERT INTO runs(id, started, now, profile, options, site_key, status, version)
+                    VALUES (1, '2026-12-01T14:00:00+00:00', '2026-12-01', 'national', '{}', 'k', 'done', '0.1');
+                 INSERT INTO fetches(run_id, site_id, url, etag, data, analysis)
+                    VALUES (1, 1, 'http://a.gov.cn/x.html', 'e1', x'01', 'k');
+                 PRAGMA foreign_keys = OFF;
+                 INSERT INTO fetches(run_id, site_id, url, data) VALUES (9, 1, 'http://a.gov.cn/orphan.html', x'02');",
             )
             .unwrap();
         }
@@ -521,14 +527,71 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM analyses", [], |r| r.get(0))
             .unwrap();
         assert_eq!(analyses, 0, "analyses with the old anchor hash are dropped");
-        let index: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'fetches_by_site_url'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(index, 1);
+        // The fetch is kept (its analysis dropped with the old analyses),
+        // the row of a run that no longer exists is not.
+        let fetches: Vec<(i64, String, Option<String>, Option<String>)> = conn
+            .prepare("SELECT run_id, url, etag, analysis FROM fetches")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            fetches,
+            vec![(
+                1,
+                "http://a.gov.cn/x.html".to_string(),
+                Some("e1".to_string()),
+                None
+            )]
+        );
+        // One index on fetches, (site, URL, run), and every look-up by URL
+        // searches it rather than scanning the table.
+        let indexes: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_index_list('fetches')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(indexes.len(), 1, "{indexes:?}");
+        let columns: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT name FROM pragma_index_info('{}') ORDER BY seqno",
+                indexes[0]
+            ))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(columns, ["site_id", "url", "run_id"]);
+        for sql in [
+            "SELECT data, analysis FROM fetches WHERE run_id = 1 AND site_id = 1 AND url = 'u'"
+                .to_string(),
+            format!(
+                "SELECT {PREVIOUS_COLUMNS} FROM fetches f JOIN runs r ON r.id = f.run_id
+                 LEFT JOIN analyses a ON a.key = f.analysis
+                 WHERE f.site_id = 1 AND f.url = 'u' AND f.run_id < 3 AND r.status = 'done'
+                 ORDER BY f.run_id DESC LIMIT 1"
+            ),
+        ] {
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map([], |r| r.get(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let on_fetches = plan
+                .iter()
+                .find(|p| p.contains(" f ") || p.contains("fetches"))
+                .unwrap();
+            assert!(
+                on_fetches.starts_with("SEARCH") && on_fetches.contains("site_id=? AND url=?"),
+                "{plan:?}"
+            );
+        }
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
