@@ -47,6 +47,21 @@ fn build(patterns: &[&str]) -> Option<AhoCorasick> {
     AhoCorasick::new(patterns).ok()
 }
 
+/// An automaton for short texts (a link's text, a column's name), asked a
+/// hundred times a page: a DFA without a prefilter. On a dozen bytes the
+/// prefilter's set-up was most of each search (callgrind, realistic
+/// pages: 680 instructions a link text, 1.9% of a scan).
+fn build_for_short_texts(patterns: &[&str]) -> Option<AhoCorasick> {
+    if patterns.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(patterns)
+        .ok()
+}
+
 impl ContentMatcher {
     /// Builds the automata from the profile's content sections.
     pub fn new(
@@ -101,8 +116,8 @@ impl ContentMatcher {
         ContentMatcher {
             text: build(&patterns),
             roles,
-            links: build(&link_words),
-            columns: build(&names),
+            links: build_for_short_texts(&link_words),
+            columns: build_for_short_texts(&names),
             column_classes,
         }
     }
@@ -142,5 +157,39 @@ impl ContentMatcher {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::profile::Profile;
+
+    /// The short-text automata answer as a search for each word does.
+    #[test]
+    fn short_texts_are_matched_as_word_by_word() {
+        let profile = Profile::national();
+        let matcher = &profile.content_matcher;
+        let mut words: Vec<String> = profile.consultation.feedback_words.clone();
+        words.push(profile.annual_report.title_phrase.clone());
+        words.retain(|w| !w.is_empty());
+        assert!(!words.is_empty());
+        let mut texts: Vec<String> = words.iter().map(|w| format!("关于{w}的公告")).collect();
+        texts.extend(
+            [
+                "",
+                "首页",
+                "政府信息公开",
+                "意见",
+                "反",
+                "联系我们",
+                "2025年度报告",
+            ]
+            .iter()
+            .map(|t| t.to_string()),
+        );
+        for text in &texts {
+            let expected = words.iter().any(|w| text.contains(w.as_str()));
+            assert_eq!(matcher.link_of_interest(text), expected, "{text}");
+        }
     }
 }
