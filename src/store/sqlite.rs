@@ -545,27 +545,36 @@ mod tests {
                 None
             )]
         );
-        // One index on fetches, (site, URL, run), and every look-up by URL
-        // searches it rather than scanning the table.
-        let indexes: Vec<String> = conn
-            .prepare("SELECT name FROM pragma_index_list('fetches')")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        assert_eq!(indexes.len(), 1, "{indexes:?}");
-        let columns: Vec<String> = conn
-            .prepare(&format!(
-                "SELECT name FROM pragma_index_info('{}') ORDER BY seqno",
-                indexes[0]
+        // Fetches are keyed (site, URL, run), with one more index, by run:
+        // look-ups by URL and of a run's rows (a resume, a prune's cascade)
+        // search an index rather than scan the table.
+        let index_columns = |origin: &str| -> Vec<String> {
+            let name: String = conn
+                .query_row(
+                    "SELECT name FROM pragma_index_list('fetches') WHERE origin = ?1",
+                    [origin],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            conn.prepare(&format!(
+                "SELECT name FROM pragma_index_info('{name}') ORDER BY seqno"
             ))
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
             .map(Result::unwrap)
-            .collect();
-        assert_eq!(columns, ["site_id", "url", "run_id"]);
+            .collect()
+        };
+        assert_eq!(index_columns("pk"), ["site_id", "url", "run_id"]);
+        assert_eq!(index_columns("c"), ["run_id"]);
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_index_list('fetches')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 2);
         for sql in [
             "SELECT data, analysis FROM fetches WHERE run_id = 1 AND site_id = 1 AND url = 'u'"
                 .to_string(),
@@ -575,6 +584,8 @@ mod tests {
                  WHERE f.site_id = 1 AND f.url = 'u' AND f.run_id < 3 AND r.status = 'done'
                  ORDER BY f.run_id DESC LIMIT 1"
             ),
+            "SELECT url FROM fetches WHERE run_id = 1 AND site_id = 1".to_string(),
+            "DELETE FROM fetches WHERE run_id = 1".to_string(),
         ] {
             let plan: Vec<String> = conn
                 .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
@@ -587,10 +598,8 @@ mod tests {
                 .iter()
                 .find(|p| p.contains(" f ") || p.contains("fetches"))
                 .unwrap();
-            assert!(
-                on_fetches.starts_with("SEARCH") && on_fetches.contains("site_id=? AND url=?"),
-                "{plan:?}"
-            );
+            // A search of an index, never a scan of the table.
+            assert!(on_fetches.starts_with("SEARCH"), "{sql}: {plan:?}");
         }
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))

@@ -83,7 +83,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // place, and a batch's commit wrote a page of each index for nearly
     // every row (a re-scan's writer thread: a tenth of its CPU). Keyed
     // (site, URL, run), one index answers a URL in a given run, a URL's
-    // latest earlier run and a site's URLs. SQLite cannot change a
+    // latest earlier run and a site's URLs. A run's own rows (what a
+    // resumed run has, what pruning a run deletes through the foreign key)
+    // get an index by run: a run's rows are written in run order, so it
+    // grows at its end and a commit writes a page or two of it. SQLite cannot change a
     // table's key in place: the table is copied (without rows of runs
     // that no longer exist, which the foreign key would refuse).
     "CREATE TABLE fetches_keyed(
@@ -100,7 +103,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
         SELECT run_id, site_id, url, etag, last_modified, content_hash, data, analysis FROM fetches
         WHERE run_id IN (SELECT id FROM runs);
      DROP TABLE fetches;
-     ALTER TABLE fetches_keyed RENAME TO fetches;",
+     ALTER TABLE fetches_keyed RENAME TO fetches;
+     CREATE INDEX fetches_by_run ON fetches(run_id);",
 ];
 
 /// Brings the file's schema to [`SCHEMA_VERSION`]; refuses a file a newer

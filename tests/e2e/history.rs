@@ -614,4 +614,9 @@ async fn a_second_process_on_the_same_database_waits_its_turn() {
         .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
         .unwrap();
     assert_eq!(runs, 0);
+    // The pruned run's fetches go with it (through its index by run).
+    let fetches: i64 = conn
+        .query_row("SELECT COUNT(*) FROM fetches", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fetches, 0);
 }
