@@ -2,16 +2,31 @@
 //! `<meta http-equiv=refresh>`, the site and column meta tags.
 
 use super::*;
+use html5ever::{local_name, namespace_url, ns};
 use std::sync::Arc;
+
+/// An attribute's value, by its name's atom: `Element::attr` builds the
+/// atom from a string at each call (a hash of the static atom table) and
+/// binary-searches; a page asks about a hundred times, and most elements
+/// carry a few attributes, so comparing atoms in turn is cheaper.
+pub(crate) fn attr<'a>(
+    el: &'a scraper::node::Element,
+    name: &html5ever::LocalName,
+) -> Option<&'a str> {
+    el.attrs
+        .iter()
+        .find(|(q, _)| q.local == *name && q.ns == ns!())
+        .map(|(_, v)| &**v)
+}
 
 pub(crate) fn read_meta(
     el: &scraper::node::Element,
     meta: &mut PageMeta,
     refresh: &mut dyn FnMut(&str),
 ) {
-    if let Some(equiv) = el.attr("http-equiv") {
+    if let Some(equiv) = attr(el, &local_name!("http-equiv")) {
         if equiv.eq_ignore_ascii_case("refresh") {
-            if let Some(content) = el.attr("content") {
+            if let Some(content) = attr(el, &local_name!("content")) {
                 if let Some(url) = refresh_url(content) {
                     refresh(url);
                 }
@@ -19,7 +34,10 @@ pub(crate) fn read_meta(
         }
         return;
     }
-    let (Some(name), Some(content)) = (el.attr("name"), el.attr("content")) else {
+    let (Some(name), Some(content)) = (
+        attr(el, &local_name!("name")),
+        attr(el, &local_name!("content")),
+    ) else {
         return;
     };
     let value = content.trim();
@@ -129,4 +147,68 @@ pub(crate) fn css_urls(style: &str) -> Vec<&str> {
         from = start + len + 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attr;
+    use html5ever::LocalName;
+    use scraper::{Html, Node};
+
+    /// The atom look-up answers as `Element::attr` does, on every element
+    /// and name: names lowered by the parser, a repeated attribute (the
+    /// first wins), an empty value, and SVG's `xlink:href`, which is in
+    /// another namespace and is not `href`.
+    #[test]
+    fn attr_by_atom_answers_as_element_attr() {
+        let html = Html::parse_document(
+            r##"<html><body>
+            <A HREF="/a" Title="T" class="x y">a</A>
+            <img src="1.png" src="2.png" alt="">
+            <meta http-equiv="refresh" content="0;url=/b">
+            <div sitecode="4100000001" data-x="1" onclick="go()"></div>
+            <svg><a xlink:href="#s"><text>s</text></a></svg>
+            <form method="POST" action=""><input type="text" name="q"></form>
+            </body></html>"##,
+        );
+        let names = [
+            "href",
+            "title",
+            "class",
+            "src",
+            "alt",
+            "http-equiv",
+            "content",
+            "sitecode",
+            "data-x",
+            "onclick",
+            "method",
+            "action",
+            "type",
+            "name",
+            "id",
+        ];
+        let mut asked = 0;
+        for node in html.tree.nodes() {
+            if let Node::Element(el) = node.value() {
+                for n in names {
+                    assert_eq!(
+                        attr(el, &LocalName::from(n)),
+                        el.attr(n),
+                        "{n} on <{}>",
+                        el.name()
+                    );
+                    asked += 1;
+                }
+            }
+        }
+        assert!(asked > 100);
+        let img = html
+            .tree
+            .nodes()
+            .find_map(|n| n.value().as_element().filter(|e| e.name() == "img"))
+            .expect("the img element");
+        assert_eq!(attr(img, &LocalName::from("src")), Some("1.png"));
+        assert_eq!(attr(img, &LocalName::from("alt")), Some(""));
+    }
 }

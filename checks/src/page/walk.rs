@@ -7,6 +7,7 @@ use crate::footer::ScriptTag;
 use crate::links::{classify_href, Link, LinkKind, LinkTarget};
 use crate::profile::Profile;
 use ego_tree::iter::Edge;
+use html5ever::{local_name, namespace_url, ns};
 use scraper::Node;
 use url::Url;
 
@@ -85,7 +86,16 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     let name = el.name();
                     // The attributes any element may carry, in one pass.
                     let [id_attr, onclick_attr, style_attr, background_attr, class_attr] =
-                        attr_values(el, ["id", "onclick", "style", "background", "class"]);
+                        attr_values(
+                            el,
+                            [
+                                local_name!("id"),
+                                local_name!("onclick"),
+                                local_name!("style"),
+                                local_name!("background"),
+                                local_name!("class"),
+                            ],
+                        );
                     let hides = style_attr.is_some_and(super::hidden::declarations_hide)
                         || (name == "marquee"
                             && ["height", "width"].iter().any(|a| {
@@ -114,7 +124,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     if input.is_home
                         && !facts.accessibility_entry
                         && (id_attr.or(if name == "script" {
-                            el.attr("src")
+                            attr(el, &local_name!("src"))
                         } else {
                             None
                         }))
@@ -168,8 +178,8 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                 script_starts.push(script_text.len());
                             }
                             scripts.push(ScriptTag {
-                                src: el.attr("src").map(str::to_string),
-                                id: el.attr("id").map(str::to_string),
+                                src: attr(el, &local_name!("src")).map(str::to_string),
+                                id: attr(el, &local_name!("id")).map(str::to_string),
                                 sitecode: el.attr("sitecode").map(|c| c.trim().to_string()),
                             });
                         }
@@ -187,8 +197,8 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                         break_line(&mut text, '\t');
                     }
                     let alt = || {
-                        el.attr("alt")
-                            .or(el.attr("title"))
+                        attr(el, &local_name!("alt"))
+                            .or(attr(el, &local_name!("title")))
                             .unwrap_or("")
                             .trim()
                             .to_string()
@@ -205,21 +215,21 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                     }
                     match name {
                         "input" => {
-                            let kind = el.attr("type").unwrap_or("").trim();
+                            let kind = attr(el, &local_name!("type")).unwrap_or("").trim();
                             if kind.eq_ignore_ascii_case("password") {
                                 password_field = true;
                             } else if kind.eq_ignore_ascii_case("image") {
-                                if let Some(src) = el.attr("src") {
+                                if let Some(src) = attr(el, &local_name!("src")) {
                                     add(&mut links, &base, LinkKind::Image, src, alt());
                                 }
                             }
                         }
                         "form" => {
-                            let get = el.attr("method").is_none_or(|m| {
+                            let get = attr(el, &local_name!("method")).is_none_or(|m| {
                                 m.trim().is_empty() || m.trim().eq_ignore_ascii_case("get")
                             });
-                            if let Some(action) =
-                                el.attr("action").filter(|a| get && !a.trim().is_empty())
+                            if let Some(action) = attr(el, &local_name!("action"))
+                                .filter(|a| get && !a.trim().is_empty())
                             {
                                 // A GET submission replaces the query: check the action without it.
                                 let target = match classify_href(action, &base, false, false, false)
@@ -239,7 +249,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             }
                         }
                         "base" if !base_seen => {
-                            if let Some(href) = el.attr("href") {
+                            if let Some(href) = attr(el, &local_name!("href")) {
                                 if let Ok(b) = input.url.join(href.trim()) {
                                     base = b;
                                 }
@@ -248,8 +258,15 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                         }
                         "a" => {
                             // Links are most of a page's elements.
-                            let [name_attr, href_attr, role_attr, title_attr] =
-                                attr_values(el, ["name", "href", "role", "title"]);
+                            let [name_attr, href_attr, role_attr, title_attr] = attr_values(
+                                el,
+                                [
+                                    local_name!("name"),
+                                    local_name!("href"),
+                                    local_name!("role"),
+                                    local_name!("title"),
+                                ],
+                            );
                             if let Some(n) = name_attr {
                                 anchors.push(anchor_hash(n));
                             }
@@ -270,7 +287,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             }
                         }
                         "area" => {
-                            if let Some(href) = el.attr("href") {
+                            if let Some(href) = attr(el, &local_name!("href")) {
                                 let script_driven =
                                     has_any_attr(el, &rules.script_handler_attributes);
                                 let target = classify_href(href, &base, true, script_driven, false);
@@ -283,9 +300,11 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             }
                         }
                         "link" => {
-                            let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+                            let rel = attr(el, &local_name!("rel"))
+                                .unwrap_or("")
+                                .to_ascii_lowercase();
                             if !rel.contains("dns-prefetch") && !rel.contains("preconnect") {
-                                if let Some(href) = el.attr("href") {
+                                if let Some(href) = attr(el, &local_name!("href")) {
                                     add(&mut links, &base, LinkKind::LinkTag, href, rel);
                                 }
                             }
@@ -297,22 +316,22 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                                     open.fallback = a.clone();
                                 }
                             }
-                            if let Some(src) = el.attr("src") {
+                            if let Some(src) = attr(el, &local_name!("src")) {
                                 add(&mut links, &base, LinkKind::Image, src, a.clone());
                             }
-                            if let Some(set) = el.attr("srcset") {
+                            if let Some(set) = attr(el, &local_name!("srcset")) {
                                 for src in srcset_urls(set) {
                                     add(&mut links, &base, LinkKind::Image, src, a.clone());
                                 }
                             }
                         }
                         "script" => {
-                            if let Some(src) = el.attr("src") {
+                            if let Some(src) = attr(el, &local_name!("src")) {
                                 add(&mut links, &base, LinkKind::Script, src, String::new());
                             }
                         }
                         "iframe" | "frame" => {
-                            if let Some(src) = el.attr("src") {
+                            if let Some(src) = attr(el, &local_name!("src")) {
                                 add(&mut links, &base, LinkKind::Frame, src, alt());
                                 let tiny = |a: &str| {
                                     el.attr(a).is_some_and(|v| {
@@ -333,20 +352,20 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             }
                         }
                         "embed" | "source" | "video" | "audio" | "track" => {
-                            if let Some(src) = el.attr("src") {
+                            if let Some(src) = attr(el, &local_name!("src")) {
                                 add(&mut links, &base, LinkKind::Media, src, String::new());
                             }
-                            if let Some(set) = el.attr("srcset") {
+                            if let Some(set) = attr(el, &local_name!("srcset")) {
                                 for src in srcset_urls(set) {
                                     add(&mut links, &base, LinkKind::Media, src, String::new());
                                 }
                             }
-                            if let Some(poster) = el.attr("poster") {
+                            if let Some(poster) = attr(el, &local_name!("poster")) {
                                 add(&mut links, &base, LinkKind::Image, poster, String::new());
                             }
                         }
                         "object" => {
-                            if let Some(data) = el.attr("data") {
+                            if let Some(data) = attr(el, &local_name!("data")) {
                                 add(&mut links, &base, LinkKind::Media, data, String::new());
                             }
                         }
@@ -421,7 +440,7 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             }
                         }
                         "title" => in_title = in_title.saturating_sub(1),
-                        "a" if el.attr("href").is_some() => {
+                        "a" if attr(el, &local_name!("href")).is_some() => {
                             if let Some(open) = open_anchors.pop() {
                                 let mut label = open.text.trim().to_string();
                                 if label.is_empty() {
@@ -523,25 +542,28 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
     )
 }
 
-/// Whether an element has any of these attributes. One pass over its own
-/// attributes: `Element::attr` interns the name it is given on every call,
-/// which made this check a tenth of the analysis on link-heavy pages.
 /// The values of `names` among the element's attributes, in one pass:
 /// `Element::attr` looks each name up in the global atom table first, which
 /// on every link of every page was a measurable share of the analysis.
-fn attr_values<'a, const N: usize>(
-    el: &'a scraper::node::Element,
-    names: [&str; N],
-) -> [Option<&'a str>; N] {
+/// The names are atoms, compared as integers.
+fn attr_values<const N: usize>(
+    el: &scraper::node::Element,
+    names: [html5ever::LocalName; N],
+) -> [Option<&str>; N] {
     let mut values = [None; N];
-    for (name, value) in el.attrs() {
-        if let Some(i) = names.iter().position(|n| *n == name) {
-            values[i] = Some(value);
+    for (name, value) in &el.attrs {
+        if name.ns == ns!() {
+            if let Some(i) = names.iter().position(|n| *n == name.local) {
+                values[i] = Some(&**value);
+            }
         }
     }
     values
 }
 
+/// Whether an element has any of these attributes. One pass over its own
+/// attributes: `Element::attr` interns the name it is given on every call,
+/// which made this check a tenth of the analysis on link-heavy pages.
 fn has_any_attr(el: &scraper::node::Element, names: &[String]) -> bool {
     el.attrs().any(|(name, _)| names.iter().any(|n| n == name))
 }
