@@ -356,8 +356,9 @@ impl PageAnalysis {
 /// Version of what [`analyse_page`] stores. Part of the key under which the
 /// history store keeps analyses, so that analyses made by an older govscan
 /// (another anchor hash, fewer facts) are never reused: they are made again
-/// on the next fetch.
-pub const ANALYSIS_VERSION: u32 = 5;
+/// on the next fetch. 6: an SVG anchor's `xlink:href` is a link (version 5
+/// lost it).
+pub const ANALYSIS_VERSION: u32 = 6;
 
 pub use crate::links::anchor_hash;
 

@@ -555,3 +555,29 @@ fn a_list_items_link_is_its_first_web_anchor() {
         ]
     );
 }
+
+/// An SVG link (`<a xlink:href>`, as map and chart widgets draw their
+/// districts) is a link a reader follows: it is checked like any anchor,
+/// though its attribute is in the XLink namespace.
+#[test]
+fn an_svg_links_xlink_href_is_a_link() {
+    let html = r##"<html><body>
+        <svg width="100" height="100"><a xlink:href="/qx/dong.html"><text x="1" y="9">东区</text></a></svg>
+        <a href="/qx/xi.html">西区</a>
+        </body></html>"##;
+    let a = analyse(html, "http://www.x.gov.cn/index.html");
+    let urls = web_urls(&a);
+    let anchor = |want: &str| {
+        urls.iter()
+            .any(|(k, u)| *k == LinkKind::Anchor && u == want)
+    };
+    assert!(anchor("http://www.x.gov.cn/qx/dong.html"), "{urls:?}");
+    assert!(anchor("http://www.x.gov.cn/qx/xi.html"), "{urls:?}");
+    let texts: Vec<(&str, &str)> = a
+        .links
+        .iter()
+        .map(|l| (l.raw.as_str(), l.text.as_str()))
+        .collect();
+    assert!(texts.contains(&("/qx/dong.html", "东区")), "{texts:?}");
+    assert!(texts.contains(&("/qx/xi.html", "西区")), "{texts:?}");
+}

@@ -7,7 +7,7 @@ use crate::footer::ScriptTag;
 use crate::links::{classify_href, Link, LinkKind, LinkTarget};
 use crate::profile::Profile;
 use ego_tree::iter::Edge;
-use html5ever::{local_name, namespace_url, ns};
+use html5ever::local_name;
 use scraper::Node;
 use url::Url;
 
@@ -440,7 +440,8 @@ pub fn analyse_page(input: &PageInput<'_>, profile: &Profile) -> PageAnalysis {
                             }
                         }
                         "title" => in_title = in_title.saturating_sub(1),
-                        "a" if attr(el, &local_name!("href")).is_some() => {
+                        // Closed as it was opened: an href in any namespace.
+                        "a" if attr_values(el, [local_name!("href")])[0].is_some() => {
                             if let Some(open) = open_anchors.pop() {
                                 let mut label = open.text.trim().to_string();
                                 if label.is_empty() {
@@ -551,11 +552,11 @@ fn attr_values<const N: usize>(
     names: [html5ever::LocalName; N],
 ) -> [Option<&str>; N] {
     let mut values = [None; N];
+    // By local name in any namespace, as `Element::attrs` gives them: an
+    // SVG `<a xlink:href>` is a link a reader can follow.
     for (name, value) in &el.attrs {
-        if name.ns == ns!() {
-            if let Some(i) = names.iter().position(|n| *n == name.local) {
-                values[i] = Some(&**value);
-            }
+        if let Some(i) = names.iter().position(|n| *n == name.local) {
+            values[i] = Some(&**value);
         }
     }
     values
